@@ -1,0 +1,20 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Both create .venv/ and install the pinned requirements into it first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test bench install
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	$(BIN)/python wsgi.py
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)

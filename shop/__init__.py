@@ -1,0 +1,80 @@
+"""The shop's application factory: a table of contents, no routes and no queries."""
+import logging
+import secrets
+
+from flask import Flask
+
+from . import db
+from .config import Config
+from .errors import register_error_handlers
+from .extensions import csrf, login_manager
+from .mail import make_backend
+
+log = logging.getLogger(__name__)
+API_PREFIX = "/api/v1"
+
+
+def create_app(config=None, mongo_client=None):
+    """Build an app. `config` overrides settings from the environment;
+    `mongo_client` replaces the client that `MONGO_URI` would pick."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.update(Config().as_dict())
+    app.config.update(config or {})
+    configure_secret_key(app)
+    register_extensions(app)
+    register_database(app, mongo_client)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    bootstrap_data(app)
+    return app
+
+
+def configure_secret_key(app):
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config["SHOP_ENV"] == "production":
+        raise RuntimeError("SECRET_KEY must be set when SHOP_ENV=production.")
+    app.config["SECRET_KEY"] = secrets.token_hex(32)
+    log.warning("No SECRET_KEY set: using a random one, so sessions end when the process does.")
+
+
+def register_extensions(app):
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    app.extensions["mail_backend"] = make_backend(app.config)
+
+
+def register_database(app, mongo_client):
+    client = mongo_client or db.connect(app.config["MONGO_URI"])
+    db.init_app(app, client)
+    db.ensure_indexes(app.extensions["mongo_db"])
+
+
+def register_blueprints(app):
+    from . import health
+    from .auth import api_bp as auth_api
+    from .orders import api_bp as orders_api
+    from .products import api_bp as products_api
+    from .openapi import bp as openapi_bp
+
+    for blueprint in (auth_api, products_api, orders_api, openapi_bp):
+        app.register_blueprint(blueprint, url_prefix=API_PREFIX)
+        csrf.exempt(blueprint)  # the API takes bearer tokens only, never the session cookie
+    app.register_blueprint(health.bp)
+
+
+def register_commands(app):
+    from .cli import register
+
+    register(app)
+
+
+def bootstrap_data(app):
+    """The admin account from the environment, and the demo catalogue on the embedded store."""
+    from .bootstrap import create_admin_from_env, seed_demo_catalog
+
+    with app.app_context():
+        create_admin_from_env(app)
+        if db.is_embedded(app.extensions["mongo_client"]) and app.config["DEMO_CATALOG"]:
+            seed_demo_catalog(app)

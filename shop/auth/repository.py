@@ -1,0 +1,103 @@
+"""`users`, `tokens` and `login_failures`: documents in, models out."""
+from datetime import timedelta
+
+from bson import ObjectId
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from ..errors import Conflict
+from .model import User
+
+
+def _user(doc):
+    if doc is None:
+        return None
+    return User(
+        id=str(doc["_id"]),
+        email=doc["email"],
+        name=doc["name"],
+        role=doc["role"],
+        password_hash=doc["password_hash"],
+        created_at=doc["created_at"],
+    )
+
+
+class UserRepository:
+    def __init__(self, db):
+        self.users = db.users
+
+    def add(self, email, name, role, password_hash, now):
+        doc = {"email": email, "name": name, "role": role, "password_hash": password_hash, "created_at": now}
+        try:
+            self.users.insert_one(doc)
+        except DuplicateKeyError:
+            raise Conflict("An account with this email already exists.", {"email": ["Already registered."]})
+        return _user(doc)
+
+    def get(self, user_id):
+        if not ObjectId.is_valid(user_id):
+            return None
+        return _user(self.users.find_one({"_id": ObjectId(user_id)}))
+
+    def by_email(self, email):
+        return _user(self.users.find_one({"email": email}))
+
+    def count(self):
+        return self.users.count_documents({})
+
+
+class TokenRepository:
+    """Bearer tokens, stored only as a hash; MongoDB's TTL index drops expired ones."""
+
+    def __init__(self, db):
+        self.tokens = db.tokens
+
+    def add(self, token_hash, user_id, now, expires_at):
+        self.tokens.insert_one(
+            {"token_hash": token_hash, "user_id": user_id, "created_at": now, "expires_at": expires_at}
+        )
+
+    def user_id_for(self, token_hash, now):
+        # The TTL monitor runs about once a minute, so expiry is checked here too.
+        doc = self.tokens.find_one({"token_hash": token_hash, "expires_at": {"$gt": now}})
+        return doc["user_id"] if doc else None
+
+    def remove(self, token_hash):
+        self.tokens.delete_one({"token_hash": token_hash})
+
+
+class LoginFailures:
+    """Failed logins counted per key (an email, a client address) in a fixed window.
+
+    The counter lives in MongoDB so that the limit holds across app processes;
+    `$inc` on one document is atomic, and the TTL index removes old windows.
+    """
+
+    def __init__(self, db):
+        self.failures = db.login_failures
+
+    def blocked_for(self, key, limit, now):
+        """Seconds until `key` may try again, or 0."""
+        doc = self.failures.find_one({"key": key, "expires_at": {"$gt": now}})
+        if doc and doc["count"] >= limit:
+            return (doc["expires_at"] - now).total_seconds()
+        return 0
+
+    def record(self, key, window_seconds, now):
+        expires_at = now + timedelta(seconds=window_seconds)
+        # A window that has ended starts again from one.
+        self.failures.delete_one({"key": key, "expires_at": {"$lte": now}})
+        for _ in range(2):  # two racing upserts: the loser retries as an update
+            try:
+                return self.failures.find_one_and_update(
+                    {"key": key},
+                    {"$inc": {"count": 1}, "$setOnInsert": {"expires_at": expires_at}},
+                    upsert=True,
+                    return_document=ReturnDocument.AFTER,
+                )
+            except DuplicateKeyError:
+                continue
+        return None
+
+    def clear(self, key):
+        self.failures.delete_one({"key": key})

@@ -1,0 +1,67 @@
+"""Settings, read from the environment. No Flask and no I/O here.
+
+Every setting is listed in the README with its default.
+"""
+import os
+
+
+def _int(name, default):
+    value = os.environ.get(name)
+    return default if value in (None, "") else int(value)
+
+
+def _bool(name, default):
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+class Config:
+    """Production-shaped defaults; development differs only where said."""
+
+    def __init__(self):
+        self.SHOP_ENV = os.environ.get("SHOP_ENV", "development")
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or None
+        self.MONGO_URI = os.environ.get("MONGO_URI") or None
+        self.MONGO_DB_NAME = os.environ.get("MONGO_DB_NAME", "shop")
+        self.HOST = os.environ.get("HOST", "127.0.0.1")
+        self.PORT = _int("PORT", 8000)
+        self.WAITRESS_THREADS = _int("WAITRESS_THREADS", 16)
+        self.SHOP_ADMIN_EMAIL = os.environ.get("SHOP_ADMIN_EMAIL") or None
+        self.SHOP_ADMIN_PASSWORD = os.environ.get("SHOP_ADMIN_PASSWORD") or None
+        self.DEMO_CATALOG = _bool("DEMO_CATALOG", True)
+        self.ORDER_PAYMENT_TTL_MINUTES = _int("ORDER_PAYMENT_TTL_MINUTES", 30)
+        self.TOKEN_TTL_DAYS = _int("TOKEN_TTL_DAYS", 7)
+        self.LOGIN_MAX_FAILURES = _int("LOGIN_MAX_FAILURES", 5)
+        self.LOGIN_FAILURE_WINDOW_SECONDS = _int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
+        self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
+        self.MAIL_FROM = os.environ.get("MAIL_FROM", "shop@localhost")
+        self.SMTP_HOST = os.environ.get("SMTP_HOST", "localhost")
+        self.SMTP_PORT = _int("SMTP_PORT", 25)
+        self.SMTP_USERNAME = os.environ.get("SMTP_USERNAME") or None
+        self.SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
+        self.SMTP_STARTTLS = _bool("SMTP_STARTTLS", False)
+        self.SMTP_TIMEOUT_SECONDS = _int("SMTP_TIMEOUT_SECONDS", 10)
+        self.WORKER_INTERVAL_SECONDS = _int("WORKER_INTERVAL_SECONDS", 5)
+        self.REPAIR_AFTER_SECONDS = _int("REPAIR_AFTER_SECONDS", 120)
+        self.MAX_CONTENT_LENGTH = 1024 * 1024
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = self.SHOP_ENV == "production"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        # The JSON API authenticates by bearer token only, so it needs no CSRF token.
+        self.WTF_CSRF_CHECK_DEFAULT = True
+        self.WTF_CSRF_TIME_LIMIT = None
+        self.TESTING = False
+        # The background worker (expiry, e-mail retries, repair); off in tests.
+        self.WORKER_ENABLED = _bool("WORKER_ENABLED", True)
+
+    @property
+    def production(self):
+        return self.SHOP_ENV == "production"
+
+    def as_dict(self):
+        return {key: value for key, value in vars(self).items() if key.isupper()}

@@ -1,0 +1,164 @@
+"""The ShopError family and the one error shape.
+
+Every 4xx/5xx from the JSON API is `{"error": {"code", "message", "details"}}`;
+the HTML site renders `errors/<status>.html` instead. Imports no feature.
+"""
+import logging
+import uuid
+
+from flask import g, jsonify, render_template, request
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class ShopError(Exception):
+    status = 400
+    code = "bad_request"
+    message = "The request could not be served."
+
+    def __init__(self, message=None, details=None, headers=None):
+        super().__init__(message or self.message)
+        self.message = message or self.message
+        self.details = details or {}
+        self.headers = headers or {}
+
+
+class BadRequest(ShopError):
+    status, code, message = 400, "bad_request", "The request body is not a JSON object."
+
+
+class Unauthorized(ShopError):
+    status, code, message = 401, "unauthorized", "Authentication is required."
+
+
+class PaymentDeclined(ShopError):
+    status, code, message = 402, "payment_declined", "The card was declined."
+
+
+class Forbidden(ShopError):
+    status, code, message = 403, "forbidden", "You are not allowed to do this."
+
+
+class NotFound(ShopError):
+    status, code, message = 404, "not_found", "Not found."
+
+
+class Conflict(ShopError):
+    status, code, message = 409, "conflict", "This conflicts with what is stored."
+
+
+class OutOfStock(ShopError):
+    status, code, message = 409, "insufficient_stock", "Not enough stock."
+
+    def __init__(self, shortages):
+        super().__init__(details={"items": shortages})
+
+
+class InvalidTransition(ShopError):
+    status, code, message = 409, "invalid_transition", "The order cannot make this change."
+
+
+class InvalidInput(ShopError):
+    """A validation error found past the schema (in a service): same shape as Marshmallow's."""
+
+    status, code, message = 422, "validation_error", "The request is not valid."
+
+    def __init__(self, details, message=None):
+        super().__init__(message, details=details)
+
+
+class RateLimited(ShopError):
+    status, code, message = 429, "rate_limited", "Too many failed attempts. Try again later."
+
+    def __init__(self, retry_after_seconds):
+        super().__init__(headers={"Retry-After": str(max(1, int(retry_after_seconds)))})
+
+
+_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+}
+
+
+def _wants_json():
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best_match(["application/json", "text/html"]) == "application/json"
+        and not request.accept_mimetypes.accept_html
+    )
+
+
+def error_response(status, code, message, details=None, headers=None):
+    if _wants_json():
+        body = {"error": {"code": code, "message": message, "details": details or {}}}
+        response = jsonify(body)
+    else:
+        response = _html_error(status, message)
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _html_error(status, message):
+    from flask import make_response
+
+    template = f"errors/{status}.html" if status in (400, 403, 404, 500) else "errors/generic.html"
+    try:
+        return make_response(render_template(template, status=status, message=message))
+    except Exception:  # a broken template must not hide the original error
+        log.exception("error page failed to render")
+        return make_response(f"{status} {message}", status, {"Content-Type": "text/plain"})
+
+
+def _handle_shop_error(error):
+    return error_response(error.status, error.code, error.message, error.details, error.headers)
+
+
+def _handle_validation_error(error):
+    return error_response(422, "validation_error", "The request is not valid.", error.messages)
+
+
+def _handle_http_exception(error):
+    status = error.code or 500
+    if status >= 500:
+        return _handle_unexpected(error)
+    headers = {}
+    if status == 405 and getattr(error, "valid_methods", None):
+        headers["Allow"] = ", ".join(error.valid_methods)
+    message = {
+        413: "The request body is larger than 1 MiB.",
+        404: "Not found.",
+        405: "This method is not allowed here.",
+    }.get(status, error.description if status == 400 and "CSRF" in (error.description or "") else error.name + ".")
+    return error_response(status, _CODES.get(status, "bad_request"), message, headers=headers)
+
+
+def _handle_unexpected(error):
+    log.exception("unhandled error in request %s", getattr(g, "request_id", "-"), exc_info=error)
+    return error_response(500, "internal", "Something went wrong on our side. Please try again.")
+
+
+def register_error_handlers(app):
+    @app.before_request
+    def _assign_request_id():
+        g.request_id = uuid.uuid4().hex
+
+    @app.after_request
+    def _expose_request_id(response):
+        response.headers.setdefault("X-Request-Id", getattr(g, "request_id", ""))
+        return response
+
+    app.register_error_handler(ShopError, _handle_shop_error)
+    app.register_error_handler(ValidationError, _handle_validation_error)
+    app.register_error_handler(HTTPException, _handle_http_exception)
+    app.register_error_handler(Exception, _handle_unexpected)

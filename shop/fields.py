@@ -1,0 +1,93 @@
+"""Marshmallow fields and schemas shared by every feature's JSON and forms."""
+import re
+
+from bson import ObjectId
+from marshmallow import Schema, ValidationError, fields, validate
+
+from .clock import isoformat
+
+MAX_MONEY = 100_000_000_00  # 100 million in major units: far past any real price
+
+# ISO 4217 codes this shop accepts; all of them have two-digit minor units, so
+# "minor units" means cents everywhere and no conversion table is needed.
+CURRENCIES = frozenset(
+    "USD EUR GBP CHF CAD AUD NZD SEK NOK DKK PLN CZK HUF RON BGN MXN BRL ZAR SGD HKD INR CNY".split()
+)
+
+
+class StrictInteger(fields.Integer):
+    """An integer that refuses floats, numeric strings and booleans."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+    def _validated(self, value):
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+class ObjectIdString(fields.String):
+    """A MongoDB id as its 24-character hex string."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not ObjectId.is_valid(text) or len(text) != 24:
+            raise ValidationError("Not a valid id.")
+        return text
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else str(value)
+
+
+class UtcDateTime(fields.DateTime):
+    """Dumps as ISO 8601 UTC with a `Z`."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return isoformat(value)
+
+
+def money(**kwargs):
+    return StrictInteger(validate=validate.Range(min=0, max=MAX_MONEY), **kwargs)
+
+
+def currency(**kwargs):
+    return fields.String(
+        validate=validate.OneOf(sorted(CURRENCIES), error="Not a supported ISO 4217 currency code."),
+        **kwargs,
+    )
+
+
+def trimmed(text):
+    return text.strip() if isinstance(text, str) else text
+
+
+class TrimmedString(fields.String):
+    """A string with surrounding white space removed; empty after that is refused."""
+
+    default_error_messages = {"blank": "Must not be blank."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not text and self.required:
+            raise self.make_error("blank")
+        return text
+
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class PageArgs(Schema):
+    """`?page=1&per_page=20` (per_page 1..100)."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class StrictBoolean(fields.Boolean):
+    """JSON `true` or `false` only: no `"yes"`, `1` or `"on"`."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value

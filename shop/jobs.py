@@ -1,0 +1,54 @@
+"""Background work: expire unpaid orders, deliver e-mail, repair what crashes left.
+
+Each job is a plain function over the database, so it runs the same from the
+in-process worker thread, from a `flask` command, or from a scheduler. Their
+claims are atomic conditional updates, so several processes may run them at once.
+"""
+import logging
+import threading
+
+from .clock import utcnow
+from .mail import Outbox, deliver_due
+from .orders import services as order_services
+from .products import services as product_services
+from .products.repository import LedgerRepository, ProductRepository
+
+log = logging.getLogger(__name__)
+
+
+def expire_orders(db):
+    return order_services.expire_unpaid(order_services.Stores.on(db), utcnow())
+
+
+def deliver_emails(db, backend):
+    return deliver_due(Outbox(db), backend, utcnow())
+
+
+def repair(db, stale_after_seconds):
+    return order_services.repair(order_services.Stores.on(db), utcnow(), stale_after_seconds)
+
+
+def audit_stock(db):
+    return product_services.audit_stock(ProductRepository(db), LedgerRepository(db))
+
+
+def run_all(app):
+    db = app.extensions["mongo_db"]
+    repair(db, app.config["REPAIR_AFTER_SECONDS"])
+    expire_orders(db)
+    deliver_emails(db, app.extensions["mail_backend"])
+
+
+def start_worker(app):
+    """A daemon thread that runs every job each WORKER_INTERVAL_SECONDS."""
+    stop = threading.Event()
+
+    def loop():
+        while not stop.wait(app.config["WORKER_INTERVAL_SECONDS"]):
+            try:
+                run_all(app)
+            except Exception:  # keep the worker alive; the next round tries again
+                log.exception("background jobs failed")
+
+    threading.Thread(target=loop, name="shop-worker", daemon=True).start()
+    return stop

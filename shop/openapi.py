@@ -1,0 +1,143 @@
+"""`/api/v1/openapi.json`: the OpenAPI 3 document, generated from the Marshmallow schemas.
+
+The table below names, for every endpoint, the schemas its route loads and
+dumps; apispec turns those same schema classes into the document, so the
+contract and the code cannot drift apart (a test checks every API route is here).
+"""
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Blueprint, current_app, jsonify
+from marshmallow import Schema, fields
+
+from .auth.schemas import CredentialsSchema, RegisterSchema, TokenSchema, UserSchema
+from .orders.schemas import CardSchema, OrderListArgs, OrderSchema, PlaceOrderSchema, TransitionSchema
+from .products.schemas import (
+    AdjustmentResultSchema, LowStockArgs, MovementSchema, ProductCreateSchema, ProductListArgs,
+    ProductSchema, ProductUpdateSchema, StockAdjustmentSchema,
+)
+from .fields import PageArgs
+
+bp = Blueprint("openapi", __name__)
+
+
+class ErrorBodySchema(Schema):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    details = fields.Dict(required=True)
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorBodySchema, required=True)
+
+
+class HealthSchema(Schema):
+    status = fields.String(required=True)
+    db = fields.String(required=True)
+
+
+def _page_of(item_schema):
+    name = item_schema.__name__.replace("Schema", "") + "PageSchema"
+    return type(name, (Schema,), {
+        "items": fields.List(fields.Nested(item_schema), required=True),
+        "page": fields.Integer(required=True),
+        "per_page": fields.Integer(required=True),
+        "total": fields.Integer(required=True),
+    })
+
+
+ProductPage, MovementPage, OrderPage = _page_of(ProductSchema), _page_of(MovementSchema), _page_of(OrderSchema)
+
+# (path, method, summary, who, request body, query args, success status, response, error statuses)
+# who: "anyone", "token" (bearer token), "admin", or "optional" (a token widens what is shown).
+ENDPOINTS = [
+    ("/auth/register", "post", "Create a customer account", "anyone", RegisterSchema, None, 201, UserSchema, [400, 409, 413, 415, 422]),
+    ("/auth/tokens", "post", "Log in: exchange email and password for a bearer token", "anyone", CredentialsSchema, None, 201, TokenSchema, [400, 401, 413, 415, 422, 429]),
+    ("/auth/tokens/current", "delete", "Log out: revoke this token", "token", None, None, 204, None, [401]),
+    ("/me", "get", "The token holder's account", "token", None, None, 200, UserSchema, [401]),
+    ("/products", "get", "List, search, filter and sort products", "optional", None, ProductListArgs, 200, ProductPage, [401, 422]),
+    ("/products", "post", "Add a product", "admin", ProductCreateSchema, None, 201, ProductSchema, [400, 401, 403, 409, 413, 415, 422]),
+    ("/products/{id_or_slug}", "get", "One product by id or slug", "optional", None, None, 200, ProductSchema, [401, 404]),
+    ("/products/{product_id}", "patch", "Change a product (never its stock)", "admin", ProductUpdateSchema, None, 200, ProductSchema, [400, 401, 403, 404, 409, 413, 415, 422]),
+    ("/products/{product_id}", "delete", "Archive a product", "admin", None, None, 204, None, [401, 403, 404]),
+    ("/products/{product_id}/stock-adjustments", "post", "Adjust stock with a reason", "admin", StockAdjustmentSchema, None, 201, AdjustmentResultSchema, [400, 401, 403, 404, 409, 413, 415, 422]),
+    ("/products/{product_id}/stock-movements", "get", "The product's stock ledger, newest first", "admin", None, PageArgs, 200, MovementPage, [401, 403, 404, 422]),
+    ("/inventory/low-stock", "get", "Active products at or under a stock threshold", "admin", None, LowStockArgs, 200, ProductPage, [401, 403, 422]),
+    ("/orders", "post", "Place an order (all or nothing)", "token", PlaceOrderSchema, None, 201, OrderSchema, [400, 401, 409, 413, 415, 422]),
+    ("/orders", "get", "Your orders (admins: all), newest first", "token", None, OrderListArgs, 200, OrderPage, [401, 422]),
+    ("/orders/{order_id}", "get", "One order", "token", None, None, 200, OrderSchema, [401, 404]),
+    ("/orders/{order_id}/payments", "post", "Pay an order by card", "token", CardSchema, None, 200, OrderSchema, [400, 401, 402, 403, 404, 409, 413, 415, 422]),
+    ("/orders/{order_id}/cancel", "post", "Cancel an order; stock returns, payment is refunded", "token", None, None, 200, OrderSchema, [401, 404, 409]),
+    ("/orders/{order_id}/transitions", "post", "Ship or deliver an order", "admin", TransitionSchema, None, 200, OrderSchema, [400, 401, 403, 404, 409, 413, 415, 422]),
+]
+
+ERROR_TEXT = {
+    400: "Malformed JSON, or JSON that is not an object", 401: "No, bad, expired or revoked token",
+    402: "The card was declined", 403: "Not allowed for this account", 404: "No such thing, or not yours",
+    409: "Conflict: duplicate, insufficient stock, or invalid transition", 413: "Body over 1 MiB",
+    415: "Body is not application/json", 422: "Validation error", 429: "Too many failed logins",
+}
+
+
+def build_spec(api_prefix="/api/v1"):
+    spec = APISpec(
+        title="shop", version="1.0.0", openapi_version="3.0.3",
+        plugins=[MarshmallowPlugin()],
+        info={"description": "The shop's JSON API. Money is integer minor units; errors share one shape."},
+    )
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    spec.components.schema("Error", schema=ErrorSchema)
+    paths = {}
+    for path, method, summary, who, body, query, status, response, errors in ENDPOINTS:
+        operation = {"summary": summary, "responses": {}}
+        operation["parameters"] = [
+            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            for name in _path_names(path)
+        ]
+        if query:
+            operation["parameters"].append({"in": "query", "schema": query})
+        if path == "/orders" and method == "post":
+            operation["parameters"].append({
+                "name": "Idempotency-Key", "in": "header", "required": False,
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                "description": "Retries with the same key and body return the first order (200).",
+            })
+        if body:
+            operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+        if who == "token" or who == "admin":
+            operation["security"] = [{"bearer": []}]
+        elif who == "optional":
+            operation["security"] = [{}, {"bearer": []}]
+        success = {"description": "OK"}
+        if response:
+            success["content"] = {"application/json": {"schema": response}}
+        operation["responses"][str(status)] = success
+        if path == "/orders" and method == "post":
+            operation["responses"]["200"] = {"description": "A replay of an earlier request with this Idempotency-Key",
+                                             "content": {"application/json": {"schema": response}}}
+        for code in errors + [500]:
+            operation["responses"][str(code)] = {
+                "description": ERROR_TEXT.get(code, "Unexpected error"),
+                "content": {"application/json": {"schema": "Error"}},
+            }
+        paths.setdefault(path, {})[method] = operation
+    for path, operations in paths.items():
+        spec.path(path=api_prefix + path, operations=operations)
+    spec.path(path="/healthz", operations={"get": {
+        "summary": "Liveness and database health",
+        "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": HealthSchema}}},
+                      "503": {"description": "The database does not answer",
+                              "content": {"application/json": {"schema": HealthSchema}}}},
+    }})
+    return spec.to_dict()
+
+
+def _path_names(path):
+    return [part[1:-1] for part in path.split("/") if part.startswith("{")]
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    """This API's OpenAPI 3 document."""
+    if "openapi_spec" not in current_app.extensions:
+        current_app.extensions["openapi_spec"] = build_spec()
+    return jsonify(current_app.extensions["openapi_spec"])

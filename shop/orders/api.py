@@ -1,0 +1,84 @@
+"""`/api/v1/orders`: place, list, read, pay, cancel and move orders along."""
+import re
+
+from flask import current_app, jsonify, request, url_for
+
+from ..api import load_args, load_body, page_response
+from ..auth.guards import admin_required, current_api_user, token_required
+from ..clock import utcnow
+from ..db import get_db
+from ..errors import InvalidInput
+from . import api_bp, services
+from .schemas import CardSchema, OrderListArgs, OrderSchema, PlaceOrderSchema, TransitionSchema
+
+_KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+
+def _idempotency_key():
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not _KEY_PATTERN.match(key):
+        raise InvalidInput({"Idempotency-Key": ["1 to 255 visible ASCII characters."]})
+    return key
+
+
+def _stores():
+    return services.Stores.on(get_db())
+
+
+@api_bp.post("/orders")
+@token_required
+def place_order():
+    """Place an order, all or nothing; a repeated Idempotency-Key returns the first order."""
+    data = load_body(PlaceOrderSchema())
+    key = _idempotency_key()
+    order, created = services.place_order(
+        _stores(), current_api_user(), data["items"], data["shipping_address"], key,
+        utcnow(), current_app.config["ORDER_PAYMENT_TTL_MINUTES"],
+    )
+    location = url_for("orders_api.get_order", order_id=order.id)
+    return OrderSchema().dump(order), 201 if created else 200, {"Location": location}
+
+
+@api_bp.get("/orders")
+@token_required
+def list_orders():
+    """Your orders, newest first; admins see everyone's and may filter."""
+    args = load_args(OrderListArgs())
+    items, total = services.list_orders(
+        _stores(), current_api_user(), args.get("status"), args.get("user_id"), args["page"], args["per_page"]
+    )
+    return page_response(OrderSchema(), items, total, args["page"], args["per_page"])
+
+
+@api_bp.get("/orders/<order_id>")
+@token_required
+def get_order(order_id):
+    """One order: yours, or any for an admin."""
+    order = services.get_order(_stores(), current_api_user(), order_id, utcnow())
+    return jsonify(OrderSchema().dump(order))
+
+
+@api_bp.post("/orders/<order_id>/payments")
+@token_required
+def pay_order(order_id):
+    """Pay a placed order by card through the configured gateway."""
+    card = load_body(CardSchema())
+    order = services.pay_order(_stores(), current_api_user(), order_id, card, utcnow())
+    return jsonify(OrderSchema().dump(order))
+
+
+@api_bp.post("/orders/<order_id>/cancel")
+@token_required
+def cancel_order(order_id):
+    """Cancel a placed or paid order: stock returns, a payment is refunded."""
+    order = services.cancel_order(_stores(), current_api_user(), order_id, utcnow())
+    return jsonify(OrderSchema().dump(order))
+
+
+@api_bp.post("/orders/<order_id>/transitions")
+@admin_required
+def transition_order(order_id):
+    """Ship a paid order, or mark a shipped one delivered."""
+    data = load_body(TransitionSchema())
+    order = services.transition_order(_stores(), order_id, data["status"], current_api_user(), utcnow())
+    return jsonify(OrderSchema().dump(order))

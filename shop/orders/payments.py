@@ -1,0 +1,73 @@
+"""The payment gateway. The built-in sandbox behaves like a card processor's test mode.
+
+It approves 4242 4242 4242 4242, declines 4000 0000 0000 0002 and any other
+valid number, and keeps its own record of each charge by attempt id (as a real
+processor does by idempotency key), so that a charge can be looked up after a
+crash and a refund is applied once. The full card number and the CVC are never
+stored: only the brand and the last four digits.
+"""
+from dataclasses import dataclass
+
+from pymongo.errors import DuplicateKeyError
+
+APPROVED_TEST_CARD = "4242424242424242"
+
+
+@dataclass
+class Charge:
+    attempt_id: str
+    approved: bool
+    brand: str
+    last4: str
+    amount: int
+    currency: str
+    refunded: bool = False
+
+
+def luhn_valid(number):
+    digits = [int(d) for d in reversed(number)]
+    total = sum(digits[0::2]) + sum(sum(divmod(2 * d, 10)) for d in digits[1::2])
+    return total % 10 == 0
+
+
+def card_brand(number):
+    if number.startswith("4"):
+        return "visa"
+    if number[:2] in {"51", "52", "53", "54", "55"} or 2221 <= int(number[:4]) <= 2720:
+        return "mastercard"
+    if number[:2] in {"34", "37"}:
+        return "amex"
+    if number.startswith("6011") or number.startswith("65"):
+        return "discover"
+    return "unknown"
+
+
+class SandboxGateway:
+    def __init__(self, db):
+        self.charges = db.sandbox_charges
+
+    def charge(self, attempt_id, amount, currency, card_number):
+        """Charge once per attempt id; a repeated call answers with the first result."""
+        doc = {
+            "_id": attempt_id, "approved": card_number == APPROVED_TEST_CARD, "brand": card_brand(card_number),
+            "last4": card_number[-4:], "amount": amount, "currency": currency, "refunded": False,
+        }
+        try:
+            self.charges.insert_one(doc)
+        except DuplicateKeyError:
+            doc = self.charges.find_one({"_id": attempt_id})
+        return _charge(doc)
+
+    def lookup(self, attempt_id):
+        doc = self.charges.find_one({"_id": attempt_id})
+        return _charge(doc) if doc else None
+
+    def refund(self, attempt_id):
+        self.charges.update_one({"_id": attempt_id, "approved": True}, {"$set": {"refunded": True}})
+
+
+def _charge(doc):
+    return Charge(
+        attempt_id=doc["_id"], approved=doc["approved"], brand=doc["brand"], last4=doc["last4"],
+        amount=doc["amount"], currency=doc["currency"], refunded=doc["refunded"],
+    )

@@ -1,0 +1,133 @@
+"""`orders`: documents in, models out, and status changes as conditional updates.
+
+Every status change names the statuses it may start from in its filter, so
+two racing changes (two cancels, a cancel and a payment) cannot both happen.
+The same write records what still has to follow it (`pending_actions`:
+restock, refund, e-mail), so that a crash right after it leaves a to-do list
+that the repair command finishes.
+"""
+from bson import ObjectId
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from .model import ACTIONS, PENDING, REJECTED, VISIBLE, Order, OrderLine
+
+
+class DuplicateIdempotencyKey(Exception):
+    pass
+
+
+def _oid(value):
+    return ObjectId(value) if isinstance(value, str) and ObjectId.is_valid(value) and len(value) == 24 else None
+
+
+def _order(doc):
+    if doc is None:
+        return None
+    return Order(
+        id=str(doc["_id"]), number=doc["number"], user_id=doc["user_id"], status=doc["status"],
+        items=[OrderLine(**line) for line in doc["items"]], currency=doc["currency"],
+        shipping_address=doc["shipping_address"], payment=doc.get("payment"), history=doc["history"],
+        created_at=doc["created_at"], updated_at=doc["updated_at"], expires_at=doc.get("expires_at"),
+        customer_email=doc.get("customer_email"), pending_actions=doc.get("pending_actions", []),
+    )
+
+
+class OrderRepository:
+    def __init__(self, db):
+        self.orders = db.orders
+
+    def add_pending(self, doc):
+        """Store a new order as `pending`. Raises DuplicateIdempotencyKey for a used key."""
+        doc = dict(doc, status=PENDING, history=[], pending_actions=[])
+        if doc.get("idempotency_key") is None:
+            doc.pop("idempotency_key", None)
+        try:
+            self.orders.insert_one(doc)
+        except DuplicateKeyError:
+            if "idempotency_key" in doc and self.by_key(doc["user_id"], doc["idempotency_key"]):
+                raise DuplicateIdempotencyKey()
+            raise  # an order-number collision: the caller draws another number
+        return _order(doc)
+
+    def by_key(self, user_id, key):
+        """(order, request fingerprint) stored under this idempotency key, or (None, None)."""
+        doc = self.orders.find_one({"user_id": user_id, "idempotency_key": key})
+        return (_order(doc), doc["request_hash"]) if doc else (None, None)
+
+    def get(self, order_id, include_hidden=False):
+        oid = _oid(order_id)
+        if oid is None:
+            return None
+        mongo_filter = {"_id": oid}
+        if not include_hidden:
+            mongo_filter["status"] = {"$in": list(VISIBLE)}
+        return _order(self.orders.find_one(mongo_filter))
+
+    def page(self, user_id, status, page, per_page):
+        mongo_filter = {"status": {"$in": [status] if status else list(VISIBLE)}}
+        if user_id:
+            mongo_filter["user_id"] = user_id
+        total = self.orders.count_documents(mongo_filter)
+        docs = self.orders.find(
+            mongo_filter, sort=[("created_at", -1), ("_id", -1)], skip=(page - 1) * per_page, limit=per_page
+        )
+        return [_order(doc) for doc in docs], total
+
+    def change_status(self, order_id, sources, target, entry, now, actions=(), extra=None, guard=None):
+        """Move the order from one of `sources` to `target` in one conditional write.
+
+        Returns the changed order, or None when it was not in one of `sources`."""
+        mongo_filter = dict(guard or {}, _id=_oid(order_id), status={"$in": list(sources)})
+        update = {
+            "$set": dict(extra or {}, status=target, updated_at=now),
+            "$push": {"history": dict(entry, status=target, at=now)},
+        }
+        if actions:
+            update["$addToSet"] = {"pending_actions": {"$each": list(actions)}}
+        doc = self.orders.find_one_and_update(mongo_filter, update, return_document=ReturnDocument.AFTER)
+        return _order(doc)
+
+    def reject(self, order_id, now):
+        """A pending order that could not be placed; its idempotency key is freed for a retry."""
+        self.orders.update_one(
+            {"_id": _oid(order_id), "status": PENDING},
+            {"$set": {"status": REJECTED, "updated_at": now}, "$unset": {"idempotency_key": ""}},
+        )
+
+    def set_payment(self, order_id, payment, guard, now):
+        """Record a payment state when `guard` still holds. True if it did."""
+        result = self.orders.update_one(
+            dict(guard, _id=_oid(order_id)), {"$set": {"payment": payment, "updated_at": now}}
+        )
+        return result.matched_count == 1
+
+    def action_done(self, order_id, action):
+        self.orders.update_one({"_id": _oid(order_id)}, {"$pull": {"pending_actions": action}})
+
+    def with_actions_since(self, older_than):
+        docs = self.orders.find({"pending_actions": {"$in": list(ACTIONS)}, "updated_at": {"$lte": older_than}})
+        return [_order(doc) for doc in docs]
+
+    def stale_pending(self, older_than):
+        docs = self.orders.find({"status": PENDING, "created_at": {"$lte": older_than}})
+        return [_order(doc) for doc in docs]
+
+    def stale_payments(self, older_than):
+        docs = self.orders.find({"payment.status": "processing", "payment.started_at": {"$lte": older_than}})
+        return [_order(doc) for doc in docs]
+
+    def expired_unpaid(self, now, limit=100):
+        docs = self.orders.find(
+            {"status": "placed", "expires_at": {"$lte": now}, "payment.status": {"$ne": "processing"}},
+            sort=[("expires_at", 1)], limit=limit,
+        )
+        return [_order(doc) for doc in docs]
+
+    def claim(self, order_id, field, now, lease_until):
+        """Take a time-limited claim on an order (for one repairer at a time). True if taken."""
+        result = self.orders.update_one(
+            {"_id": _oid(order_id), "$or": [{field: {"$exists": False}}, {field: {"$lte": now}}]},
+            {"$set": {field: lease_until}},
+        )
+        return result.matched_count == 1

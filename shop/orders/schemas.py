@@ -1,0 +1,119 @@
+"""JSON in and out for orders, payments and status changes."""
+import re
+
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+
+from ..clock import utcnow
+from ..countries import COUNTRY_CODES
+from ..fields import ObjectIdString, PageArgs, StrictInteger, TrimmedString, UtcDateTime
+from .model import DELIVERED, MAX_LINES, MAX_QUANTITY, SHIPPED, VISIBLE
+from .payments import luhn_valid
+
+
+class OrderItemSchema(Schema):
+    product_id = ObjectIdString(required=True)
+    quantity = StrictInteger(required=True, validate=validate.Range(min=1, max=MAX_QUANTITY))
+
+
+class AddressSchema(Schema):
+    name = TrimmedString(required=True, validate=validate.Length(min=1, max=100))
+    line1 = TrimmedString(required=True, validate=validate.Length(min=1, max=200))
+    line2 = fields.String(validate=validate.Length(max=200))
+    city = TrimmedString(required=True, validate=validate.Length(min=1, max=100))
+    postal_code = TrimmedString(required=True, validate=[
+        validate.Length(min=1, max=20),
+        validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9 -]*$", error="Letters, digits, spaces and dashes only."),
+    ])
+    country = fields.String(required=True, validate=validate.OneOf(
+        sorted(COUNTRY_CODES), error="Not an ISO 3166-1 alpha-2 country code."
+    ), metadata={"description": "ISO 3166-1 alpha-2, such as US or DE."})
+
+    @pre_load
+    def upper_case_country(self, data, **kwargs):
+        if isinstance(data, dict) and isinstance(data.get("country"), str):
+            data = dict(data, country=data["country"].strip().upper())
+        return data
+
+
+class PlaceOrderSchema(Schema):
+    items = fields.List(fields.Nested(OrderItemSchema), required=True,
+                        validate=validate.Length(min=1, max=MAX_LINES))
+    shipping_address = fields.Nested(AddressSchema, required=True)
+
+
+class CardSchema(Schema):
+    card_number = fields.String(required=True, load_only=True)
+    exp_month = StrictInteger(required=True, load_only=True, validate=validate.Range(min=1, max=12))
+    exp_year = StrictInteger(required=True, load_only=True, validate=validate.Range(min=2000, max=2100))
+    cvc = fields.String(required=True, load_only=True,
+                        validate=validate.Regexp(r"^[0-9]{3,4}$", error="Three or four digits."))
+
+    @validates_schema
+    def check_card(self, data, **kwargs):
+        number = re.sub(r"[ -]", "", data.get("card_number", ""))
+        if not re.fullmatch(r"[0-9]{12,19}", number) or not luhn_valid(number):
+            raise ValidationError("Not a valid card number.", "card_number")
+        data["card_number"] = number
+        now = utcnow()
+        if "exp_year" in data and "exp_month" in data and (data["exp_year"], data["exp_month"]) < (now.year, now.month):
+            raise ValidationError("The card has expired.", "exp_year")
+
+
+class TransitionSchema(Schema):
+    status = fields.String(required=True, validate=validate.OneOf([SHIPPED, DELIVERED]))
+
+
+class OrderListArgs(PageArgs):
+    status = fields.String(validate=validate.OneOf(VISIBLE))
+    user_id = ObjectIdString()
+
+
+class OrderLineSchema(Schema):
+    product_id = fields.String()
+    sku = fields.String()
+    name = fields.String()
+    unit_price = fields.Integer()
+    quantity = fields.Integer()
+    line_total = fields.Integer()
+
+
+class AddressOutSchema(Schema):
+    name = fields.String()
+    line1 = fields.String()
+    line2 = fields.String()
+    city = fields.String()
+    postal_code = fields.String()
+    country = fields.String()
+
+
+class PaymentOutSchema(Schema):
+    status = fields.String(metadata={"enum": ["processing", "paid", "declined", "refunded", "failed"]})
+    brand = fields.String()
+    last4 = fields.String()
+    amount = fields.Integer()
+    paid_at = UtcDateTime()
+    refunded_at = UtcDateTime()
+
+
+class HistoryEntrySchema(Schema):
+    status = fields.String()
+    at = UtcDateTime()
+    by = fields.String(metadata={"description": "The user id who made the change, or `system`."})
+    note = fields.String()
+
+
+class OrderSchema(Schema):
+    id = fields.String()
+    number = fields.String()
+    user_id = fields.String()
+    status = fields.String(metadata={"enum": list(VISIBLE)})
+    items = fields.List(fields.Nested(OrderLineSchema))
+    subtotal = fields.Integer()
+    total = fields.Integer()
+    currency = fields.String()
+    shipping_address = fields.Nested(AddressOutSchema)
+    payment = fields.Nested(PaymentOutSchema, allow_none=True)
+    history = fields.List(fields.Nested(HistoryEntrySchema))
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
+    expires_at = UtcDateTime(metadata={"description": "When an unpaid order is cancelled."})

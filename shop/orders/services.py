@@ -1,0 +1,317 @@
+"""Order use cases: place, pay, cancel, ship, deliver, expire, and repair.
+
+No multi-document transactions: every step is one atomic write that is safe
+to run again, in an order that leaves a crash something to finish or undo.
+Placing writes the order (as `pending`) before any unit moves; each status
+change is a conditional update that also records what must follow it
+(`pending_actions`), and `run_actions` carries those out idempotently.
+"""
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bson import ObjectId
+from pymongo.errors import DuplicateKeyError
+
+from ..errors import Conflict, Forbidden, InvalidTransition, NotFound, OutOfStock, PaymentDeclined
+from ..mail import Outbox
+from ..products.model import ORDER_CANCELLED, ORDER_PLACED, ORDER_REJECTED, Shortage
+from ..products.repository import LedgerRepository, ProductRepository
+from ..products.services import finish_movement, move_stock, stock_moved
+from . import model
+from .emails import order_email
+from .model import CANCELLED, PAID, PENDING, PLACED, REFUND, RESTOCK, SHIPPED, SYSTEM
+from .payments import SandboxGateway
+from .repository import DuplicateIdempotencyKey, OrderRepository
+
+REPLAY_WAIT_SECONDS = 5
+
+
+@dataclass
+class Stores:
+    """The repositories an order use case works with."""
+
+    orders: OrderRepository
+    products: ProductRepository
+    ledger: LedgerRepository
+    outbox: Outbox
+    gateway: SandboxGateway
+
+    @classmethod
+    def on(cls, db):
+        return cls(OrderRepository(db), ProductRepository(db), LedgerRepository(db), Outbox(db), SandboxGateway(db))
+
+
+# Placing ------------------------------------------------------------------
+
+
+def place_order(stores, user, items, address, idempotency_key, now, payment_ttl_minutes):
+    """Place an order, all or nothing. Returns (order, created): created is False for a replay."""
+    fingerprint = _fingerprint(items, address)
+    if idempotency_key:
+        earlier = _replay(stores.orders, user.id, idempotency_key, fingerprint)
+        if earlier:
+            return earlier, False
+    quantities = model.merge_lines(items)
+    catalogue = stores.products.many(quantities)
+    lines, currency = model.price_lines(quantities, catalogue)
+    short = [Shortage(l.product_id, l.quantity, catalogue[l.product_id].stock).as_dict()
+             for l in lines if catalogue[l.product_id].stock < l.quantity]
+    if short:
+        raise OutOfStock(short)
+    doc = {
+        "user_id": user.id, "customer_email": user.email, "items": [vars(line) for line in lines],
+        "currency": currency, "shipping_address": address, "payment": None,
+        "idempotency_key": idempotency_key, "request_hash": fingerprint,
+        "created_at": now, "updated_at": now, "expires_at": now + timedelta(minutes=payment_ttl_minutes),
+    }
+    try:
+        order = _store_pending(stores.orders, doc)
+    except DuplicateIdempotencyKey:  # a racing retry with the same key stored first
+        earlier = _replay(stores.orders, user.id, idempotency_key, fingerprint)
+        if earlier is None:
+            raise Conflict("A request with this Idempotency-Key failed just now; retry it.")
+        return earlier, False
+    return _take_stock(stores, order, user.id, now), True
+
+
+def _fingerprint(items, address):
+    canonical = json.dumps({"items": items, "shipping_address": address}, sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replay(orders, user_id, key, fingerprint):
+    """The order first placed with this key, waiting while that request is still running."""
+    deadline = time.monotonic() + REPLAY_WAIT_SECONDS
+    while True:
+        order, earlier_fingerprint = orders.by_key(user_id, key)
+        if order is None:
+            return None
+        if earlier_fingerprint != fingerprint:
+            raise Conflict("This Idempotency-Key was used with a different request.")
+        if order.status != PENDING:
+            return order
+        if time.monotonic() > deadline:
+            raise Conflict("A request with this Idempotency-Key is still being processed.")
+        time.sleep(0.02)
+
+
+def _store_pending(orders, doc):
+    for _ in range(5):
+        try:
+            return orders.add_pending(dict(doc, number=model.new_number()))
+        except DuplicateKeyError:
+            continue  # the drawn number was taken: draw again
+    raise Conflict("Could not number the order; please retry.")
+
+
+def _take_stock(stores, order, actor_id, now):
+    taken, short = [], []
+    for line in order.items:
+        result = move_stock(stores.products, line.product_id, -line.quantity, ORDER_PLACED, order.id, actor_id, now)
+        if isinstance(result, Shortage):
+            short.append(result.as_dict())
+        else:
+            taken.append(result)
+    for movement in taken:
+        finish_movement(stores.products, stores.ledger, movement)
+    if short:
+        taken_ids = {str(m["product_id"]) for m in taken}
+        _return_stock(stores, order, ORDER_REJECTED, actor_id, now, only=taken_ids)
+        stores.orders.reject(order.id, now)
+        raise OutOfStock(short)
+    placed = stores.orders.change_status(
+        order.id, [PENDING], PLACED, {"by": actor_id}, now, actions=["email:placed"]
+    )
+    return run_actions(stores, placed, now)
+
+
+def _return_stock(stores, order, reason, actor_id, now, only=None):
+    """Give every line's units back once: a line already given back is skipped."""
+    for line in order.items:
+        if only is not None and line.product_id not in only:
+            continue
+        if stock_moved(stores.products, stores.ledger, order.id, line.product_id, reason):
+            continue
+        movement = move_stock(stores.products, line.product_id, line.quantity, reason, order.id, actor_id, now)
+        finish_movement(stores.products, stores.ledger, movement)
+
+
+# Reading ------------------------------------------------------------------
+
+
+def get_order(stores, user, order_id, now):
+    """The order if `user` owns it or is an admin; 404 for anyone else."""
+    order = stores.orders.get(order_id)
+    if order is None or (order.user_id != user.id and not user.is_admin):
+        raise NotFound("No such order.")
+    if order.status == PLACED and order.expires_at and order.expires_at <= now:
+        order = expire_order(stores, order, now) or stores.orders.get(order_id)
+    return order
+
+
+def list_orders(stores, user, status, user_id, page, per_page):
+    owner = user_id if user.is_admin else user.id
+    return stores.orders.page(owner, status, page, per_page)
+
+
+# Changing status ----------------------------------------------------------
+
+
+def pay_order(stores, user, order_id, card, now):
+    """Charge the card through the gateway and mark the order paid."""
+    order = get_order(stores, user, order_id, now)
+    if order.user_id != user.id:
+        raise Forbidden("Only the shopper who placed an order pays for it.")
+    model.check_transition(order, PAID)
+    attempt_id = str(ObjectId())
+    processing = {"status": "processing", "attempt_id": attempt_id, "amount": order.total, "started_at": now}
+    guard = {"status": PLACED, "payment.status": {"$ne": "processing"}, "expires_at": {"$gt": now}}
+    if not stores.orders.set_payment(order.id, processing, guard, now):
+        raise InvalidTransition("This order cannot be paid now (it changed, or a payment is in progress).")
+    charge = stores.gateway.charge(attempt_id, order.total, order.currency, card["card_number"])
+    return settle_charge(stores, order, charge, user.id, now)
+
+
+def settle_charge(stores, order, charge, actor_id, now):
+    """Record the gateway's answer on the order; refund if the order was cancelled meanwhile."""
+    guard = {"payment.attempt_id": charge.attempt_id}
+    card = {"attempt_id": charge.attempt_id, "brand": charge.brand, "last4": charge.last4, "amount": charge.amount}
+    if not charge.approved:
+        stores.orders.set_payment(order.id, dict(card, status="declined", declined_at=now), guard, now)
+        raise PaymentDeclined()
+    payment = dict(card, status="paid", paid_at=now)
+    paid = stores.orders.change_status(
+        order.id, [PLACED], PAID, {"by": actor_id}, now, actions=["email:paid"],
+        extra={"payment": payment}, guard=guard,
+    )
+    if paid is None:  # cancelled or expired while the card was being charged
+        stores.gateway.refund(charge.attempt_id)
+        stores.orders.set_payment(order.id, dict(payment, status="refunded", refunded_at=now), guard, now)
+        raise InvalidTransition("The order was cancelled while it was being paid; the charge was refunded.")
+    return run_actions(stores, paid, now)
+
+
+def cancel_order(stores, user, order_id, now):
+    """Cancel a placed or paid order: its units go back once, a payment is refunded."""
+    for _ in range(3):
+        order = get_order(stores, user, order_id, now)
+        model.check_transition(order, CANCELLED)
+        cancelled = _cancel(stores, order, {"by": user.id}, now, guard={})
+        if cancelled:
+            return cancelled
+    raise InvalidTransition("The order changed while it was being cancelled; try again.")
+
+
+def _cancel(stores, order, entry, now, guard):
+    """One conditional cancel from the status `order` was read in; None if it moved on."""
+    actions = [RESTOCK, "email:cancelled"]
+    extra = {}
+    if order.status == PAID:
+        actions.append(REFUND)
+        extra = {"payment.status": "refunded", "payment.refunded_at": now}
+    cancelled = stores.orders.change_status(
+        order.id, [order.status], CANCELLED, entry, now, actions=actions, extra=extra, guard=guard
+    )
+    if cancelled is None:
+        current = stores.orders.get(order.id)
+        if current and current.status not in model.SOURCES[CANCELLED]:
+            raise model.invalid_transition(current.status, CANCELLED)
+        return None
+    return run_actions(stores, cancelled, now)
+
+
+def transition_order(stores, order_id, target, admin, now):
+    """An admin ships a paid order or marks a shipped one delivered."""
+    order = get_order(stores, admin, order_id, now)
+    model.check_transition(order, target)
+    actions = [f"email:{target}"] if target in model.EMAILED else []
+    changed = stores.orders.change_status(order.id, model.SOURCES[target], target, {"by": admin.id}, now, actions)
+    if changed is None:
+        current = stores.orders.get(order.id)
+        raise model.invalid_transition(current.status, target)
+    return run_actions(stores, changed, now)
+
+
+def expire_order(stores, order, now):
+    """Cancel an unpaid order whose payment window has passed; None if it was not due."""
+    guard = {"expires_at": {"$lte": now}, "payment.status": {"$ne": "processing"}}
+    cancelled = stores.orders.change_status(
+        order.id, [PLACED], CANCELLED, {"by": SYSTEM, "note": "payment window expired"}, now,
+        actions=[RESTOCK, "email:cancelled"], guard=guard,
+    )
+    return run_actions(stores, cancelled, now) if cancelled else None
+
+
+def expire_unpaid(stores, now):
+    """Expire every order that is due; returns how many were expired."""
+    return sum(1 for order in stores.orders.expired_unpaid(now) if expire_order(stores, order, now))
+
+
+# Follow-up actions --------------------------------------------------------
+
+
+def run_actions(stores, order, now):
+    """Carry out what a status change left to do. Each action is safe to repeat."""
+    for action in list(order.pending_actions):
+        if action == RESTOCK:
+            _return_stock(stores, order, ORDER_CANCELLED, order.history[-1]["by"], now)
+        elif action == REFUND:
+            stores.gateway.refund(order.payment["attempt_id"])
+        elif action.startswith("email:"):
+            status = action.split(":", 1)[1]
+            subject, body = order_email(order, status)
+            stores.outbox.enqueue(f"order:{order.id}:{status}", order.customer_email, subject, body, now)
+        stores.orders.action_done(order.id, action)
+    order.pending_actions = []
+    return order
+
+
+# Repair -------------------------------------------------------------------
+
+
+def repair(stores, now, stale_after_seconds, lease_seconds=60):
+    """Finish or undo what crashed requests left behind. Safe to run in several processes."""
+    older_than = now - timedelta(seconds=stale_after_seconds)
+    report = {"movements": 0, "orders_undone": 0, "payments": 0, "actions": 0}
+    for _, movement in stores.products.pending_movements(older_than):
+        finish_movement(stores.products, stores.ledger, movement)
+        report["movements"] += 1
+
+    def claimed(order):
+        return stores.orders.claim(order.id, "repair_lease", now, now + timedelta(seconds=lease_seconds))
+
+    for order in stores.orders.stale_pending(older_than):
+        if claimed(order):
+            _return_stock(stores, order, ORDER_REJECTED, SYSTEM, now, only=_taken_lines(stores, order))
+            stores.orders.reject(order.id, now)
+            report["orders_undone"] += 1
+    for order in stores.orders.stale_payments(older_than):
+        if claimed(order):
+            _repair_payment(stores, order, now)
+            report["payments"] += 1
+    for order in stores.orders.with_actions_since(older_than):
+        if claimed(order):
+            run_actions(stores, order, now)
+            report["actions"] += 1
+    return report
+
+
+def _taken_lines(stores, order):
+    return {line.product_id for line in order.items
+            if stock_moved(stores.products, stores.ledger, order.id, line.product_id, ORDER_PLACED)}
+
+
+def _repair_payment(stores, order, now):
+    attempt_id = order.payment["attempt_id"]
+    charge = stores.gateway.lookup(attempt_id)
+    if charge is None:  # the process died before charging: the shopper may pay again
+        failed = dict(order.payment, status="failed", failed_at=now)
+        stores.orders.set_payment(order.id, failed, {"payment.attempt_id": attempt_id}, now)
+        return
+    try:
+        settle_charge(stores, order, charge, SYSTEM, now)
+    except (PaymentDeclined, InvalidTransition):
+        pass  # recorded on the order; there is no caller to tell

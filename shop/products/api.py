@@ -1,0 +1,103 @@
+"""`/api/v1/products`, stock adjustments, the ledger and the low-stock report."""
+from flask import jsonify, url_for
+
+from ..api import load_args, load_body, page_response
+from ..auth.guards import admin_required, current_api_user, optional_api_user
+from ..clock import utcnow
+from ..db import get_db
+from . import api_bp, services
+from .model import ProductQuery
+from .repository import LedgerRepository, ProductRepository
+from .schemas import (
+    AdjustmentResultSchema, LowStockArgs, MovementSchema, ProductCreateSchema, ProductListArgs,
+    ProductSchema, ProductUpdateSchema, StockAdjustmentSchema,
+)
+
+
+def _repositories():
+    db = get_db()
+    return ProductRepository(db), LedgerRepository(db)
+
+
+@api_bp.get("/products")
+def list_products():
+    """Active products (admins may ask for inactive ones), searched, filtered, sorted, paged."""
+    args = load_args(ProductListArgs())
+    user = optional_api_user()
+    active = True
+    if user and user.is_admin:
+        active = {"true": True, "false": False, "all": None}.get(args.get("active"), True)
+    query = ProductQuery(
+        text=args.get("q") or None, active=active, in_stock=args.get("in_stock", False),
+        min_price=args.get("min_price"), max_price=args.get("max_price"),
+        sort=args["sort"], page=args["page"], per_page=args["per_page"],
+    )
+    items, total = services.list_products(ProductRepository(get_db()), query)
+    return page_response(ProductSchema(), items, total, query.page, query.per_page)
+
+
+@api_bp.get("/products/<id_or_slug>")
+def get_product(id_or_slug):
+    """One product by id or slug; inactive ones only for admins."""
+    user = optional_api_user()
+    product = services.get_product(
+        ProductRepository(get_db()), id_or_slug, include_inactive=bool(user and user.is_admin)
+    )
+    return jsonify(ProductSchema().dump(product))
+
+
+@api_bp.post("/products")
+@admin_required
+def create_product():
+    """Add a product; its initial stock is the ledger's first entry."""
+    data = load_body(ProductCreateSchema())
+    product = services.create_product(*_repositories(), data, current_api_user().id, utcnow())
+    location = url_for("products_api.get_product", id_or_slug=product.id)
+    return ProductSchema().dump(product), 201, {"Location": location}
+
+
+@api_bp.patch("/products/<product_id>")
+@admin_required
+def update_product(product_id):
+    """Change name, description, price, active or slug (never stock)."""
+    changes = load_body(ProductUpdateSchema())
+    product = services.update_product(ProductRepository(get_db()), product_id, changes, utcnow())
+    return jsonify(ProductSchema().dump(product))
+
+
+@api_bp.delete("/products/<product_id>")
+@admin_required
+def archive_product(product_id):
+    """Archive (deactivate) a product; orders keep their copy of it."""
+    services.archive_product(ProductRepository(get_db()), product_id, utcnow())
+    return "", 204
+
+
+@api_bp.post("/products/<product_id>/stock-adjustments")
+@admin_required
+def adjust_stock(product_id):
+    """Restock, correct, write off or take back units, with a reason."""
+    data = load_body(StockAdjustmentSchema())
+    movement, product = services.adjust_stock(
+        *_repositories(), product_id, data["delta"], data["reason"], data["note"],
+        current_api_user().id, utcnow(),
+    )
+    return AdjustmentResultSchema().dump({"movement": movement, "product": product}), 201
+
+
+@api_bp.get("/products/<product_id>/stock-movements")
+@admin_required
+def stock_movements(product_id):
+    """The product's ledger, newest first."""
+    args = load_args(LowStockArgs(only=("page", "per_page")))
+    items, total = services.movements(*_repositories(), product_id, args["page"], args["per_page"])
+    return page_response(MovementSchema(), items, total, args["page"], args["per_page"])
+
+
+@api_bp.get("/inventory/low-stock")
+@admin_required
+def low_stock():
+    """Active products at or under `threshold` units, lowest first."""
+    args = load_args(LowStockArgs())
+    items, total = services.low_stock(ProductRepository(get_db()), args["threshold"], args["page"], args["per_page"])
+    return page_response(ProductSchema(), items, total, args["page"], args["per_page"])

@@ -1,0 +1,228 @@
+"""`products` and `stock_movements`: documents in, models out, atomic stock updates.
+
+Stock changes are optimistic, single-document updates: the filter names the
+ledger sequence number that was read (and, when taking, `stock >= quantity`),
+so two writers can never both apply against the same state. The same update
+`$inc`s the stock and pushes the movement into the product's `pending` list,
+so that a crash before the ledger write loses nothing: `finish_pending` (or the
+repair command) copies it into `stock_movements` and pulls it from `pending`.
+"""
+import random
+import re
+import time
+
+from bson import ObjectId
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from ..errors import Conflict
+from .model import Product, StockMovement
+
+SORTS = {
+    "name": [("sort_name", 1), ("_id", 1)],
+    "-name": [("sort_name", -1), ("_id", -1)],
+    "price": [("price", 1), ("_id", 1)],
+    "-price": [("price", -1), ("_id", -1)],
+    "-created_at": [("created_at", -1), ("_id", -1)],
+}
+MAX_ATTEMPTS = 200
+
+
+class StockBusy(Exception):
+    """Too many concurrent writers on one product; the caller may retry."""
+
+
+def object_id(value):
+    return ObjectId(value) if isinstance(value, str) and ObjectId.is_valid(value) and len(value) == 24 else None
+
+
+def _product(doc):
+    if doc is None:
+        return None
+    return Product(
+        id=str(doc["_id"]), sku=doc["sku"], slug=doc["slug"], name=doc["name"],
+        description=doc.get("description", ""), price=doc["price"], currency=doc["currency"],
+        stock=doc["stock"], active=doc["active"], created_at=doc["created_at"], updated_at=doc["updated_at"],
+    )
+
+
+def _movement(doc):
+    return StockMovement(
+        id=str(doc["_id"]), product_id=str(doc["product_id"]), seq=doc["seq"], delta=doc["delta"],
+        reason=doc["reason"], stock_after=doc["stock_after"], created_at=doc["created_at"],
+        order_id=doc.get("order_id"), actor_id=doc.get("actor_id"), note=doc.get("note", ""),
+    )
+
+
+class ProductRepository:
+    def __init__(self, db):
+        self.products = db.products
+
+    def add(self, fields, initial_movement=None):
+        """Insert a product; with stock, its first movement is pending in the same write."""
+        doc = dict(fields, _id=ObjectId(), sort_name=fields["name"].lower(), ledger_seq=0, pending=[])
+        movement = None
+        if initial_movement:
+            movement = dict(
+                initial_movement, _id=ObjectId(), product_id=doc["_id"], seq=1, stock_after=fields["stock"]
+            )
+            doc.update(ledger_seq=1, pending=[movement])
+        try:
+            self.products.insert_one(doc)
+        except DuplicateKeyError:
+            raise self._duplicate(fields)
+        return _product(doc), movement
+
+    def _duplicate(self, fields):
+        details = {}
+        if self.products.find_one({"sku": fields["sku"]}, {"_id": 1}):
+            details["sku"] = ["A product with this SKU exists."]
+        if self.products.find_one({"slug": fields["slug"]}, {"_id": 1}):
+            details["slug"] = ["A product with this slug exists."]
+        return Conflict("A product with this SKU or slug exists.", details)
+
+    def count(self):
+        return self.products.count_documents({})
+
+    def get(self, product_id):
+        oid = object_id(product_id)
+        return _product(self.products.find_one({"_id": oid})) if oid else None
+
+    def by_slug(self, slug):
+        return _product(self.products.find_one({"slug": slug}))
+
+    def slug_taken(self, slug):
+        return self.products.find_one({"slug": slug}, {"_id": 1}) is not None
+
+    def many(self, product_ids):
+        oids = [oid for oid in map(object_id, product_ids) if oid]
+        return {p.id: p for p in map(_product, self.products.find({"_id": {"$in": oids}}))}
+
+    def search(self, query):
+        """A page of products matching `query`, and how many match in all."""
+        mongo_filter = {}
+        if query.active is not None:
+            mongo_filter["active"] = query.active
+        if query.in_stock:
+            mongo_filter["stock"] = {"$gt": 0}
+        price = {}
+        if query.min_price is not None:
+            price["$gte"] = query.min_price
+        if query.max_price is not None:
+            price["$lte"] = query.max_price
+        if price:
+            mongo_filter["price"] = price
+        if query.text:
+            literal = {"$regex": re.escape(query.text), "$options": "i"}
+            mongo_filter["$or"] = [{"name": literal}, {"sku": literal}, {"description": literal}]
+        total = self.products.count_documents(mongo_filter)
+        docs = self.products.find(
+            mongo_filter, sort=SORTS[query.sort], skip=(query.page - 1) * query.per_page, limit=query.per_page
+        )
+        return [_product(doc) for doc in docs], total
+
+    def low_stock(self, threshold, page, per_page):
+        mongo_filter = {"active": True, "stock": {"$lte": threshold}}
+        total = self.products.count_documents(mongo_filter)
+        docs = self.products.find(
+            mongo_filter, sort=[("stock", 1), ("_id", 1)], skip=(page - 1) * per_page, limit=per_page
+        )
+        return [_product(doc) for doc in docs], total
+
+    def update(self, product_id, changes, now):
+        changes = dict(changes, updated_at=now)
+        if "name" in changes:
+            changes["sort_name"] = changes["name"].lower()
+        try:
+            doc = self.products.find_one_and_update(
+                {"_id": object_id(product_id)}, {"$set": changes}, return_document=ReturnDocument.AFTER
+            )
+        except DuplicateKeyError:
+            raise Conflict("A product with this slug exists.", {"slug": ["A product with this slug exists."]})
+        return _product(doc)
+
+    def apply_movement(self, product_id, delta, fields, now):
+        """Move stock by `delta` atomically. Returns (product, pending movement doc),
+        or (product, None) when stock would go below zero; (None, None) if no such product."""
+        oid = object_id(product_id)
+        for attempt in range(MAX_ATTEMPTS):
+            doc = self.products.find_one({"_id": oid}, {"pending": 0})
+            if doc is None:
+                return None, None
+            if doc["stock"] + delta < 0:
+                return _product(doc), None
+            movement = dict(
+                fields, _id=ObjectId(), product_id=oid, seq=doc["ledger_seq"] + 1,
+                delta=delta, stock_after=doc["stock"] + delta, created_at=now,
+            )
+            guard = {"_id": oid, "ledger_seq": doc["ledger_seq"], "stock": {"$gte": max(0, -delta)}}
+            updated = self.products.find_one_and_update(
+                guard,
+                {"$inc": {"stock": delta, "ledger_seq": 1}, "$push": {"pending": movement},
+                 "$set": {"updated_at": now}},
+                projection={"pending": 0},
+                return_document=ReturnDocument.AFTER,
+            )
+            if updated is not None:
+                return _product(updated), movement
+            # Another writer moved this product's stock first: read again.
+            time.sleep(random.uniform(0, 0.001 * min(attempt, 10)))
+        raise StockBusy(product_id)
+
+    def clear_pending(self, product_id, movement_id):
+        self.products.update_one(
+            {"_id": object_id(str(product_id))}, {"$pull": {"pending": {"_id": movement_id}}}
+        )
+
+    def pending_movements(self, older_than):
+        """(product_id, movement doc) for every movement not yet copied into the ledger."""
+        for doc in self.products.find({"pending.created_at": {"$lte": older_than}}, {"pending": 1}):
+            for movement in doc["pending"]:
+                if movement["created_at"] <= older_than:
+                    yield str(doc["_id"]), movement
+
+    def has_pending(self, product_id, order_id, reason):
+        return self.products.find_one(
+            {"_id": object_id(product_id), "pending": {"$elemMatch": {"order_id": order_id, "reason": reason}}},
+            {"_id": 1},
+        ) is not None
+
+    def all_stock(self):
+        """(product_id, stock, pending movements) for every product, for the audit."""
+        for doc in self.products.find({}, {"stock": 1, "pending": 1, "sku": 1}):
+            yield str(doc["_id"]), doc["sku"], doc["stock"], doc.get("pending", [])
+
+
+class LedgerRepository:
+    """`stock_movements`: the append-only ledger. Each entry is written once."""
+
+    def __init__(self, db):
+        self.movements = db.stock_movements
+
+    def record(self, movement):
+        try:
+            self.movements.insert_one(dict(movement))
+        except DuplicateKeyError:
+            pass  # already recorded (a retry, or the repair command got there first)
+        return _movement(movement)
+
+    def for_product(self, product_id, page, per_page):
+        mongo_filter = {"product_id": object_id(product_id)}
+        total = self.movements.count_documents(mongo_filter)
+        docs = self.movements.find(
+            mongo_filter, sort=[("seq", -1)], skip=(page - 1) * per_page, limit=per_page
+        )
+        return [_movement(doc) for doc in docs], total
+
+    def exists(self, order_id, product_id, reason):
+        return self.movements.find_one(
+            {"order_id": order_id, "product_id": object_id(product_id), "reason": reason}, {"_id": 1}
+        ) is not None
+
+    def has(self, movement_id):
+        return self.movements.find_one({"_id": movement_id}, {"_id": 1}) is not None
+
+    def sum_by_product(self):
+        """{product_id: sum of deltas} over the whole ledger, for the audit."""
+        groups = self.movements.aggregate([{"$group": {"_id": "$product_id", "total": {"$sum": "$delta"}}}])
+        return {str(group["_id"]): group["total"] for group in groups}

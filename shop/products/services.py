@@ -1,0 +1,126 @@
+"""Catalogue and stock use cases. Repositories come in as arguments.
+
+Every unit of stock moves through `move_stock`, which changes the product and
+records the movement in the ledger, so that a product's stock always equals
+the sum of its ledger's deltas.
+"""
+from ..errors import Conflict, NotFound, OutOfStock
+from .model import INITIAL, Shortage, slugify
+from .repository import StockBusy, object_id
+
+
+def create_product(products, ledger, data, actor_id, now):
+    fields = {
+        "sku": data["sku"],
+        "name": data["name"],
+        "description": data.get("description", ""),
+        "price": data["price"],
+        "currency": data.get("currency", "USD"),
+        "stock": data.get("stock", 0),
+        "active": data.get("active", True),
+        "slug": data.get("slug") or _free_slug(products, data["name"], data["sku"]),
+        "created_at": now,
+        "updated_at": now,
+    }
+    initial = None
+    if fields["stock"]:
+        initial = {"delta": fields["stock"], "reason": INITIAL, "order_id": None, "actor_id": actor_id, "created_at": now}
+    product, movement = products.add(fields, initial)
+    if movement:
+        finish_movement(products, ledger, movement)
+    return product
+
+
+def _free_slug(products, name, sku):
+    """A slug made from the name; the SKU is added when that one is taken."""
+    slug = slugify(name)
+    return slug if not products.slug_taken(slug) else slugify(f"{name}-{sku}")
+
+
+def get_product(products, id_or_slug, include_inactive=False):
+    product = products.get(id_or_slug) if object_id(id_or_slug) else None
+    product = product or products.by_slug(id_or_slug)
+    if product is None or (not product.active and not include_inactive):
+        raise NotFound("No such product.")
+    return product
+
+
+def list_products(products, query):
+    return products.search(query)
+
+
+def update_product(products, product_id, changes, now):
+    get_product(products, product_id, include_inactive=True)
+    if not changes:
+        return products.get(product_id)
+    return products.update(product_id, changes, now)
+
+
+def archive_product(products, product_id, now):
+    get_product(products, product_id, include_inactive=True)
+    return products.update(product_id, {"active": False}, now)
+
+
+def adjust_stock(products, ledger, product_id, delta, reason, note, actor_id, now):
+    """An admin's stock adjustment. Returns (movement, product)."""
+    fields = {"reason": reason, "note": note, "order_id": None, "actor_id": actor_id}
+    product, movement = _move(products, product_id, delta, fields, now)
+    if product is None:
+        raise NotFound("No such product.")
+    if movement is None:
+        raise OutOfStock([Shortage(product_id, -delta, product.stock).as_dict()])
+    return finish_movement(products, ledger, movement), product
+
+
+def move_stock(products, product_id, delta, reason, order_id, actor_id, now):
+    """Move stock for an order. Returns the pending movement, or a Shortage.
+
+    The movement is stored in the product until `finish_movement` records it.
+    """
+    fields = {"reason": reason, "order_id": order_id, "actor_id": actor_id}
+    product, movement = _move(products, product_id, delta, fields, now)
+    if movement is None:
+        return Shortage(product_id, -delta, product.stock if product else 0)
+    return movement
+
+
+def _move(products, product_id, delta, fields, now):
+    try:
+        return products.apply_movement(product_id, delta, fields, now)
+    except StockBusy:
+        raise Conflict("This product is being changed by many requests at once; please retry.")
+
+
+def finish_movement(products, ledger, movement):
+    """Copy a pending movement into the ledger, then drop it from the product."""
+    recorded = ledger.record(movement)
+    products.clear_pending(movement["product_id"], movement["_id"])
+    return recorded
+
+
+def stock_moved(products, ledger, order_id, product_id, reason):
+    """Whether a movement for this order, product and reason exists, recorded or pending."""
+    return ledger.exists(order_id, product_id, reason) or products.has_pending(product_id, order_id, reason)
+
+
+def movements(products, ledger, product_id, page, per_page):
+    get_product(products, product_id, include_inactive=True)
+    return ledger.for_product(product_id, page, per_page)
+
+
+def low_stock(products, threshold, page, per_page):
+    return products.low_stock(threshold, page, per_page)
+
+
+
+def audit_stock(products, ledger):
+    """Every product whose stock is not the sum of its ledger (counting movements
+    still pending in the product), or is negative."""
+    ledger_sums = ledger.sum_by_product()
+    problems = []
+    for product_id, sku, stock, pending in products.all_stock():
+        unrecorded = sum(m["delta"] for m in pending if not ledger.has(m["_id"]))
+        expected = ledger_sums.get(product_id, 0) + unrecorded
+        if stock != expected or stock < 0:
+            problems.append({"product_id": product_id, "sku": sku, "stock": stock, "ledger_sum": expected})
+    return problems

@@ -1,0 +1,148 @@
+"""Fixtures shared by every test: an app on a fresh embedded store, a client,
+accounts with bearer tokens, and builders for products and orders."""
+import pytest
+
+from shop import create_app
+
+TEST_SETTINGS = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret",
+    "WTF_CSRF_ENABLED": False,
+    "MAIL_BACKEND": "memory",
+    "DEMO_CATALOG": False,
+    "WORKER_ENABLED": False,
+    "MONGO_URI": None,
+    "SHOP_ADMIN_EMAIL": "admin@example.com",
+    "SHOP_ADMIN_PASSWORD": "admin-password-1",
+}
+ADDRESS = {"name": "Ada Shopper", "line1": "1 Main Street", "city": "Springfield",
+           "postal_code": "12345", "country": "US"}
+GOOD_CARD = {"card_number": "4242424242424242", "exp_month": 12, "exp_year": 2099, "cvc": "123"}
+DECLINED_CARD = dict(GOOD_CARD, card_number="4000000000000002")
+
+
+@pytest.fixture
+def settings():
+    """Override in a test module to change the app's settings."""
+    return {}
+
+
+@pytest.fixture
+def app(settings):
+    return create_app({**TEST_SETTINGS, **settings})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def db(app):
+    return app.extensions["mongo_db"]
+
+
+@pytest.fixture
+def mailbox(app):
+    """Messages the memory mail backend delivered (after `deliver_emails`)."""
+    return app.extensions["mail_backend"].sent
+
+
+class Api:
+    """Calls the JSON API as a given token holder (or anonymously)."""
+
+    def __init__(self, client, token=None):
+        self.client = client
+        self.token = token
+
+    def headers(self, extra=None):
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        headers.update(extra or {})
+        return headers
+
+    def get(self, path, **kwargs):
+        return self.client.get("/api/v1" + path, headers=self.headers(kwargs.pop("headers", None)), **kwargs)
+
+    def post(self, path, json=None, **kwargs):
+        return self.client.post("/api/v1" + path, json=json, headers=self.headers(kwargs.pop("headers", None)), **kwargs)
+
+    def patch(self, path, json=None, **kwargs):
+        return self.client.patch("/api/v1" + path, json=json, headers=self.headers(kwargs.pop("headers", None)), **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.client.delete("/api/v1" + path, headers=self.headers(kwargs.pop("headers", None)), **kwargs)
+
+
+def login_token(client, email, password):
+    response = client.post("/api/v1/auth/tokens", json={"email": email, "password": password})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["token"]
+
+
+@pytest.fixture
+def anonymous(client):
+    return Api(client)
+
+
+@pytest.fixture
+def admin(client):
+    return Api(client, login_token(client, "admin@example.com", "admin-password-1"))
+
+
+@pytest.fixture
+def register(client):
+    """register(email) -> an Api logged in as a new customer."""
+    counter = iter(range(1_000_000))
+
+    def make(email=None, password="correct horse battery", name="Ada Shopper"):
+        email = email or f"shopper{next(counter)}@example.com"
+        response = client.post("/api/v1/auth/register", json={"email": email, "password": password, "name": name})
+        assert response.status_code == 201, response.get_json()
+        api = Api(client, login_token(client, email, password))
+        api.user = response.get_json()
+        return api
+
+    return make
+
+
+@pytest.fixture
+def shopper(register):
+    return register("ada@example.com")
+
+
+@pytest.fixture
+def add_product(admin):
+    """add_product(sku="RETRO-CLOCK", stock=10, price=3450, ...) -> the product's JSON."""
+    def make(sku="RETRO-CLOCK", stock=10, price=3450, name=None, **fields):
+        body = {"sku": sku, "name": name or sku.replace("-", " ").title(), "price": price, "stock": stock, **fields}
+        response = admin.post("/products", json=body)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    return make
+
+
+@pytest.fixture
+def place_order():
+    """place_order(api, [(product, quantity), ...], key=None) -> the response."""
+    def place(api, lines, key=None, address=ADDRESS):
+        items = [{"product_id": product["id"], "quantity": quantity} for product, quantity in lines]
+        headers = {"Idempotency-Key": key} if key else None
+        return api.post("/orders", json={"items": items, "shipping_address": address}, headers=headers)
+
+    return place
+
+
+def ledger_sum(api, product_id):
+    """The sum of a product's ledger deltas, read through the API (admin)."""
+    total, page = 0, 1
+    while True:
+        body = api.get(f"/products/{product_id}/stock-movements?per_page=100&page={page}").get_json()
+        total += sum(movement["delta"] for movement in body["items"])
+        if page * 100 >= body["total"]:
+            return total
+        page += 1
+
+
+def stock_of(api, product_id):
+    return api.get(f"/products/{product_id}").get_json()["stock"]

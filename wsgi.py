@@ -1,0 +1,23 @@
+"""The WSGI entry point: `app` for any WSGI server; `python wsgi.py` serves it with waitress."""
+import logging
+
+from waitress import serve
+
+from shop import create_app
+from shop.db import is_embedded
+from shop.jobs import start_worker
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+app = create_app()
+if app.config["WORKER_ENABLED"]:
+    start_worker(app)
+
+if __name__ == "__main__":
+    if is_embedded(app.extensions["mongo_client"]):
+        logging.getLogger("shop").warning(
+            "Embedded store (mongomock): all data lives in this process's memory and ends with it. "
+            "Set MONGO_URI=mongodb://... to keep it."
+        )
+    host, port = app.config["HOST"], app.config["PORT"]
+    print(f"Serving the shop on http://{host}:{port}/", flush=True)
+    serve(app, host=host, port=port, threads=app.config["WAITRESS_THREADS"])
