@@ -10,7 +10,7 @@ from flask import g, request
 
 from ..clock import utcnow
 from ..db import get_db
-from ..errors import Forbidden, Unauthorized
+from ..errors import Forbidden
 from . import services
 from .repository import TokenRepository, UserRepository
 
@@ -55,7 +55,3 @@ def admin_required(view):
         return view(*args, **kwargs)
 
     return guarded
-
-
-def raise_unauthorized():
-    raise Unauthorized()

@@ -50,15 +50,24 @@ class Stores:
 def place_order(stores, user, items, address, idempotency_key, now, payment_ttl_minutes):
     """Place an order, all or nothing. Returns (order, created): created is False for a replay."""
     fingerprint = _fingerprint(items, address)
-    if idempotency_key:
-        earlier = _replay(stores.orders, user.id, idempotency_key, fingerprint)
-        if earlier:
-            return earlier, False
+    for _ in range(3):
+        if idempotency_key:
+            earlier = _replay(stores.orders, user.id, idempotency_key, fingerprint)
+            if earlier:
+                return earlier, False
+        try:
+            return _place(stores, user, items, address, idempotency_key, fingerprint, now, payment_ttl_minutes), True
+        except DuplicateIdempotencyKey:
+            continue  # a racing retry with the same key stored first: replay it
+    raise Conflict("A request with this Idempotency-Key is still being processed.")
+
+
+def _place(stores, user, items, address, idempotency_key, fingerprint, now, payment_ttl_minutes):
     quantities = model.merge_lines(items)
     catalogue = stores.products.many(quantities)
     lines, currency = model.price_lines(quantities, catalogue)
-    short = [Shortage(l.product_id, l.quantity, catalogue[l.product_id].stock).as_dict()
-             for l in lines if catalogue[l.product_id].stock < l.quantity]
+    short = [Shortage(line.product_id, line.quantity, catalogue[line.product_id].stock).as_dict()
+             for line in lines if catalogue[line.product_id].stock < line.quantity]
     if short:
         raise OutOfStock(short)
     doc = {
@@ -67,14 +76,8 @@ def place_order(stores, user, items, address, idempotency_key, now, payment_ttl_
         "idempotency_key": idempotency_key, "request_hash": fingerprint,
         "created_at": now, "updated_at": now, "expires_at": now + timedelta(minutes=payment_ttl_minutes),
     }
-    try:
-        order = _store_pending(stores.orders, doc)
-    except DuplicateIdempotencyKey:  # a racing retry with the same key stored first
-        earlier = _replay(stores.orders, user.id, idempotency_key, fingerprint)
-        if earlier is None:
-            raise Conflict("A request with this Idempotency-Key failed just now; retry it.")
-        return earlier, False
-    return _take_stock(stores, order, user.id, now), True
+    order = _store_pending(stores.orders, doc)
+    return _take_stock(stores, order, user.id, now)
 
 
 def _fingerprint(items, address):
