@@ -1,8 +1,11 @@
 """Fixtures shared by every test: an app on a fresh embedded store, a client,
 accounts with bearer tokens, and builders for products and orders."""
 import pytest
+from flask.testing import FlaskClient
+from werkzeug.security import generate_password_hash
 
 from shop import create_app
+from shop.auth import services as auth_services
 
 TEST_SETTINGS = {
     "TESTING": True,
@@ -21,6 +24,41 @@ GOOD_CARD = {"card_number": "4242424242424242", "exp_month": 12, "exp_year": 209
 DECLINED_CARD = dict(GOOD_CARD, card_number="4000000000000002")
 
 
+TRACEBACK_MARKERS = ("Traceback (most recent call last)", 'File "/')
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    """scrypt at its production cost takes ~0.3 s here; tests hash with the same
+    algorithm at a lower cost (the hash names its parameters, so checking works)."""
+    monkeypatch.setattr(auth_services, "hash_password",
+                        lambda password: generate_password_hash(password, method="scrypt:1024:8:1"))
+
+
+class CheckedClient(FlaskClient):
+    """A test client that fails the test if any response shows a traceback."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        text = response.get_data(as_text=True)
+        assert not any(marker in text for marker in TRACEBACK_MARKERS), text
+        return response
+
+
+def assert_error(response, status, code):
+    """Check the contract's error shape `{"error": {"code", "message", "details"}}`;
+    returns its details."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/json"
+    body = response.get_json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "details"}
+    assert body["error"]["code"] == code, body
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    assert isinstance(body["error"]["details"], dict)
+    return body["error"]["details"]
+
+
 @pytest.fixture
 def settings():
     """Override in a test module to change the app's settings."""
@@ -29,7 +67,9 @@ def settings():
 
 @pytest.fixture
 def app(settings):
-    return create_app({**TEST_SETTINGS, **settings})
+    app = create_app({**TEST_SETTINGS, **settings})
+    app.test_client_class = CheckedClient
+    return app
 
 
 @pytest.fixture
@@ -146,3 +186,29 @@ def ledger_sum(api, product_id):
 
 def stock_of(api, product_id):
     return api.get(f"/products/{product_id}").get_json()["stock"]
+
+
+def deliver_emails(app):
+    """Run the outbox delivery as the `flask deliver-emails` command does."""
+    result = app.test_cli_runner().invoke(args=["deliver-emails"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture
+def make_customers(app, db):
+    """make_customers(n) -> n (user, token) pairs, made straight in the store (no HTTP,
+    no password check), for tests that need many buyers at once."""
+    from shop.auth.repository import TokenRepository, UserRepository
+    from shop.clock import utcnow
+
+    def make(count, prefix="buyer"):
+        accounts = []
+        users, tokens = UserRepository(db), TokenRepository(db)
+        for index in range(count):
+            user = users.add(f"{prefix}{index}@example.com", f"Buyer {index}", "customer", "!unusable", utcnow())
+            token, _ = auth_services.issue_token(tokens, user, 1, utcnow())
+            accounts.append((user, token))
+        return accounts
+
+    return make
