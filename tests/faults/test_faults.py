@@ -1,0 +1,216 @@
+"""Every database write (and read) of placing, paying, cancelling and expiring an
+order, and of a stock adjustment, made to fail or to kill the process in turn.
+
+For each point: the shopper gets an answer in the contract's shape (never a
+trace); after a fresh process runs the repair, stock equals the ledger and is
+never negative, no order is half-placed, every follow-up (restock, refund,
+e-mail) is done once, and a retry gives the outcome the shopper asked for.
+"""
+from datetime import timedelta
+
+import pytest
+from bson import ObjectId
+from pymongo.errors import AutoReconnect
+
+from conftest import ADDRESS, DECLINED_CARD, GOOD_CARD, TEST_SETTINGS
+from faults.harness import FAULT_TEXT, KINDS, Crash, Faults, FaultyClient, clone_store, new_store
+from invariants import problems
+from shop import create_app
+from shop.clock import utcnow
+from shop.mail import Outbox, deliver_due
+from shop.orders import services
+
+SETTINGS = dict(TEST_SETTINGS)
+PASSWORD = "correct horse battery"
+
+
+def make_app(store, faults=None):
+    return create_app(SETTINGS, mongo_client=FaultyClient(store, faults or Faults()))
+
+
+def token_for(client, email, password):
+    response = client.post("/api/v1/auth/tokens", json={"email": email, "password": password})
+    return response.get_json()["token"]
+
+
+@pytest.fixture(scope="module")
+def base():
+    """A store with an admin, a shopper, two products, a placed and a paid order."""
+    store = new_store()
+    client = make_app(store).test_client()
+    admin = {"Authorization": "Bearer " + token_for(client, "admin@example.com", "admin-password-1")}
+    client.post("/api/v1/auth/register", json={"email": "ada@example.com", "password": PASSWORD, "name": "Ada"})
+    shopper = {"Authorization": "Bearer " + token_for(client, "ada@example.com", PASSWORD)}
+    ids = {}
+    for sku, stock in (("RETRO-CLOCK", 10), ("STONE-MUG", 6)):
+        body = {"sku": sku, "name": sku.title(), "price": 1250, "stock": stock}
+        ids[sku] = client.post("/api/v1/products", json=body, headers=admin).get_json()["id"]
+    order = {"items": [{"product_id": ids["RETRO-CLOCK"], "quantity": 2}, {"product_id": ids["STONE-MUG"], "quantity": 1}],
+             "shipping_address": ADDRESS}
+    placed = client.post("/api/v1/orders", json=order, headers=shopper).get_json()["id"]
+    paid = client.post("/api/v1/orders", json=order, headers=shopper).get_json()["id"]
+    assert client.post(f"/api/v1/orders/{paid}/payments", json=GOOD_CARD, headers=shopper).status_code == 200
+    return {"store": store, "admin": admin, "shopper": shopper, "products": ids, "placed": placed, "paid": paid}
+
+
+def _place(base, client):
+    body = {"items": [{"product_id": base["products"]["RETRO-CLOCK"], "quantity": 1},
+                      {"product_id": base["products"]["STONE-MUG"], "quantity": 2}],
+            "shipping_address": ADDRESS}
+    headers = dict(base["shopper"], **{"Idempotency-Key": "checkout-42"})
+    return client.post("/api/v1/orders", json=body, headers=headers)
+
+
+def _expire_on_read(base, client):
+    return client.get(f"/api/v1/orders/{base['placed']}", headers=base["shopper"])
+
+
+def _adjust(delta, reason):
+    def act(base, client):
+        body = {"delta": delta, "reason": reason, "note": "counted"}
+        return client.post(f"/api/v1/products/{base['products']['RETRO-CLOCK']}/stock-adjustments",
+                           json=body, headers=base["admin"])
+    return act
+
+
+def _run_expiry_job(base, client):
+    services.expire_unpaid(services.Stores.on(client.application.extensions["mongo_db"]), utcnow())
+
+
+FLOWS = {
+    # name: (action, success status, what a retry after the repair is expected to answer)
+    "place": (_place, 201, (200, 201)),
+    "pay": (lambda b, c: c.post(f"/api/v1/orders/{b['placed']}/payments", json=GOOD_CARD, headers=b["shopper"]),
+            200, (200, 409)),
+    "pay_declined": (lambda b, c: c.post(f"/api/v1/orders/{b['placed']}/payments", json=DECLINED_CARD,
+                                         headers=b["shopper"]), 402, (402, 409)),
+    "cancel_placed": (lambda b, c: c.post(f"/api/v1/orders/{b['placed']}/cancel", headers=b["shopper"]),
+                      200, (200, 409)),
+    "cancel_paid": (lambda b, c: c.post(f"/api/v1/orders/{b['paid']}/cancel", headers=b["shopper"]), 200, (200, 409)),
+    "ship": (lambda b, c: c.post(f"/api/v1/orders/{b['paid']}/transitions", json={"status": "shipped"},
+                                 headers=b["admin"]), 200, (200, 409)),
+    "expire_on_read": (_expire_on_read, 200, (200,)),
+    "expire_job": (_run_expiry_job, None, None),
+    "adjust_down": (_adjust(-2, "damaged"), 201, None),
+    "adjust_up": (_adjust(4, "restock"), 201, None),
+}
+
+
+def prepare(base, flow):
+    """A fresh copy of the base store, set up for `flow`."""
+    store = clone_store(base["store"])
+    if flow.startswith("expire"):
+        past = utcnow() - timedelta(minutes=1)
+        store["shop"].orders.update_one({"_id": _oid(base["placed"])}, {"$set": {"expires_at": past}})
+    return store
+
+
+def _oid(text):
+    return ObjectId(text)
+
+
+def count_operations(base, flow):
+    store = prepare(base, flow)
+    faults = Faults()
+    client = make_app(store, faults).test_client()
+    faults.reset()
+    FLOWS[flow][0](base, client)
+    return dict(faults.counts), list(faults.log)
+
+
+def contract_answer_problems(response, success):
+    """An answer a client can rely on: the success, a contract error, or a bare 500."""
+    if response is None:
+        return []  # the process died: the client saw its connection drop
+    text = response.get_data(as_text=True)
+    found = []
+    for leak in (FAULT_TEXT, "Traceback", "AutoReconnect", "pymongo"):
+        if leak in text:
+            found.append(f"the answer leaks {leak!r}: {text[:200]}")
+    if not response.headers.get("X-Request-Id"):
+        found.append("the answer has no X-Request-Id")
+    if response.status_code == success:
+        return found
+    body = response.get_json(silent=True) or {}
+    if response.status_code == 500:
+        if set(body) != {"error"} or body["error"].get("code") != "internal" or body["error"].get("details"):
+            found.append(f"a 500 that is not the contract's internal error: {text[:200]}")
+    else:
+        found.append(f"unexpected status {response.status_code}: {text[:200]}")
+    return found
+
+
+def repair_and_retry(base, store, flow):
+    """A fresh process: the repair runs, then the shopper retries once; returns what went wrong."""
+    app = make_app(store)
+    db = app.extensions["mongo_db"]
+    stores = services.Stores.on(db)
+    services.repair(stores, utcnow() + timedelta(seconds=1), 0)
+    found = problems(db)
+    action, success, retry_statuses = FLOWS[flow]
+    if retry_statuses:
+        retried = action(base, app.test_client())
+        if retried.status_code not in retry_statuses:
+            found.append(f"the retry answered {retried.status_code}: {retried.get_data(as_text=True)[:200]}")
+    if flow == "place":
+        keyed = db.orders.count_documents({"idempotency_key": "checkout-42", "status": {"$ne": "rejected"}})
+        if keyed != 1:
+            found.append(f"one checkout with one Idempotency-Key made {keyed} orders")
+    if flow.startswith("expire"):
+        services.expire_unpaid(stores, utcnow())
+        if db.orders.find_one({"_id": _oid(base["placed"])})["status"] != "cancelled":
+            found.append("the expired order was not cancelled")
+    deliver_due(Outbox(db), app.extensions["mail_backend"], utcnow() + timedelta(hours=2))
+    sent = [(m["to"], m["subject"]) for m in app.extensions["mail_backend"].sent]
+    if len(sent) != len(set(sent)):
+        found.append(f"an e-mail was sent twice: {sent}")
+    return found + problems(db)
+
+
+def inject(base, flow, op, n, kind):
+    store = prepare(base, flow)
+    faults = Faults()
+    client = make_app(store, faults).test_client()
+    faults.arm(op, n, kind)
+    action, success, _ = FLOWS[flow]
+    found = []
+    try:
+        response = action(base, client)
+    except Crash:
+        response = None
+    except AutoReconnect:  # only a background job may see the database's error itself
+        if success is not None:
+            raise
+        response = None
+    faults.disarm()
+    if faults.fired is None:
+        return [f"{op} {n} was never reached"]
+    if success is not None:
+        found += contract_answer_problems(response, success)
+    found += repair_and_retry(base, store, flow)
+    where = faults.fired[3]
+    return [f"{flow}: {kind} at {op} {n} ({where}): {problem}" for problem in found]
+
+
+@pytest.mark.parametrize("flow", sorted(FLOWS))
+def test_a_failed_or_killed_write_at_any_step_is_repaired_and_answered_in_the_contracts_shape(base, flow):
+    counts, log = count_operations(base, flow)
+    assert counts["write"] >= 1, log
+
+    found = []
+    for n in range(1, counts["write"] + 1):
+        for kind in KINDS:
+            found += inject(base, flow, "write", n, kind)
+
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("flow", ["place", "pay", "cancel_paid", "expire_on_read", "adjust_down"])
+def test_a_failed_read_at_any_step_leaves_nothing_half_done(base, flow):
+    counts, _ = count_operations(base, flow)
+
+    found = []
+    for n in range(1, counts["read"] + 1):
+        found += inject(base, flow, "read", n, "error")
+
+    assert not found, "\n".join(found)

@@ -1,0 +1,107 @@
+"""What must hold in the stored data whatever happened: the shop's promises, read
+straight from the collections, shared by the fault, soak and property tests.
+
+`problems(db)` lists every broken promise (empty when all hold). With
+`settled=True` it also asks that nothing is left half-done: call it after the
+repair has run, when no request is in flight.
+"""
+from collections import Counter
+
+from shop.jobs import audit_stock
+from shop.orders.model import EMAILED, PENDING, REJECTED, TRANSITIONS
+
+PLACED_STATUSES = ("placed", "paid", "shipped", "delivered", "cancelled")
+CHARGED_STATUSES = ("paid", "shipped", "delivered")
+
+
+def problems(db, settled=True):
+    found = [f"stock differs from its ledger: {p}" for p in audit_stock(db)]
+    found += [f"negative stock: {d['sku']} {d['stock']}" for d in db.products.find({"stock": {"$lt": 0}})]
+    if settled:
+        found += [f"movement never recorded: {d['sku']}" for d in db.products.find({"pending.0": {"$exists": True}})]
+    moves = Counter()
+    for move in db.stock_movements.find({"order_id": {"$ne": None}}):
+        moves[(move["order_id"], str(move["product_id"]), move["reason"], move["delta"])] += 1
+    emails = {doc["key"] for doc in db.emails.find({}, {"key": 1})}
+    charges = {doc["_id"]: doc for doc in db.sandbox_charges.find()}
+    for order in db.orders.find():
+        found += _order_problems(order, moves, emails, charges, settled)
+    if settled:
+        found += _forgotten_charges(db, charges)
+    return found
+
+
+def _order_problems(order, moves, emails, charges, settled):
+    oid, status = str(order["_id"]), order["status"]
+    label = f"order {order['number']} ({status})"
+    found = []
+    if settled and status == PENDING:
+        found.append(f"{label} is half-placed")
+    if settled and order.get("pending_actions"):
+        found.append(f"{label} has follow-ups not done: {order['pending_actions']}")
+    if settled and (order.get("payment") or {}).get("status") == "processing":
+        found.append(f"{label} has a payment stuck in processing")
+    history = [entry["status"] for entry in order["history"]]
+    if status in PLACED_STATUSES and not _valid_path(history, status):
+        found.append(f"{label} has a history that is not a path of the state machine: {history}")
+    for line in order["items"]:
+        key = (oid, line["product_id"])
+        taken = moves[key + ("order_placed", -line["quantity"])]
+        returned = moves[key + ("order_cancelled", line["quantity"])]
+        rejected = moves[key + ("order_rejected", line["quantity"])]
+        if status in PLACED_STATUSES and taken != 1:
+            found.append(f"{label} took {line['sku']} {taken} times")
+        if status == "cancelled" and settled and returned != 1:
+            found.append(f"{label} gave {line['sku']} back {returned} times")
+        if status not in ("cancelled",) and returned:
+            found.append(f"{label} gave {line['sku']} back but is not cancelled")
+        if status in (REJECTED,) + ((PENDING,) if settled else ()) and taken != rejected:
+            found.append(f"{label} took {line['sku']} {taken} times but gave it back {rejected} times")
+        if rejected > 1 or returned > 1:
+            found.append(f"{label} gave {line['sku']} back more than once")
+    if settled and status in PLACED_STATUSES:
+        for step in history:
+            if step in EMAILED and f"order:{oid}:{step}" not in emails:
+                found.append(f"{label} never queued its '{step}' e-mail")
+    found += _payment_problems(order, label, charges)
+    return found
+
+
+def _valid_path(history, status):
+    if not history or history[0] != "placed" or history[-1] != status:
+        return False
+    return all(b in TRANSITIONS.get(a, ()) for a, b in zip(history, history[1:]))
+
+
+def _payment_problems(order, label, charges):
+    payment = order.get("payment") or {}
+    total = sum(line["unit_price"] * line["quantity"] for line in order["items"])
+    charge = charges.get(payment.get("attempt_id"))
+    if order["status"] in CHARGED_STATUSES:
+        if not charge or not charge["approved"] or charge["refunded"] or charge["amount"] != total:
+            return [f"{label} is {order['status']} without one approved charge of {total}"]
+        if payment.get("status") != "paid":
+            return [f"{label} is {order['status']} but its payment says {payment.get('status')}"]
+    if payment.get("status") == "refunded" and charge and not charge["refunded"]:
+        return [f"{label} says refunded but the gateway kept the money"]
+    return []
+
+
+def _forgotten_charges(db, charges):
+    """Money taken that no paid order accounts for."""
+    kept = {}
+    for order in db.orders.find({"payment.attempt_id": {"$exists": True}}):
+        kept[order["payment"]["attempt_id"]] = order
+    found = []
+    for attempt_id, charge in charges.items():
+        if not charge["approved"] or charge["refunded"]:
+            continue
+        order = kept.get(attempt_id)
+        if order is None or order["status"] not in CHARGED_STATUSES:
+            found.append(f"charge {attempt_id} kept money for no paid order")
+    return found
+
+
+def assert_holds(db, settled=True):
+    found = problems(db, settled)
+    assert not found, "\n".join(found)
