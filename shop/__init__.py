@@ -62,6 +62,16 @@ def register_blueprints(app):
         app.register_blueprint(blueprint, url_prefix=API_PREFIX)
         csrf.exempt(blueprint)  # the API takes bearer tokens only, never the session cookie
     app.register_blueprint(health.bp)
+    # The HTML site: session log-in, and a CSRF token on every form (never exempt).
+    from . import admin
+    from .auth import routes as auth_pages, session  # noqa: F401  (session sets up Flask-Login)
+    from .cart import routes as cart_pages
+    from .orders import routes as order_pages
+    from .products import routes as product_pages
+    from .site import routes as site_pages
+
+    for pages in (site_pages, auth_pages, product_pages, cart_pages, order_pages, admin):
+        app.register_blueprint(pages.bp)
 
 
 def register_commands(app):

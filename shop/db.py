@@ -113,3 +113,5 @@ def ensure_indexes(db):
     db.orders.create_index("created_at")
     db.emails.create_index([("status", 1), ("next_attempt_at", 1)])
     db.emails.create_index("key", unique=True)
+    db.carts.create_index("owner", unique=True)
+    db.carts.create_index("expires_at", expireAfterSeconds=0)

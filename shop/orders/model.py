@@ -18,6 +18,7 @@ TRANSITIONS = {
 # Which statuses an order may be in for each change (the guard of a conditional update).
 SOURCES = {target: tuple(s for s, targets in TRANSITIONS.items() if target in targets) for target in VISIBLE}
 CUSTOMER_CANCELLABLE = (PLACED, PAID)
+REVENUE = (PAID, SHIPPED, DELIVERED)  # money kept: cancelled orders were refunded
 EMAILED = {PLACED, PAID, SHIPPED, CANCELLED}
 SYSTEM = "system"
 

@@ -131,3 +131,11 @@ class OrderRepository:
             {"$set": {field: lease_until}},
         )
         return result.matched_count == 1
+
+    def placed_between(self, start, end):
+        """Orders shoppers can see that were placed in [start, end)."""
+        docs = self.orders.find(
+            {"created_at": {"$gte": start, "$lt": end}, "status": {"$in": list(VISIBLE)}},
+            {"status": 1, "items": 1, "currency": 1},
+        )
+        return [(doc["status"], doc["currency"], [OrderLine(**line) for line in doc["items"]]) for doc in docs]

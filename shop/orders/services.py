@@ -318,3 +318,18 @@ def _repair_payment(stores, order, now):
         settle_charge(stores, order, charge, SYSTEM, now)
     except (PaymentDeclined, InvalidTransition):
         pass  # recorded on the order; there is no caller to tell
+
+
+# Reporting ----------------------------------------------------------------
+
+
+def sales_summary(stores, start, end):
+    """Orders placed in [start, end) and the revenue of those paid for (paid, shipped
+    or delivered; cancelled ones were refunded): `{"orders": n, "revenue": {currency: minor units}}`."""
+    summary = {"orders": 0, "revenue": {}}
+    for status, currency, lines in stores.orders.placed_between(start, end):
+        summary["orders"] += 1
+        if status in model.REVENUE:
+            revenue = summary["revenue"]
+            revenue[currency] = revenue.get(currency, 0) + sum(line.line_total for line in lines)
+    return summary

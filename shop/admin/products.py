@@ -1,0 +1,102 @@
+"""Back-office products: list, new, edit, archive, adjust stock, the ledger."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..api import load_args
+from ..auth.forms import ActionForm
+from ..clock import utcnow
+from ..db import get_db
+from ..errors import Conflict, OutOfStock
+from ..fields import PageArgs
+from ..money import format_amount
+from ..products import services
+from ..products.forms import CatalogSearchForm, ProductCreateForm, ProductEditForm, StockAdjustmentForm
+from ..products.repository import LedgerRepository, ProductRepository
+from ..products.schemas import ProductCreateSchema, ProductUpdateSchema, StockAdjustmentSchema
+from . import bp
+
+PER_PAGE = 25
+
+
+def _repositories():
+    db = get_db()
+    return ProductRepository(db), LedgerRepository(db)
+
+
+@bp.get("/products")
+def products():
+    """Every product, on sale or archived, searchable."""
+    form = CatalogSearchForm(formdata=request.args)
+    query = form.query(load_args(PageArgs(only=["page"]))["page"], PER_PAGE, active=None)
+    items, total = services.list_products(ProductRepository(get_db()), query)
+    return render_template("admin/products.html", form=form, products=items, total=total, query=query)
+
+
+@bp.route("/products/new", methods=["GET", "POST"])
+def new_product():
+    """Add a product; its initial stock is the first entry of its ledger."""
+    form = ProductCreateForm(active=True) if request.method == "GET" else ProductCreateForm()
+    if form.validate_on_submit() and (data := form.load(ProductCreateSchema(), form.schema_data())):
+        try:
+            product = services.create_product(*_repositories(), data, current_user.id, utcnow())
+        except Conflict as error:
+            form.show_error(error)
+        else:
+            flash(f"{product.name} is added.", "success")
+            return redirect(url_for("admin.stock", product_id=product.id))
+    return render_template("admin/product_form.html", form=form, product=None), 422 if form.has_errors() else 200
+
+
+@bp.route("/products/<product_id>/edit", methods=["GET", "POST"])
+def edit_product(product_id):
+    """Change a product's name, slug, description, price or whether it is on sale."""
+    product = services.get_product(ProductRepository(get_db()), product_id, include_inactive=True)
+    form = ProductEditForm(formdata=None, **_editable(product)) if request.method == "GET" else ProductEditForm()
+    if form.validate_on_submit() and (changes := form.load(ProductUpdateSchema(), form.schema_data())):
+        try:
+            product = services.update_product(ProductRepository(get_db()), product_id, changes, utcnow())
+        except Conflict as error:
+            form.show_error(error)
+        else:
+            flash(f"{product.name} is saved.", "success")
+            return redirect(url_for("admin.products"))
+    return render_template("admin/product_form.html", form=form, product=product), 422 if form.has_errors() else 200
+
+
+def _editable(product):
+    """The product's fields as the form shows them: the price as an amount such as 34.50."""
+    return {"name": product.name, "slug": product.slug, "description": product.description,
+            "price": format_amount(product.price), "active": product.active}
+
+
+@bp.post("/products/<product_id>/archive")
+def archive_product(product_id):
+    """Take a product off sale; past orders keep their copy of it."""
+    if ActionForm().validate_on_submit():
+        product = services.archive_product(ProductRepository(get_db()), product_id, utcnow())
+        flash(f"{product.name} is archived.", "info")
+    return redirect(url_for("admin.products"))
+
+
+@bp.route("/products/<product_id>/stock", methods=["GET", "POST"])
+def stock(product_id):
+    """The product's stock ledger, newest first, and a form to adjust its stock with a reason."""
+    form = StockAdjustmentForm()
+    if form.validate_on_submit() and (data := form.load(StockAdjustmentSchema(), form.schema_data())):
+        try:
+            services.adjust_stock(*_repositories(), product_id, data["delta"], data["reason"], data["note"],
+                                  current_user.id, utcnow())
+        except OutOfStock as error:
+            form.delta.errors = [f"Stock cannot go below zero: {error.details['items'][0]['available']} in stock."]
+        else:
+            flash("The stock is adjusted.", "success")
+            return redirect(url_for("admin.stock", product_id=product_id))
+    return _stock_page(product_id, form)
+
+
+def _stock_page(product_id, form):
+    page = load_args(PageArgs(only=["page"]))["page"]
+    product = services.get_product(ProductRepository(get_db()), product_id, include_inactive=True)
+    movements, total = services.movements(*_repositories(), product_id, page, PER_PAGE)
+    return render_template("admin/stock.html", product=product, form=form, movements=movements, total=total,
+                           page=page, per_page=PER_PAGE), 422 if form.has_errors() else 200

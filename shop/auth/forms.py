@@ -1,0 +1,28 @@
+"""The account forms. Their rules are the API's schemas (auth.schemas)."""
+from wtforms import EmailField, HiddenField, PasswordField, StringField
+
+from ..forms import SchemaForm, present
+
+
+class RegisterForm(SchemaForm):
+    name = StringField("Your name", render_kw={"autocomplete": "name"})
+    email = EmailField("Email", render_kw={"autocomplete": "email"})
+    password = PasswordField(
+        "Password", description="At least 10 characters.", render_kw={"autocomplete": "new-password"}
+    )
+
+    def schema_data(self):
+        return present(name=self.name.data, email=self.email.data, password=self.password.data)
+
+
+class LoginForm(SchemaForm):
+    email = EmailField("Email", render_kw={"autocomplete": "username"})
+    password = PasswordField("Password", render_kw={"autocomplete": "current-password"})
+    next = HiddenField()
+
+    def schema_data(self):
+        return present(email=self.email.data, password=self.password.data)
+
+
+class ActionForm(SchemaForm):
+    """A button that changes state (log out, cancel, archive): only its CSRF token."""

@@ -1,0 +1,1 @@
+"""The shopping cart and checkout: the only writer of `carts`."""

@@ -1,0 +1,38 @@
+"""Cart and checkout forms. Their rules are the order schemas (orders.schemas)."""
+from wtforms import HiddenField, StringField
+from wtforms.validators import Regexp
+
+from ..forms import SchemaForm, present, typed_integer
+
+
+class AddToCartForm(SchemaForm):
+    product_id = HiddenField()
+    quantity = StringField("Quantity", default="1", render_kw={"inputmode": "numeric", "size": 3})
+
+    def schema_data(self):
+        return present(product_id=self.product_id.data, quantity=typed_integer(self.quantity.data))
+
+
+class CartLineForm(SchemaForm):
+    quantity = StringField("Quantity", render_kw={"inputmode": "numeric", "size": 3})
+
+    def schema_data(self, product_id):
+        return present(product_id=product_id, quantity=typed_integer(self.quantity.data))
+
+
+class CheckoutForm(SchemaForm):
+    name = StringField("Full name", render_kw={"autocomplete": "name"})
+    line1 = StringField("Address", render_kw={"autocomplete": "address-line1"})
+    line2 = StringField("Address line 2 (optional)", render_kw={"autocomplete": "address-line2"})
+    city = StringField("City", render_kw={"autocomplete": "address-level2"})
+    postal_code = StringField("Postal code", render_kw={"autocomplete": "postal-code"})
+    country = StringField(
+        "Country", description="Two-letter code, such as US, GB or DE.",
+        render_kw={"autocomplete": "country", "maxlength": 2, "size": 4},
+    )
+    # Made when the form is first shown; a resubmit with the same key places no second order.
+    idempotency_key = HiddenField(validators=[Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
+
+    def address_data(self):
+        fields = ("name", "line1", "line2", "city", "postal_code", "country")
+        return present(**{name: self[name].data for name in fields})

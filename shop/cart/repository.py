@@ -1,0 +1,58 @@
+"""`carts`: one document per owner, `{"owner", "items": {product_id: quantity}}`.
+
+Quantities are kept in a sub-document keyed by product id, so adding, setting
+and removing a line are each one atomic update (`$inc`, `$set`, `$unset`).
+Anonymous carts carry an `expires_at` that MongoDB's TTL index acts on.
+"""
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from ..products.repository import object_id
+
+
+def _line_key(product_id):
+    # Only an ObjectId's hex string becomes a field name: no `.` or `$` from outside.
+    if object_id(product_id) is None:
+        raise ValueError("not a product id")
+    return f"items.{product_id}"
+
+
+class CartRepository:
+    def __init__(self, db):
+        self.carts = db.carts
+
+    def items(self, owner):
+        """{product_id: quantity}, in the order the products were added."""
+        doc = self.carts.find_one({"owner": owner}, {"items": 1})
+        return dict(doc.get("items") or {}) if doc else {}
+
+    def add(self, owner, product_id, quantity, max_quantity, now, expires_at=None):
+        """Add units of a product; the line never goes above `max_quantity`."""
+        key = _line_key(product_id)
+        update = {"$inc": {key: quantity}, "$set": {"updated_at": now, "expires_at": expires_at}}
+        for _ in range(2):  # two racing upserts of a new cart: the loser retries as an update
+            try:
+                doc = self.carts.find_one_and_update(
+                    {"owner": owner}, update, upsert=True, return_document=ReturnDocument.AFTER
+                )
+                break
+            except DuplicateKeyError:
+                continue
+        if doc["items"][product_id] > max_quantity:
+            self.carts.update_one({"owner": owner, key: {"$gt": max_quantity}}, {"$set": {key: max_quantity}})
+
+    def set_quantity(self, owner, product_id, quantity, now):
+        self.carts.update_one({"owner": owner}, {"$set": {_line_key(product_id): quantity, "updated_at": now}})
+
+    def remove(self, owner, product_id, now):
+        self.carts.update_one({"owner": owner}, {"$unset": {_line_key(product_id): ""}, "$set": {"updated_at": now}})
+
+    def remove_many(self, owner, product_ids, now):
+        if product_ids:
+            unset = {_line_key(product_id): "" for product_id in product_ids}
+            self.carts.update_one({"owner": owner}, {"$unset": unset, "$set": {"updated_at": now}})
+
+    def take(self, owner):
+        """Delete a cart and return its items (for merging it into another)."""
+        doc = self.carts.find_one_and_delete({"owner": owner})
+        return dict(doc.get("items") or {}) if doc else {}

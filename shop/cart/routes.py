@@ -1,0 +1,151 @@
+"""The cart (kept for visitors too, in MongoDB) and checkout, in the browser."""
+import secrets
+
+from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask_login import login_required
+
+from ..auth.session import signed_in_user
+from ..clock import utcnow
+from ..db import get_db
+from ..errors import BadRequest, Conflict, InvalidInput, OutOfStock
+from ..orders.schemas import AddressSchema, OrderItemSchema
+from ..orders.services import Stores
+from ..products.repository import ProductRepository
+from ..products.services import get_product
+from . import services
+from .forms import AddToCartForm, CartLineForm, CheckoutForm
+from .model import ANONYMOUS, USER, owner_key
+from .repository import CartRepository
+
+bp = Blueprint("cart", __name__)
+
+VISITOR_CART = "cart_id"  # the signed session cookie's key for a visitor's cart
+
+
+def cart_owner(create=False):
+    """Whose cart this request works on: the shopper's, or the visitor's (made on demand)."""
+    user = signed_in_user()
+    if user:
+        return owner_key(USER, user.id)
+    if create and VISITOR_CART not in session:
+        session[VISITOR_CART] = secrets.token_urlsafe(24)
+    return owner_key(ANONYMOUS, session[VISITOR_CART]) if VISITOR_CART in session else None
+
+
+def carry_cart_over():
+    """After log-in: the visitor's cart joins the shopper's."""
+    visitor_cart = session.pop(VISITOR_CART, None)
+    if visitor_cart:
+        services.carry_over(CartRepository(get_db()), owner_key(ANONYMOUS, visitor_cart), cart_owner(), utcnow())
+
+
+def cart_count():
+    """Units in this request's cart, for the header."""
+    owner = cart_owner()
+    return services.count_items(CartRepository(get_db()), owner) if owner else 0
+
+
+def _cart_page(line_forms=None, status=200):
+    owner = cart_owner()
+    cart = services.view_cart(CartRepository(get_db()), ProductRepository(get_db()), owner) if owner else None
+    forms = {line.product.id: CartLineForm(formdata=None, quantity=line.quantity) for line in cart.lines} if cart else {}
+    forms.update(line_forms or {})
+    return render_template("cart/cart.html", cart=cart, line_forms=forms), status
+
+
+@bp.get("/cart")
+def show_cart():
+    """The cart, with a quantity form and a remove button on each line."""
+    return _cart_page()
+
+
+@bp.post("/cart/items")
+def add_item():
+    """Add a product to the cart (a visitor's cart is made on the first add)."""
+    form = AddToCartForm()
+    if form.validate_on_submit() and (data := form.load(OrderItemSchema(), form.schema_data())):
+        product = services.add_to_cart(
+            CartRepository(get_db()), ProductRepository(get_db()), cart_owner(create=True),
+            data["product_id"], data["quantity"], utcnow(), anonymous=signed_in_user() is None,
+        )
+        flash(f"Added {product.name} to your cart.", "success")
+        return redirect(url_for("cart.show_cart"))
+    product = get_product(ProductRepository(get_db()), form.product_id.data or "")
+    return render_template("products/detail.html", product=product, form=form), 422
+
+
+@bp.post("/cart/items/<product_id>")
+def update_item(product_id):
+    """Change a line's quantity (1 to 100)."""
+    form = CartLineForm()
+    owner = cart_owner()
+    if owner and form.validate_on_submit() and (data := form.load(OrderItemSchema(), form.schema_data(product_id))):
+        services.set_quantity(CartRepository(get_db()), owner, data["product_id"], data["quantity"], utcnow())
+        flash("Your cart is updated.", "success")
+        return redirect(url_for("cart.show_cart"))
+    return _cart_page({product_id: form}, status=422)
+
+
+@bp.post("/cart/items/<product_id>/remove")
+def remove_item(product_id):
+    """Take a line out of the cart."""
+    data = OrderItemSchema(only=["product_id"]).load({"product_id": product_id})
+    owner = cart_owner()
+    if owner and AddToCartForm().validate_on_submit():
+        services.remove_line(CartRepository(get_db()), owner, data["product_id"], utcnow())
+        flash("The item is removed from your cart.", "info")
+    return redirect(url_for("cart.show_cart"))
+
+
+def _checkout_page(form, status=200):
+    cart = services.view_cart(CartRepository(get_db()), ProductRepository(get_db()), cart_owner())
+    return render_template("cart/checkout.html", form=form, cart=cart), status
+
+
+@bp.get("/checkout")
+@login_required
+def checkout():
+    """The address form, with a fresh idempotency key for this checkout."""
+    if not cart_count():
+        flash("Your cart is empty: add something first.", "info")
+        return redirect(url_for("cart.show_cart"))
+    form = CheckoutForm(formdata=None, idempotency_key=secrets.token_urlsafe(24), name=signed_in_user().name)
+    return _checkout_page(form)
+
+
+@bp.post("/checkout")
+@login_required
+def place_order():
+    """Place the cart as an order; a resubmitted form finds the order it placed."""
+    form = CheckoutForm()
+    if not form.validate_on_submit():
+        raise BadRequest("This checkout form is not valid; please start again from the cart.")
+    address = form.load(AddressSchema(), form.address_data())
+    if address is not None:
+        try:
+            order, created = _place(form, address)
+        except (InvalidInput, OutOfStock, Conflict) as error:
+            form.show_error(error)
+            _explain_shortages(form, error)
+        else:
+            flash(f"Order {order.number} is placed. Pay for it below to complete it." if created
+                  else f"Order {order.number} was already placed.", "success")
+            return redirect(url_for("orders.show_order", order_id=order.id))
+    return _checkout_page(form, status=422)
+
+
+def _place(form, address):
+    return services.checkout(
+        Stores.on(get_db()), CartRepository(get_db()), signed_in_user(), cart_owner(), address,
+        form.idempotency_key.data, utcnow(), current_app.config["ORDER_PAYMENT_TTL_MINUTES"],
+    )
+
+
+def _explain_shortages(form, error):
+    if not isinstance(error, OutOfStock):
+        return
+    products = ProductRepository(get_db()).many([item["product_id"] for item in error.details["items"]])
+    for item in error.details["items"]:
+        product = products.get(item["product_id"])
+        name = product.name if product else "A product"
+        form.form_errors.append(f"{name}: you asked for {item['requested']}, {item['available']} left.")

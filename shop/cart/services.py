@@ -1,0 +1,70 @@
+"""Cart use cases: add, change, remove, carry a visitor's cart over, check out.
+
+Repositories come in as arguments. The cart holds only product ids and
+quantities; names and prices are read from the catalogue each time it is
+shown, and copied into the order when it is placed.
+"""
+from datetime import timedelta
+
+from ..errors import InvalidInput
+from ..orders import services as order_services
+from ..orders.model import MAX_QUANTITY, VISIBLE
+from ..products.services import get_product
+from .model import Cart, CartLine
+
+ANONYMOUS_CART_DAYS = 30
+
+
+def view_cart(carts, products, owner):
+    """The cart with each line priced; products no longer sold are left out."""
+    items = carts.items(owner)
+    catalogue = products.many(items)
+    lines = [CartLine(catalogue[product_id], quantity) for product_id, quantity in items.items()
+             if product_id in catalogue and catalogue[product_id].active]
+    return Cart(lines)
+
+
+def count_items(carts, owner):
+    return sum(carts.items(owner).values())
+
+
+def add_to_cart(carts, products, owner, product_id, quantity, now, anonymous):
+    """Add units of an active product (404 otherwise); a line holds at most MAX_QUANTITY."""
+    product = get_product(products, product_id)
+    expires_at = now + timedelta(days=ANONYMOUS_CART_DAYS) if anonymous else None
+    carts.add(owner, product.id, quantity, MAX_QUANTITY, now, expires_at)
+    return product
+
+
+def set_quantity(carts, owner, product_id, quantity, now):
+    carts.set_quantity(owner, product_id, quantity, now)
+
+
+def remove_line(carts, owner, product_id, now):
+    carts.remove(owner, product_id, now)
+
+
+def carry_over(carts, visitor_owner, shopper_owner, now):
+    """Move a visitor's cart into the shopper's on log-in, adding up quantities."""
+    for product_id, quantity in carts.take(visitor_owner).items():
+        carts.add(shopper_owner, product_id, quantity, MAX_QUANTITY, now)
+
+
+def checkout(stores, carts, user, owner, address, idempotency_key, now, payment_ttl_minutes):
+    """Place the cart as an order. Returns (order, created).
+
+    The checkout form carries its own idempotency key, so a second submit (a
+    double click, a reload) returns the first order instead of placing another,
+    also after the first one has emptied the cart.
+    """
+    earlier, _ = stores.orders.by_key(user.id, idempotency_key)
+    if earlier and earlier.status in VISIBLE:
+        return earlier, False
+    cart = view_cart(carts, stores.products, owner)
+    if not cart.lines:
+        raise InvalidInput({"items": ["Your cart is empty."]})
+    order, created = order_services.place_order(
+        stores, user, cart.order_items(), address, idempotency_key, now, payment_ttl_minutes
+    )
+    carts.remove_many(owner, [line.product_id for line in order.items], now)
+    return order, created

@@ -1,0 +1,81 @@
+"""What every HTML form shares: input validated by the API's Marshmallow schemas.
+
+Forms gather and type the fields; the schema that guards the JSON API decides
+what is valid, so each rule lives in one place. Its messages (and the details
+of a ShopError a service raised) are put back next to the fields they name.
+"""
+import re
+
+from flask_wtf import FlaskForm
+from marshmallow import ValidationError
+
+from .money import parse_money
+
+_INTEGER = re.compile(r"[+-]?[0-9]{1,12}")
+
+
+def typed_integer(text):
+    """`" 12 "` -> 12; anything else is passed on as typed, for the schema to refuse."""
+    text = (text or "").strip()
+    return int(text) if _INTEGER.fullmatch(text) else text
+
+
+def present(**values):
+    """The values that were filled in: a blank field is a missing one, as in JSON."""
+    return {name: value for name, value in values.items() if value not in (None, "")}
+
+
+def _flatten(messages, path=()):
+    """Marshmallow's nested messages as (path, message) pairs."""
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            yield from _flatten(value, path + (str(key),))
+    elif isinstance(messages, (list, tuple)):
+        for message in messages:
+            yield from _flatten(message, path)
+    else:
+        yield path, str(messages)
+
+
+class SchemaForm(FlaskForm):
+    """A Flask-WTF form (CSRF) whose data is validated by a Marshmallow schema."""
+
+    def load(self, schema, data):
+        """The schema's result, or None with its messages shown on the form."""
+        try:
+            loaded = schema.load(data)
+        except ValidationError as error:
+            # A field the form could not even read (an amount, say) keeps only that message.
+            self.show_errors({key: value for key, value in error.messages.items()
+                              if not (key in self._fields and self._fields[key].errors)})
+            return None
+        return None if self.has_errors() else loaded
+
+    def show_errors(self, messages):
+        """Attach messages to the field named last in their path, else to the form."""
+        for path, message in _flatten(messages):
+            field = next((self._fields[key] for key in reversed(path) if key in self._fields), None)
+            if field is None:
+                self.form_errors.append(message)
+            else:
+                field.errors = [*field.errors, message]
+
+    def show_error(self, error):
+        """A ShopError from a service: its details on the fields, or its message on the form."""
+        if error.details and isinstance(error.details, dict) and "items" not in error.details:
+            self.show_errors(error.details)
+        else:
+            self.form_errors.append(error.message)
+
+    def has_errors(self):
+        return bool(self.form_errors) or any(field.errors for field in self)
+
+    def money_field(self, field):
+        """The field's amount in minor units; a field error when it is not an amount."""
+        text = (field.data or "").strip()
+        if not text:
+            return None
+        amount = parse_money(text)
+        if amount is None:
+            field.errors = [*field.errors, "Enter an amount such as 12.50."]
+        return amount

@@ -1,0 +1,34 @@
+"""The catalogue in the browser: search and filter, and each product's page."""
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..api import load_args
+from ..cart.forms import AddToCartForm
+from ..db import get_db
+from ..fields import PageArgs
+from . import services
+from .forms import CatalogSearchForm
+from .repository import ProductRepository
+
+bp = Blueprint("products", __name__)
+PER_PAGE = 12
+
+
+@bp.get("/products")
+def catalog():
+    """Active products: search, price filters, in-stock only, sort, pages."""
+    form = CatalogSearchForm(formdata=request.args)
+    query = form.query(load_args(PageArgs(only=["page"]))["page"], PER_PAGE)
+    products, total = services.list_products(ProductRepository(get_db()), query)
+    return render_template("products/list.html", form=form, products=products, total=total, query=query)
+
+
+@bp.get("/products/<slug>")
+def product_page(slug):
+    """One product, with an add-to-cart form; its address is always its slug."""
+    is_admin = current_user.is_authenticated and current_user.is_admin
+    product = services.get_product(ProductRepository(get_db()), slug, include_inactive=is_admin)
+    if product.slug != slug:
+        return redirect(url_for("products.product_page", slug=product.slug), 301)
+    form = AddToCartForm(formdata=None, product_id=product.id)
+    return render_template("products/detail.html", product=product, form=form)

@@ -1,0 +1,66 @@
+"""Home, `/sitemap.xml` and `/robots.txt`; the `money` filter and the helpers every page uses."""
+from flask import Blueprint, render_template, request, url_for
+
+from ..auth.forms import ActionForm
+from ..cart.routes import cart_count
+from ..db import get_db
+from ..money import format_money
+from ..products import services as product_services
+from ..products.model import ProductQuery
+from ..products.repository import ProductRepository
+
+bp = Blueprint("site", __name__)
+FEATURED = 8
+SITEMAP_PAGE = 1000
+
+
+@bp.app_template_filter("money")
+def money_filter(minor_units, currency="USD"):
+    return format_money(minor_units, currency)
+
+
+@bp.app_context_processor
+def page_helpers():
+    return {"canonical_url": canonical_url, "cart_count": cart_count, "action_form": ActionForm}
+
+
+def canonical_url():
+    """This page's address without its query string (the catalogue keeps its page number)."""
+    if request.endpoint is None or request.url_rule is None:
+        return request.base_url
+    args = dict(request.view_args or {})
+    if request.endpoint == "products.catalog" and request.args.get("page", "1") not in ("", "1"):
+        args["page"] = request.args["page"]
+    return url_for(request.endpoint, **args, _external=True)
+
+
+@bp.get("/")
+def home():
+    """The shop's front page, with products that are in stock, newest first."""
+    query = ProductQuery(in_stock=True, sort="-created_at", per_page=FEATURED)
+    featured, _ = product_services.list_products(ProductRepository(get_db()), query)
+    return render_template("site/home.html", featured=featured)
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    """The home page, the catalogue and every active product's page."""
+    body = render_template("site/sitemap.xml", products=_active_products())
+    return body, 200, {"Content-Type": "application/xml; charset=utf-8"}
+
+
+def _active_products():
+    products, page = ProductRepository(get_db()), 1
+    while True:
+        batch, total = product_services.list_products(products, ProductQuery(sort="name", page=page, per_page=SITEMAP_PAGE))
+        yield from batch
+        if page * SITEMAP_PAGE >= total:
+            return
+        page += 1
+
+
+@bp.get("/robots.txt")
+def robots():
+    """Crawl the shop, not the back office, the cart or accounts; the sitemap lists the pages."""
+    body = render_template("site/robots.txt", sitemap_url=url_for("site.sitemap", _external=True))
+    return body, 200, {"Content-Type": "text/plain; charset=utf-8"}

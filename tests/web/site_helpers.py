@@ -1,0 +1,103 @@
+"""Fixtures and helpers for the HTML site's tests (tests/web/test_pages_*.py import them):
+a browser-like session helper, and an app with CSRF protection switched on (the
+shared TEST_SETTINGS switch it off)."""
+import re
+
+import pytest
+from conftest import ADDRESS, TEST_SETTINGS, CheckedClient
+
+from shop import create_app
+
+ADMIN_LOGIN = {"email": "admin@example.com", "password": "admin-password-1"}
+CHECKOUT_KEY = "checkout-key-0123456789"
+
+
+class Site:
+    """Drives the HTML pages as a person with a browser would, through a test client."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, path, **kwargs):
+        return self.client.get(path, **kwargs)
+
+    def post(self, path, data=None, **kwargs):
+        return self.client.post(path, data=data or {}, **kwargs)
+
+    def text(self, path):
+        response = self.get(path)
+        assert response.status_code == 200, response.status_code
+        return response.get_data(as_text=True)
+
+    def register(self, email="ada@example.com", password="correct horse battery", name="Ada Shopper"):
+        response = self.post("/register", {"email": email, "password": password, "name": name})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    def login(self, email="ada@example.com", password="correct horse battery", **kwargs):
+        return self.post("/login", {"email": email, "password": password}, **kwargs)
+
+    def shopper(self, email="ada@example.com"):
+        """Register and log in a new shopper."""
+        self.register(email)
+        assert self.login(email).status_code == 302
+        return self
+
+    def admin(self):
+        assert self.login(**ADMIN_LOGIN).status_code == 302
+        return self
+
+    def logout(self):
+        return self.post("/logout")
+
+    def add_to_cart(self, product, quantity=1):
+        return self.post("/cart/items", {"product_id": product["id"], "quantity": str(quantity)})
+
+    def checkout(self, key=CHECKOUT_KEY, **address):
+        return self.post("/checkout", dict(ADDRESS, **address, idempotency_key=key))
+
+    def buy(self, product, quantity=1, key=CHECKOUT_KEY):
+        """Put a product in the cart and check out; returns the new order's page path."""
+        self.add_to_cart(product, quantity)
+        response = self.checkout(key)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response.headers["Location"]
+
+
+@pytest.fixture
+def site(client):
+    return Site(client)
+
+
+@pytest.fixture
+def other_site(app):
+    """A second browser on the same app (another person)."""
+    return Site(app.test_client())
+
+
+@pytest.fixture
+def csrf_app():
+    """The app as it runs for real: every form POST needs a valid CSRF token."""
+    app = create_app({**TEST_SETTINGS, "WTF_CSRF_ENABLED": True})
+    app.test_client_class = CheckedClient
+    return app
+
+
+def csrf_token(html):
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def field_errors(html, field_id):
+    """The error messages shown right under one field."""
+    match = re.search(rf'<ul class="errors" id="{field_id}-error">(.*?)</ul>', html, re.S)
+    return re.findall(r"<li>(.*?)</li>", match.group(1)) if match else []
+
+
+def input_value(html, field_id):
+    match = re.search(rf'<input[^>]*id="{field_id}"[^>]*>', html)
+    assert match, f"no input {field_id}"
+    value = re.search(r'value="([^"]*)"', match.group(0))
+    return value.group(1) if value else None
