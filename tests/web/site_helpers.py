@@ -1,6 +1,7 @@
 """Fixtures and helpers for the HTML site's tests (tests/web/test_pages_*.py import them):
 a browser-like session helper, and an app with CSRF protection switched on (the
 shared TEST_SETTINGS switch it off)."""
+import html as html_text
 import re
 
 import pytest
@@ -93,7 +94,7 @@ def csrf_token(html):
 def field_errors(html, field_id):
     """The error messages shown right under one field."""
     match = re.search(rf'<ul class="errors" id="{field_id}-error">(.*?)</ul>', html, re.S)
-    return re.findall(r"<li>(.*?)</li>", match.group(1)) if match else []
+    return [html_text.unescape(text) for text in re.findall(r"<li>(.*?)</li>", match.group(1))] if match else []
 
 
 def input_value(html, field_id):
