@@ -8,12 +8,13 @@ change is a conditional update that also records what must follow it
 """
 import hashlib
 import json
+import logging
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 
 from bson import ObjectId
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from ..errors import Conflict, Forbidden, InvalidTransition, NotFound, OutOfStock, PaymentDeclined
 from ..mail import Outbox
@@ -27,6 +28,7 @@ from .payments import SandboxGateway
 from .repository import DuplicateIdempotencyKey, OrderRepository
 
 REPLAY_WAIT_SECONDS = 5
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -257,19 +259,33 @@ def expire_unpaid(stores, now):
 
 
 def run_actions(stores, order, now):
-    """Carry out what a status change left to do. Each action is safe to repeat."""
-    for action in list(order.pending_actions):
-        if action == RESTOCK:
-            _return_stock(stores, order, ORDER_CANCELLED, order.history[-1]["by"], now)
-        elif action == REFUND:
-            stores.gateway.refund(order.payment["attempt_id"])
-        elif action.startswith("email:"):
-            status = action.split(":", 1)[1]
-            subject, body = order_email(order, status)
-            stores.outbox.enqueue(f"order:{order.id}:{status}", order.customer_email, subject, body, now)
-        stores.orders.action_done(order.id, action)
+    """Carry out what a status change left to do. Each action is safe to repeat.
+
+    The status change is stored before this runs, so a database error here
+    does not fail the caller: what is left stays in `pending_actions`, and the
+    repair command finishes it.
+    """
+    for index, action in enumerate(order.pending_actions):
+        try:
+            _run_action(stores, order, action, now)
+        except PyMongoError as error:
+            log.warning("order %s: %s left for the repair: %s", order.id, action, type(error).__name__)
+            order.pending_actions = order.pending_actions[index:]
+            return order
     order.pending_actions = []
     return order
+
+
+def _run_action(stores, order, action, now):
+    if action == RESTOCK:
+        _return_stock(stores, order, ORDER_CANCELLED, order.history[-1]["by"], now)
+    elif action == REFUND:
+        stores.gateway.refund(order.payment["attempt_id"])
+    elif action.startswith("email:"):
+        status = action.split(":", 1)[1]
+        subject, body = order_email(order, status)
+        stores.outbox.enqueue(f"order:{order.id}:{status}", order.customer_email, subject, body, now)
+    stores.orders.action_done(order.id, action)
 
 
 # Repair -------------------------------------------------------------------

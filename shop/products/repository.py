@@ -46,7 +46,7 @@ def _product(doc):
     )
 
 
-def _movement(doc):
+def movement_from_doc(doc):
     return StockMovement(
         id=str(doc["_id"]), product_id=str(doc["product_id"]), seq=doc["seq"], delta=doc["delta"],
         reason=doc["reason"], stock_after=doc["stock_after"], created_at=doc["created_at"],
@@ -204,7 +204,7 @@ class LedgerRepository:
             self.movements.insert_one(dict(movement))
         except DuplicateKeyError:
             pass  # already recorded (a retry, or the repair command got there first)
-        return _movement(movement)
+        return movement_from_doc(movement)
 
     def for_product(self, product_id, page, per_page):
         mongo_filter = {"product_id": object_id(product_id)}
@@ -212,7 +212,7 @@ class LedgerRepository:
         docs = self.movements.find(
             mongo_filter, sort=[("seq", -1)], skip=(page - 1) * per_page, limit=per_page
         )
-        return [_movement(doc) for doc in docs], total
+        return [movement_from_doc(doc) for doc in docs], total
 
     def exists(self, order_id, product_id, reason):
         return self.movements.find_one(

@@ -4,9 +4,15 @@ Every unit of stock moves through `move_stock`, which changes the product and
 records the movement in the ledger, so that a product's stock always equals
 the sum of its ledger's deltas.
 """
+import logging
+
+from pymongo.errors import PyMongoError
+
 from ..errors import Conflict, NotFound, OutOfStock
 from .model import INITIAL, Shortage, slugify
-from .repository import StockBusy, object_id
+from .repository import StockBusy, movement_from_doc, object_id
+
+log = logging.getLogger(__name__)
 
 
 def create_product(products, ledger, data, actor_id, now):
@@ -92,10 +98,17 @@ def _move(products, product_id, delta, fields, now):
 
 
 def finish_movement(products, ledger, movement):
-    """Copy a pending movement into the ledger, then drop it from the product."""
-    recorded = ledger.record(movement)
-    products.clear_pending(movement["product_id"], movement["_id"])
-    return recorded
+    """Copy a pending movement into the ledger, then drop it from the product.
+
+    The movement counts from the moment it is in the product, so a database
+    error here does not undo the caller's change: the repair records it later.
+    """
+    try:
+        ledger.record(movement)
+        products.clear_pending(movement["product_id"], movement["_id"])
+    except PyMongoError as error:
+        log.warning("stock movement %s left for the repair: %s", movement["_id"], type(error).__name__)
+    return movement_from_doc(movement)
 
 
 def stock_moved(products, ledger, order_id, product_id, reason):
