@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import TEST_SETTINGS, Api, assert_error, login_token
+from tests.conftest import TEST_SETTINGS, Api, assert_error, login_token
 from shop import create_app, db as shop_db
 from shop.auth.services import token_hash
 

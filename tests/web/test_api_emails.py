@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from conftest import GOOD_CARD, deliver_emails
+from tests.conftest import GOOD_CARD, deliver_emails
 from shop import jobs
 from shop.clock import utcnow
 from shop.mail import Outbox, deliver_due

@@ -5,7 +5,7 @@ import re
 import pytest
 from bson import ObjectId
 
-from conftest import ADDRESS, DECLINED_CARD, GOOD_CARD, assert_error, ledger_sum, stock_of
+from tests.conftest import ADDRESS, DECLINED_CARD, GOOD_CARD, assert_error, ledger_sum, stock_of
 
 ORDER_FIELDS = {"id", "number", "user_id", "status", "items", "subtotal", "total", "currency",
                 "shipping_address", "payment", "history", "created_at", "updated_at"}

@@ -2,7 +2,7 @@
 import pytest
 from bson import ObjectId
 
-from conftest import assert_error, ledger_sum, stock_of
+from tests.conftest import assert_error, ledger_sum, stock_of
 
 MOVEMENT_FIELDS = {"id", "product_id", "delta", "reason", "order_id", "actor_id", "stock_after", "created_at"}
 PRODUCT_FIELDS = {"id", "sku", "slug", "name", "description", "price", "currency", "stock", "active",

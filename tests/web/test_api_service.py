@@ -5,7 +5,7 @@ import re
 import pytest
 from pymongo.errors import ServerSelectionTimeoutError
 
-from conftest import assert_error
+from tests.conftest import assert_error
 from shop import health
 from shop.products import services as product_services
 

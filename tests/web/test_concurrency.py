@@ -1,0 +1,208 @@
+"""Real threads racing through the real app, served by waitress on 127.0.0.1.
+
+Every request runs on its own connection from its own thread; a barrier lets
+them all go at once. After each race the stored data must keep the shop's
+promises: stock equals the ledger's sum, never negative, nothing half-placed.
+"""
+import http.client
+import json
+import sys
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from bson import ObjectId
+from waitress import wasyncore
+from waitress.server import create_server
+
+from tests.conftest import ADDRESS, GOOD_CARD
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True)
+def frequent_thread_switches():
+    """Switch threads far more often than CPython's 5 ms default, so that races
+    needing an unlucky interleaving show up in most runs, not one in a hundred."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)
+    yield
+    sys.setswitchinterval(previous)
+
+
+@pytest.fixture
+def server(app):
+    """The app served by waitress in a background thread; yields its port."""
+    server = create_server(app, host="127.0.0.1", port=0, threads=16, connection_limit=200)
+    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+    thread.start()
+    yield server.effective_port
+    # Close every socket from inside the server's own loop, which then ends.
+    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+    thread.join(10)
+    server.task_dispatcher.shutdown()
+    assert not thread.is_alive()
+
+
+def call(port, method, path, token=None, body=None, headers=None):
+    """(status, JSON body) of one request on a fresh connection."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        all_headers = {"Content-Type": "application/json", **(headers or {})}
+        if token:
+            all_headers["Authorization"] = f"Bearer {token}"
+        connection.request(method, "/api/v1" + path, body=json.dumps(body) if body is not None else None,
+                           headers=all_headers)
+        response = connection.getresponse()
+        data = response.read()
+        return response.status, json.loads(data) if data else None
+    finally:
+        connection.close()
+
+
+def race(calls):
+    """Run every zero-argument callable in its own thread, all released together."""
+    barrier = threading.Barrier(len(calls), timeout=30)
+
+    def run(function):
+        barrier.wait()
+        return function()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def order_body(*lines):
+    return {"items": [{"product_id": product_id, "quantity": quantity} for product_id, quantity in lines],
+            "shipping_address": ADDRESS}
+
+
+def assert_stock_is_accounted_for(db):
+    """For every product: stock == sum of its ledger, >= 0, nothing left pending;
+    and no order is left half-placed."""
+    sums = Counter()
+    for movement in db.stock_movements.find():
+        sums[movement["product_id"]] += movement["delta"]
+    for product in db.products.find():
+        assert product["stock"] == sums[product["_id"]], product["sku"]
+        assert product["stock"] >= 0, product["sku"]
+        assert product["pending"] == [], product["sku"]
+    assert db.orders.count_documents({"status": "pending"}) == 0
+
+
+def net_moved(db, order_id):
+    """{product_id: units taken (net)} by one order, from the ledger."""
+    net = Counter()
+    for movement in db.stock_movements.find({"order_id": order_id}):
+        net[str(movement["product_id"])] -= movement["delta"]
+    return {product_id: units for product_id, units in net.items() if units}
+
+
+def test_fifty_buyers_racing_for_ten_units_buy_exactly_ten(server, add_product, make_customers, db):
+    clock = add_product("RETRO-CLOCK", stock=10)
+    buyers = make_customers(50)
+    body = order_body((clock["id"], 1))
+
+    results = race([lambda token=token: call(server, "POST", "/orders", token, body) for _, token in buyers])
+
+    statuses = Counter(status for status, _ in results)
+    assert statuses == {201: 10, 409: 40}
+    for status, answer in results:
+        if status == 409:
+            assert answer["error"]["code"] == "insufficient_stock"
+            assert answer["error"]["details"]["items"] == [
+                {"product_id": clock["id"], "requested": 1, "available": 0}]
+    assert db.products.find_one({"sku": "RETRO-CLOCK"})["stock"] == 0
+    assert db.orders.count_documents({"status": "placed"}) == 10
+    assert len({answer["user_id"] for status, answer in results if status == 201}) == 10
+    assert_stock_is_accounted_for(db)
+
+
+def test_racing_multi_line_orders_never_sell_a_unit_twice_nor_leave_a_partial_order(
+        server, add_product, make_customers, db):
+    products = [add_product(sku, stock=12)["id"] for sku in ("CLOCK-A", "MUG-B", "LAMP-C")]
+    a, b, c = products
+    baskets = [((a, 2), (b, 1)), ((b, 2), (c, 1)), ((c, 2), (a, 1)), ((c, 1), (b, 1), (a, 1))]
+    buyers = make_customers(40)
+    calls = [lambda token=token, basket=baskets[index % len(baskets)]:
+             call(server, "POST", "/orders", token, order_body(*basket))
+             for index, (_, token) in enumerate(buyers)]
+
+    results = race(calls)
+
+    assert {status for status, _ in results} <= {201, 409}
+    placed = [answer for status, answer in results if status == 201]
+    assert placed and len(placed) < len(results)
+    sold = Counter()
+    for order in placed:
+        lines = {line["product_id"]: line["quantity"] for line in order["items"]}
+        assert net_moved(db, order["id"]) == lines  # every line taken, exactly once
+        sold.update(lines)
+    for product_id in products:
+        stock = db.products.find_one({"_id": ObjectId(product_id)})["stock"]
+        assert stock == 12 - sold[product_id]
+    for hidden in db.orders.find({"status": {"$nin": ["placed"]}}):
+        assert hidden["status"] == "rejected"
+        assert net_moved(db, str(hidden["_id"])) == {}  # whatever it took went back
+    assert db.orders.count_documents({"status": "placed"}) == len(placed)
+    assert_stock_is_accounted_for(db)
+
+
+def test_racing_retries_with_one_idempotency_key_make_one_order(server, add_product, make_customers, db):
+    clock = add_product("RETRO-CLOCK", stock=10)
+    [(user, token)] = make_customers(1)
+    body = order_body((clock["id"], 3))
+    headers = {"Idempotency-Key": "checkout-7f3a"}
+
+    results = race([lambda: call(server, "POST", "/orders", token, body, headers)] * 20)
+
+    assert Counter(status for status, _ in results) == {201: 1, 200: 19}
+    assert len({answer["id"] for _, answer in results}) == 1
+    assert db.orders.count_documents({}) == 1
+    assert db.products.find_one({"sku": "RETRO-CLOCK"})["stock"] == 7
+    assert db.stock_movements.count_documents({"reason": "order_placed"}) == 1
+    assert_stock_is_accounted_for(db)
+
+
+def test_racing_cancels_of_one_order_restock_and_refund_once(server, add_product, make_customers, admin, db):
+    clock = add_product("RETRO-CLOCK", stock=10)
+    mug = add_product("MUG-STONE", stock=4)
+    [(user, token)] = make_customers(1)
+    status, order = call(server, "POST", "/orders", token, order_body((clock["id"], 3), (mug["id"], 4)))
+    assert status == 201
+    assert call(server, "POST", f"/orders/{order['id']}/payments", token, GOOD_CARD)[0] == 200
+    tokens = [token] * 10 + [admin.token] * 10
+
+    results = race([lambda token=token: call(server, "POST", f"/orders/{order['id']}/cancel", token)
+                    for token in tokens])
+
+    assert Counter(status for status, _ in results) == {200: 1, 409: 19}
+    assert {answer["error"]["code"] for status, answer in results if status == 409} == {"invalid_transition"}
+    assert db.products.find_one({"sku": "RETRO-CLOCK"})["stock"] == 10
+    assert db.products.find_one({"sku": "MUG-STONE"})["stock"] == 4
+    assert db.stock_movements.count_documents({"order_id": order["id"], "reason": "order_cancelled"}) == 2
+    assert db.sandbox_charges.find_one()["refunded"] is True
+    stored = db.orders.find_one({"_id": ObjectId(order["id"])})
+    assert [entry["status"] for entry in stored["history"]] == ["placed", "paid", "cancelled"]
+    assert stored["payment"]["status"] == "refunded"
+    assert_stock_is_accounted_for(db)
+
+
+def test_racing_cancels_and_payments_leave_one_consistent_outcome(server, add_product, make_customers, db):
+    clock = add_product("RETRO-CLOCK", stock=10)
+    [(user, token)] = make_customers(1)
+    status, order = call(server, "POST", "/orders", token, order_body((clock["id"], 2)))
+    path = f"/orders/{order['id']}"
+    calls = [lambda: call(server, "POST", path + "/cancel", token)] * 8 + \
+        [lambda: call(server, "POST", path + "/payments", token, GOOD_CARD)] * 8
+
+    results = race(calls)
+
+    assert {status for status, _ in results} <= {200, 409}
+    stored = db.orders.find_one({"_id": ObjectId(order["id"])})
+    assert stored["status"] == "cancelled"
+    assert db.products.find_one({"sku": "RETRO-CLOCK"})["stock"] == 10
+    charges = list(db.sandbox_charges.find({"approved": True, "refunded": False}))
+    assert charges == []  # a charge that raced the cancel was refunded
+    assert_stock_is_accounted_for(db)
