@@ -134,4 +134,4 @@ def test_the_header_counts_the_units_in_the_cart(site, add_product, path):
     product = add_product("TEAPOT-CAST", name="Cast Iron Teapot")
     site.add_to_cart(product, 3)
 
-    assert '<span class="badge">3</span>' in site.text(path)
+    assert '<span class="badge"><span class="visually-hidden">(</span>3<span class="visually-hidden"> items)</span></span>' in site.text(path)
