@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench install
+.PHONY: run test bench install browser
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -13,8 +13,12 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 install: $(BIN)/.installed
 
+# Debian's Chromium for the end-to-end browser test (skipped without it, unless REQUIRE_BROWSER=1).
+browser:
+	@scripts/install-browser
+
 run: install
 	$(BIN)/python wsgi.py
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,0 +1,145 @@
+"""End to end in a real headless Chromium (Debian's package, driven by Playwright).
+
+A shopper registers, logs in, searches, adds to the cart, checks out and pays
+with the sandbox card; then the admin ships the order. The app is served by
+waitress on 127.0.0.1, with CSRF on, as it runs for real. Screenshots of the
+main pages go to docs/screenshots/.
+
+Without /usr/bin/chromium the test is skipped, unless REQUIRE_BROWSER=1 (CI),
+where a missing browser is a failure.
+"""
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import TEST_SETTINGS
+from waitress import create_server
+
+from shop import create_app
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ADMIN = {"email": "admin@example.com", "password": "admin-password-1"}
+SHOPPER = {"name": "Ada Shopper", "email": "ada@example.com", "password": "correct horse battery"}
+
+pytestmark = pytest.mark.browser
+
+
+def _browser_or_skip():
+    """Playwright's sync API, or a skip (a failure when REQUIRE_BROWSER=1) naming what is missing."""
+    missing = None if os.path.exists(CHROMIUM) else f"{CHROMIUM} is missing (apt-get install chromium)"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing = missing or "Playwright for Python is not installed (pip install -r requirements-dev.txt)"
+    if missing and os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"REQUIRE_BROWSER=1 but {missing}")
+    if missing:
+        pytest.skip(f"browser test skipped: {missing}")
+    return sync_playwright
+
+
+@pytest.fixture
+def live_url():
+    """The shop on the embedded store with its demo catalogue, served by waitress on a free port."""
+    settings = {**TEST_SETTINGS, "WTF_CSRF_ENABLED": True, "DEMO_CATALOG": True, "TESTING": False}
+    server = create_server(create_app(settings), host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def page(live_url):
+    sync_playwright = _browser_or_skip()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 860}, base_url=live_url)
+        page.set_default_timeout(10_000)
+        yield page
+        browser.close()
+
+
+def shot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def log_in(page, email, password):
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_a_shopper_buys_and_pays_and_the_admin_ships_it(page):
+    page.goto("/")
+    shot(page, "home")
+
+    page.get_by_role("link", name="Register").click()
+    page.get_by_label("Your name").fill(SHOPPER["name"])
+    page.get_by_label("Email").fill(SHOPPER["email"])
+    page.get_by_label("Password").fill(SHOPPER["password"])
+    page.get_by_role("button", name="Create account").click()
+    assert "Your account is ready" in page.content()
+    log_in(page, SHOPPER["email"], SHOPPER["password"])
+    assert "Welcome back, Ada Shopper." in page.content()
+
+    page.get_by_role("link", name="Catalog", exact=True).click()
+    shot(page, "catalog")
+    page.get_by_label("Search", exact=True).fill("teapot")
+    page.get_by_role("button", name="Show products").click()
+    page.get_by_role("link", name="Cast Iron Teapot").click()
+    shot(page, "product")
+    page.get_by_label("Quantity").fill("2")
+    page.get_by_role("button", name="Add to cart").click()
+    assert "Added Cast Iron Teapot to your cart." in page.content()
+    shot(page, "cart")
+
+    page.get_by_role("link", name="Check out").click()
+    page.get_by_label("Address", exact=True).fill("1 Main Street")
+    page.get_by_label("Postal code").fill("12345")
+    page.get_by_label("City").fill("Springfield")
+    page.get_by_label("Country").fill("US")
+    shot(page, "checkout")
+    page.get_by_role("button", name="Place order").click()
+    assert "is placed" in page.content()
+    shot(page, "order-payment")
+
+    page.get_by_label("Card number").fill("4242 4242 4242 4242")
+    page.get_by_label("Expiry month").fill("12")
+    page.get_by_label("Expiry year").fill("2099")
+    page.get_by_label("CVC").fill("123")
+    page.get_by_role("button", name="Pay now").click()
+    assert "is paid" in page.content() and "$118.00" in page.content()
+    order_number = page.locator("h1").inner_text().split()[1]
+    shot(page, "order")
+
+    page.get_by_role("button", name="Log out").click()
+    log_in(page, ADMIN["email"], ADMIN["password"])
+    page.get_by_role("link", name="Back office").click()
+    assert "Orders today" in page.content()
+    shot(page, "admin-dashboard")
+    page.get_by_role("link", name="Orders", exact=True).click()
+    page.get_by_label("Status").select_option("paid")
+    page.get_by_role("button", name="Filter").click()
+    shot(page, "admin-orders")
+    page.get_by_role("link", name=order_number).click()
+    page.get_by_role("button", name="Mark as shipped").click()
+    assert f"Order {order_number} is now shipped." in page.content()
+    shot(page, "admin-order")
+
+
+def test_the_storefront_reads_well_on_a_phone(page):
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    page.goto("/products/cast-iron-teapot")
+
+    assert page.get_by_role("button", name="Add to cart").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "product-phone")
