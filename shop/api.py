@@ -13,7 +13,10 @@ def json_body():
     """The request's JSON object, or the contract's 415/400."""
     if not request.is_json:
         raise UnsupportedMediaType()
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the parser goes: not JSON we can read
+        data = None
     if data is None:
         raise BadRequest("The request body is not valid JSON.")
     if not isinstance(data, dict):

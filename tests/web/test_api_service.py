@@ -50,6 +50,14 @@ def test_malformed_json_is_a_bad_request(admin, method, path):
     assert_error(response, 400, "bad_request")
 
 
+def test_json_nested_deeper_than_the_parser_goes_is_a_bad_request(client):
+    body = "[" * 100_000 + "]" * 100_000
+
+    response = client.post("/api/v1/auth/register", data=body, content_type="application/json")
+
+    assert_error(response, 400, "bad_request")
+
+
 @pytest.mark.parametrize("body", ["[]", '[{"email": "a@example.com"}]', '"text"', "42", "null", "true"])
 def test_json_that_is_not_an_object_is_a_bad_request(client, db, body):
     response = client.post("/api/v1/auth/register", data=body, content_type="application/json")
