@@ -13,10 +13,10 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import TEST_SETTINGS
 from waitress import create_server
 
 from shop import create_app
+from tests.conftest import TEST_SETTINGS
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -5,9 +5,9 @@ import html as html_text
 import re
 
 import pytest
-from conftest import ADDRESS, TEST_SETTINGS, CheckedClient
 
 from shop import create_app
+from tests.conftest import ADDRESS, TEST_SETTINGS, CheckedClient
 
 ADMIN_LOGIN = {"email": "admin@example.com", "password": "admin-password-1"}
 CHECKOUT_KEY = "checkout-key-0123456789"

@@ -1,6 +1,6 @@
 """The back office: only admins get in; dashboard, products, stock and orders through forms."""
 import pytest
-from site_helpers import field_errors, input_value, other_site, site  # noqa: F401  (fixtures)
+from tests.web.site_helpers import field_errors, input_value, other_site, site  # noqa: F401  (fixtures)
 
 ADMIN_PAGES = ["/admin/", "/admin/products", "/admin/products/new", "/admin/orders"]
 NEW_PRODUCT = {"sku": "LAMP-DESK", "name": "Brass Desk Lamp", "price": "89.00", "currency": "USD",

@@ -1,6 +1,6 @@
 """Register, log in, log out in the browser; CSRF on every form; no open redirects."""
 import pytest
-from site_helpers import csrf_app, csrf_token, field_errors, input_value, site  # noqa: F401  (fixtures)
+from tests.web.site_helpers import csrf_app, csrf_token, field_errors, input_value, site  # noqa: F401  (fixtures)
 
 
 def test_register_and_login_pages_render_their_forms(site):

@@ -1,5 +1,5 @@
 """The cart (in MongoDB, for visitors too, carried over on log-in) and checkout."""
-from site_helpers import CHECKOUT_KEY, field_errors, input_value, other_site, site  # noqa: F401  (fixtures)
+from tests.web.site_helpers import CHECKOUT_KEY, field_errors, input_value, other_site, site  # noqa: F401  (fixtures)
 
 
 def test_a_visitor_adds_to_the_cart_and_it_is_stored_in_mongodb_not_in_the_cookie(site, add_product, db):

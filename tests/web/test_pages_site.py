@@ -2,7 +2,7 @@
 import re
 
 import pytest
-from site_helpers import site  # noqa: F401  (fixture)
+from tests.web.site_helpers import site  # noqa: F401  (fixture)
 
 
 def test_home_shows_featured_products_in_stock_with_prices_from_minor_units(site, add_product):
