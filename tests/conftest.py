@@ -24,6 +24,9 @@ GOOD_CARD = {"card_number": "4242424242424242", "exp_month": 12, "exp_year": 209
 DECLINED_CARD = dict(GOOD_CARD, card_number="4000000000000002")
 
 
+PRODUCTION_HASH_PASSWORD = auth_services.hash_password  # before any test swaps it
+CHEAP_SCRYPT = "scrypt:1024:8:1"
+CHEAP_DUMMY_HASH = generate_password_hash("not-a-real-password", method=CHEAP_SCRYPT)
 TRACEBACK_MARKERS = ("Traceback (most recent call last)", 'File "/')
 
 
@@ -32,7 +35,8 @@ def cheap_password_hashing(monkeypatch):
     """scrypt at its production cost takes ~0.3 s here; tests hash with the same
     algorithm at a lower cost (the hash names its parameters, so checking works)."""
     monkeypatch.setattr(auth_services, "hash_password",
-                        lambda password: generate_password_hash(password, method="scrypt:1024:8:1"))
+                        lambda password: generate_password_hash(password, method=CHEAP_SCRYPT))
+    monkeypatch.setattr(auth_services, "_DUMMY_HASH", CHEAP_DUMMY_HASH)
 
 
 class CheckedClient(FlaskClient):

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.conftest import TEST_SETTINGS, Api, assert_error, login_token
+from tests.conftest import PRODUCTION_HASH_PASSWORD, TEST_SETTINGS, Api, assert_error, login_token
 from shop import create_app, db as shop_db
 from shop.auth.services import token_hash
 
@@ -34,6 +34,13 @@ def test_register_creates_a_customer_and_stores_only_a_password_hash(anonymous, 
     assert str(stored["_id"]) == user["id"]
     assert stored["password_hash"].startswith("scrypt:")
     assert PASSWORD not in str(stored)
+
+
+def test_passwords_are_hashed_with_full_strength_scrypt_outside_tests():
+    password_hash = PRODUCTION_HASH_PASSWORD(PASSWORD)
+
+    assert password_hash.startswith("scrypt:32768:8:1$")
+    assert PASSWORD not in password_hash
 
 
 @pytest.mark.parametrize("second_email", ["grace@example.com", "GRACE@example.COM"])
