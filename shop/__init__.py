@@ -4,7 +4,7 @@ import secrets
 
 from flask import Flask
 
-from . import db
+from . import db, security
 from .config import Config
 from .errors import register_error_handlers
 from .extensions import csrf, login_manager
@@ -25,6 +25,7 @@ def create_app(config=None, mongo_client=None):
     register_database(app, mongo_client)
     register_blueprints(app)
     register_error_handlers(app)
+    security.register(app)
     register_commands(app)
     bootstrap_data(app)
     return app
