@@ -9,6 +9,7 @@ import re
 from flask_wtf import FlaskForm
 from marshmallow import ValidationError
 
+from .errors import OutOfStock
 from .money import parse_money
 
 _INTEGER = re.compile(r"[+-]?[0-9]{1,12}")
@@ -62,7 +63,7 @@ class SchemaForm(FlaskForm):
 
     def show_error(self, error):
         """A ShopError from a service: its details on the fields, or its message on the form."""
-        if error.details and isinstance(error.details, dict) and "items" not in error.details:
+        if error.details and not isinstance(error, OutOfStock):
             self.show_errors(error.details)
         else:
             self.form_errors.append(error.message)

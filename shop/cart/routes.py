@@ -123,25 +123,27 @@ def place_order():
     address = form.load(AddressSchema(), form.address_data())
     if address is not None:
         try:
-            order, created = _place(form, address)
+            order = _place(form, address)
         except (InvalidInput, OutOfStock, Conflict) as error:
-            form.show_error(error)
-            _explain_shortages(form, error)
+            _show_checkout_error(form, error)
         else:
-            flash(f"Order {order.number} is placed. Pay for it below to complete it." if created
-                  else f"Order {order.number} was already placed.", "success")
             return redirect(url_for("orders.show_order", order_id=order.id))
     return _checkout_page(form, status=422)
 
 
 def _place(form, address):
-    return services.checkout(
+    order, created = services.checkout(
         Stores.on(get_db()), CartRepository(get_db()), signed_in_user(), cart_owner(), address,
         form.idempotency_key.data, utcnow(), current_app.config["ORDER_PAYMENT_TTL_MINUTES"],
     )
+    flash(f"Order {order.number} is placed. Pay for it below to complete it." if created
+          else f"Order {order.number} was already placed.", "success")
+    return order
 
 
-def _explain_shortages(form, error):
+def _show_checkout_error(form, error):
+    """The error on the form; for missing stock, which products and how many are left."""
+    form.show_error(error)
     if not isinstance(error, OutOfStock):
         return
     products = ProductRepository(get_db()).many([item["product_id"] for item in error.details["items"]])

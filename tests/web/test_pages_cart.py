@@ -175,3 +175,16 @@ def test_checkout_says_which_products_are_short_and_keeps_the_cart(site, add_pro
     assert "Cast Iron Teapot: you asked for 4, 2 left." in html
     assert db.carts.find_one()["items"] == {product["id"]: 4}
     assert db.products.find_one()["stock"] == 2
+
+
+def test_checking_out_an_emptied_cart_says_the_cart_is_empty(site, add_product, db):
+    site.shopper()
+    product = add_product("TEAPOT-CAST")
+    site.add_to_cart(product)
+    site.post(f"/cart/items/{product['id']}/remove")
+
+    response = site.checkout()
+
+    assert response.status_code == 422
+    assert "Your cart is empty." in response.get_data(as_text=True)
+    assert db.orders.count_documents({}) == 0

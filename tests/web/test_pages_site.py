@@ -135,3 +135,19 @@ def test_the_header_counts_the_units_in_the_cart(site, add_product, path):
     site.add_to_cart(product, 3)
 
     assert '<span class="badge"><span class="visually-hidden">(</span>3<span class="visually-hidden"> items)</span></span>' in site.text(path)
+
+
+def test_an_unexpected_error_is_a_500_page_in_the_site_look_without_a_traceback(site, monkeypatch):
+    from shop.site import routes
+
+    def broken(*args):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(routes.product_services, "list_products", broken)
+
+    response = site.get("/")
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in html and "secret internals" not in html
+    assert '<link rel="stylesheet"' in html
