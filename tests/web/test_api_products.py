@@ -338,10 +338,10 @@ def test_a_stock_adjustment_moves_stock_and_is_recorded(admin, add_product):
     assert response.status_code == 201
     body = response.get_json()
     assert set(body) == {"movement", "product"}
-    assert MOVEMENT_FIELDS <= set(body["movement"])
+    assert set(body["movement"]) == MOVEMENT_FIELDS | {"note"}
     movement = body["movement"]
-    assert (movement["delta"], movement["reason"], movement["stock_after"], movement["product_id"]) == \
-        (5, "restock", 15, clock["id"])
+    assert (movement["delta"], movement["reason"], movement["stock_after"], movement["product_id"],
+            movement["note"]) == (5, "restock", 15, clock["id"], "from the supplier")
     assert movement["actor_id"] == admin.get("/me").get_json()["id"]
     assert movement["order_id"] is None
     assert body["product"]["stock"] == 15

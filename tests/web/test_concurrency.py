@@ -149,6 +149,25 @@ def test_racing_multi_line_orders_never_sell_a_unit_twice_nor_leave_a_partial_or
     assert_stock_is_accounted_for(db)
 
 
+def test_racing_write_offs_and_orders_never_take_stock_below_zero(server, add_product, make_customers, admin, db):
+    clock = add_product("RETRO-CLOCK", stock=20)
+    buyers = make_customers(24)
+    orders = [lambda token=token: call(server, "POST", "/orders", token, order_body((clock["id"], 1)))
+              for _, token in buyers]
+    write_offs = [lambda: call(server, "POST", f"/products/{clock['id']}/stock-adjustments", admin.token,
+                               {"delta": -2, "reason": "damaged"})] * 8
+
+    results = race(orders + write_offs)
+
+    sold = sum(1 for status, _ in results[:24] if status == 201)
+    written_off = sum(2 for status, _ in results[24:] if status == 201)
+    assert {status for status, _ in results} <= {201, 409}
+    assert sold + written_off == 20 - db.products.find_one({"sku": "RETRO-CLOCK"})["stock"]
+    assert db.products.find_one({"sku": "RETRO-CLOCK"})["stock"] <= 1  # demand (40) far exceeds 20 units
+    assert db.stock_movements.count_documents({"reason": "damaged"}) == written_off // 2
+    assert_stock_is_accounted_for(db)
+
+
 def test_racing_retries_with_one_idempotency_key_make_one_order(server, add_product, make_customers, db):
     clock = add_product("RETRO-CLOCK", stock=10)
     [(user, token)] = make_customers(1)
