@@ -3,12 +3,14 @@
 A shopper registers, logs in, searches, adds to the cart, checks out and pays
 with the sandbox card; then the admin ships the order. The app is served by
 waitress on 127.0.0.1, with CSRF on, as it runs for real. Screenshots of the
-main pages go to docs/screenshots/.
+main pages go to docs/screenshots/ when UPDATE_SCREENSHOTS=1 (the README shows
+them), and to a temporary folder otherwise, so a test run leaves the tree clean.
 
 Without /usr/bin/chromium the test is skipped, unless REQUIRE_BROWSER=1 (CI),
 where a missing browser is a failure.
 """
 import os
+import tempfile
 import threading
 from pathlib import Path
 
@@ -21,7 +23,9 @@ from tests.conftest import TEST_SETTINGS
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = (Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+               if os.environ.get("UPDATE_SCREENSHOTS") == "1"
+               else Path(tempfile.gettempdir()) / "shop-screenshots")
 ADMIN = {"email": "admin@example.com", "password": "admin-password-1"}
 SHOPPER = {"name": "Ada Shopper", "email": "ada@example.com", "password": "correct horse battery"}
 
