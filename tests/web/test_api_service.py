@@ -5,8 +5,8 @@ import re
 import pytest
 from pymongo.errors import ServerSelectionTimeoutError
 
-from tests.conftest import assert_error
-from shop import health
+from shop import create_app, health
+from tests.conftest import TEST_SETTINGS, assert_error
 from shop.products import services as product_services
 
 JSON_ENDPOINTS = [
@@ -93,6 +93,17 @@ def test_a_body_just_under_one_mebibyte_is_read(client):
     response = client.post("/api/v1/auth/register", data=body, content_type="application/json")
 
     assert "name" in assert_error(response, 422, "validation_error")  # too long a name, but read
+
+
+def test_the_api_takes_no_csrf_token_even_where_forms_need_one():
+    client = create_app({**TEST_SETTINGS, "WTF_CSRF_ENABLED": True}).test_client()
+
+    registered = client.post("/api/v1/auth/register",
+                             json={"email": "grace@example.com", "password": "correct horse battery", "name": "G"})
+    token = client.post("/api/v1/auth/tokens",
+                        json={"email": "grace@example.com", "password": "correct horse battery"})
+
+    assert (registered.status_code, token.status_code) == (201, 201)
 
 
 # Routing --------------------------------------------------------------------

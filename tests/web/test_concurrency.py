@@ -18,9 +18,6 @@ from waitress.server import create_server
 
 from tests.conftest import ADDRESS, GOOD_CARD
 
-pytestmark = pytest.mark.slow
-
-
 @pytest.fixture(autouse=True)
 def frequent_thread_switches():
     """Switch threads far more often than CPython's 5 ms default, so that races
