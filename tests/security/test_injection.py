@@ -6,17 +6,9 @@ import json
 import pytest
 
 from conftest import ADDRESS, GOOD_CARD, assert_error
+from invariants import stored_state
 
 OPERATORS = [{"$ne": None}, {"$gt": ""}, {"$regex": ".*"}, {"$where": "sleep(100)"}]
-
-
-def stored_state(db):
-    """What a refused request must leave exactly as it was."""
-    state = {name: db[name].count_documents({}) for name in
-             ("users", "tokens", "products", "stock_movements", "orders", "emails", "sandbox_charges")}
-    state["stock"] = sorted((p["sku"], p["stock"], p["price"], p["name"]) for p in db.products.find())
-    state["statuses"] = sorted((str(o["_id"]), o["status"]) for o in db.orders.find())
-    return state
 
 
 @pytest.fixture

@@ -1,0 +1,115 @@
+"""Cross-site request forgery on every form, and open redirects after log-in.
+
+The CSRF test finds the site's POST routes in the app's URL map, so a form
+added later is covered without editing this file; it posts as a logged-in
+admin (a forged request carries the victim's cookie) and checks that nothing
+changed."""
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import ADDRESS, TEST_SETTINGS
+from invariants import stored_state
+from shop import create_app
+
+
+def token_on(client, path):
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+@pytest.fixture
+def csrf_client():
+    app = create_app({**TEST_SETTINGS, "WTF_CSRF_ENABLED": True})
+    api = app.test_client()
+    admin_token = api.post("/api/v1/auth/tokens", json={"email": "admin@example.com",
+                                                        "password": "admin-password-1"}).get_json()["token"]
+    headers = {"Authorization": f"Bearer {admin_token}"}
+    product = api.post("/api/v1/products", json={"sku": "RETRO-CLOCK", "name": "Retro Clock", "price": 3450,
+                                                 "stock": 10}, headers=headers).get_json()
+    order = api.post("/api/v1/orders", json={"items": [{"product_id": product["id"], "quantity": 1}],
+                                             "shipping_address": ADDRESS}, headers=headers).get_json()
+    browser = app.test_client()
+    login = browser.post("/login", data={"email": "admin@example.com", "password": "admin-password-1",
+                                         "csrf_token": token_on(browser, "/login")})
+    assert login.status_code == 302
+    browser.post("/cart/items", data={"product_id": product["id"], "quantity": "1",
+                                      "csrf_token": token_on(browser, "/products/retro-clock")})
+    return app, browser, {"product_id": product["id"], "order_id": order["id"], "slug": "retro-clock"}
+
+
+def site_form_posts(app, ids):
+    """Every POST route of the HTML site, with its path filled in."""
+    paths = []
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods or rule.rule.startswith("/api/"):
+            continue
+        paths.append(re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: ids[m.group(1)], rule.rule))
+    return sorted(paths)
+
+
+PLAUSIBLE_FORM = {"quantity": "2", "delta": "5", "reason": "restock", "status": "shipped", "name": "Forged",
+                  "price": "1.00", "sku": "FORGED-1", "stock": "3", "email": "x@example.com",
+                  "password": "correct horse battery", "card_number": "4242424242424242", "exp_month": "12",
+                  "exp_year": "2099", "cvc": "123", "idempotency_key": "forged-key-0123456789", **ADDRESS}
+
+
+def test_every_site_form_refuses_a_post_without_its_csrf_token_and_changes_nothing(csrf_client):
+    app, browser, ids = csrf_client
+    db = app.extensions["mongo_db"]
+    posts = site_form_posts(app, ids)
+    assert len(posts) >= 10, posts
+    before = stored_state(db)
+    cart_before = list(db.carts.find({}, {"_id": 0}))
+
+    for path in posts:
+        response = browser.post(path, data=PLAUSIBLE_FORM)
+        assert response.status_code == 400, (path, response.status_code)
+        forged_token = browser.post(path, data=dict(PLAUSIBLE_FORM, csrf_token="forged." + "a" * 40))
+        assert forged_token.status_code == 400, path
+
+    assert stored_state(db) == before
+    assert list(db.carts.find({}, {"_id": 0})) == cart_before
+    assert browser.get("/admin/").status_code == 200  # and the admin is still logged in
+
+
+def test_a_csrf_token_from_another_browsers_session_is_refused(csrf_client):
+    app, browser, ids = csrf_client
+    stranger = app.test_client()
+    foreign_token = token_on(stranger, "/login")
+
+    response = browser.post(f"/admin/products/{ids['product_id']}/stock",
+                            data={"delta": "5", "reason": "restock", "note": "", "csrf_token": foreign_token})
+
+    assert response.status_code == 400
+    assert app.extensions["mongo_db"].products.find_one()["stock"] == 9
+
+
+@pytest.mark.parametrize("target", [
+    "https://evil.example/", "//evil.example/", "///evil.example/", "/\\evil.example", "\\\\evil.example",
+    "https:evil.example", "javascript:alert(1)", "http://localhost.evil.example/", "/%2F%2Fevil.example",
+    " //evil.example", "\t//evil.example", "/\t/evil.example", "data:text/html,<script>alert(1)</script>",
+])
+def test_logging_in_never_redirects_off_the_site(client, register, target):
+    register("ada@example.com")
+
+    response = client.post(f"/login?next={target}", data={"email": "ada@example.com",
+                                                          "password": "correct horse battery", "next": target})
+
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    parts = urlsplit(location)
+    assert parts.scheme in ("", "http") and parts.netloc in ("", "localhost"), location
+    assert location.startswith("/") and not location.startswith("//") and "\\" not in location, location
+
+
+def test_logging_in_follows_a_next_path_inside_the_site(client, register):
+    register("ada@example.com")
+
+    response = client.post("/login?next=/orders", data={"email": "ada@example.com",
+                                                         "password": "correct horse battery", "next": "/orders"})
+
+    assert response.headers["Location"] == "/orders"
