@@ -1,4 +1,4 @@
-# The two commands a newcomer needs: `make run` and `make test`.
+# The two commands a newcomer needs: `make run` and `make test`; `make bench` measures.
 # Both create .venv/ and install the pinned requirements into it first.
 PYTHON ?= python3
 VENV ?= .venv
@@ -22,3 +22,8 @@ run: install
 
 test: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The benchmark (a few minutes, loopback only): docs/PERFORMANCE.md and docs/performance.png.
+bench: install
+	$(BIN)/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

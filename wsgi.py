@@ -4,6 +4,7 @@ import logging
 from waitress import serve
 
 from shop import create_app
+from shop.config import waitress_options
 from shop.db import is_embedded
 from shop.jobs import start_worker
 
@@ -20,4 +21,4 @@ if __name__ == "__main__":
         )
     host, port = app.config["HOST"], app.config["PORT"]
     print(f"Serving the shop on http://{host}:{port}/", flush=True)
-    serve(app, host=host, port=port, threads=app.config["WAITRESS_THREADS"])
+    serve(app, host=host, port=port, **waitress_options(app.config))

@@ -27,7 +27,12 @@ class Config:
         self.MONGO_DB_NAME = os.environ.get("MONGO_DB_NAME", "shop")
         self.HOST = os.environ.get("HOST", "127.0.0.1")
         self.PORT = _int("PORT", 8000)
+        # waitress: one thread per 8 keep-alive connections holds up (measured on 2 cores;
+        # 4 threads collapsed at 64). 16 threads serve 128 connections; see docs/PERFORMANCE.md.
         self.WAITRESS_THREADS = _int("WAITRESS_THREADS", 16)
+        self.WAITRESS_CONNECTION_LIMIT = _int("WAITRESS_CONNECTION_LIMIT", 1000)
+        self.WAITRESS_BACKLOG = _int("WAITRESS_BACKLOG", 2048)
+        self.WAITRESS_CHANNEL_TIMEOUT = _int("WAITRESS_CHANNEL_TIMEOUT", 60)
         self.SHOP_ADMIN_EMAIL = os.environ.get("SHOP_ADMIN_EMAIL") or None
         self.SHOP_ADMIN_PASSWORD = os.environ.get("SHOP_ADMIN_PASSWORD") or None
         self.DEMO_CATALOG = _bool("DEMO_CATALOG", True)
@@ -65,3 +70,13 @@ class Config:
 
     def as_dict(self):
         return {key: value for key, value in vars(self).items() if key.isupper()}
+
+
+def waitress_options(config):
+    """Keyword arguments for `waitress.serve`: the shop and the benchmark's ceiling share them."""
+    return {
+        "threads": config["WAITRESS_THREADS"],
+        "connection_limit": config["WAITRESS_CONNECTION_LIMIT"],
+        "backlog": config["WAITRESS_BACKLOG"],
+        "channel_timeout": config["WAITRESS_CHANNEL_TIMEOUT"],
+    }

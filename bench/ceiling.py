@@ -1,0 +1,25 @@
+"""The ceiling: a bare Flask app with one trivial JSON route, on waitress with the shop's settings.
+
+Usage: python bench/ceiling.py PORT
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from flask import Flask, jsonify  # noqa: E402
+from waitress import serve  # noqa: E402
+
+from shop.config import Config, waitress_options  # noqa: E402
+
+app = Flask(__name__)
+
+
+@app.get("/ping")
+def ping():
+    return jsonify({"status": "ok"})
+
+
+if __name__ == "__main__":
+    print("ceiling ready", flush=True)
+    serve(app, host="127.0.0.1", port=int(sys.argv[1]), **waitress_options(Config().as_dict()))

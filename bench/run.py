@@ -1,0 +1,209 @@
+"""The benchmark: the shop against the framework's own ceiling, on one machine, over loopback.
+
+`make bench` (or `python bench/run.py`) starts, each in its own process on a free
+127.0.0.1 port, a bare Flask app with one JSON route on waitress (the ceiling) and
+the shop (embedded store, the worker as in production) with the same waitress
+settings; fills the shop with a fixed catalogue through the API; drives both with
+the same load generator at the same concurrency; then replaces the shop with one
+grown to 20,000 orders and measures placing an order there. It prints each case's
+requests per second, p50, p99 and ratio to the ceiling, and writes
+docs/PERFORMANCE.md and docs/performance.png. Every process it starts is stopped.
+"""
+import argparse
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, ROOT)
+
+from bench import catalog, load, report  # noqa: E402
+
+ADDRESS = {"name": "Bench Shopper", "line1": "1 Loop Road", "city": "Localhost", "postal_code": "12701",
+           "country": "US"}
+SEARCH_TERMS = ["oak", "lamp", "retro", "steel mug", "042"]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """A child process serving on a free loopback port; stopped on exit, whatever happens."""
+
+    def __init__(self, name, script, *args, env=None, logdir=None):
+        self.name, self.port = name, free_port()
+        self.log = open(os.path.join(logdir, f"{name}.log"), "w")
+        self.process = subprocess.Popen(
+            [sys.executable, os.path.join(HERE, script), str(self.port), *args],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, path, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited; see {self.log.name}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=2):
+                    return
+            except (OSError, urllib.error.URLError):
+                time.sleep(0.2)
+        raise RuntimeError(f"{self.name} did not answer within {timeout}s; see {self.log.name}")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+def call(port, method, path, body=None, token=None):
+    """One JSON request; returns (status, decoded body)."""
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data, headers, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def token_for(port, email, password, register=False):
+    if register:
+        call(port, "POST", "/api/v1/auth/register", {"email": email, "password": password, "name": "Bench"})
+    status, body = call(port, "POST", "/api/v1/auth/tokens", {"email": email, "password": password})
+    if status != 201:
+        raise RuntimeError(f"could not log in as {email}: {status} {body}")
+    return body["token"]
+
+
+def seed_catalog(port, admin_token):
+    for product in catalog.products():
+        status, body = call(port, "POST", "/api/v1/products", product, admin_token)
+        if status not in (201, 409):
+            raise RuntimeError(f"seeding failed: {status} {body}")
+
+
+def all_products(port):
+    products, page = [], 1
+    while True:
+        _, body = call(port, "GET", f"/api/v1/products?per_page=100&page={page}")
+        products += body["items"]
+        if page * 100 >= body["total"]:
+            return products
+        page += 1
+
+
+def page_exists(port, path):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+            return response.status == 200 and "html" in response.headers.get("Content-Type", "")
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+def order_body(products):
+    return {"items": [{"product_id": products[7]["id"], "quantity": 1}], "shipping_address": ADDRESS}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=5, help="length of each case (default 5)")
+    parser.add_argument("--connections", type=int, default=32, help="concurrency of most cases (default 32)")
+    parser.add_argument("--orders", type=int, default=20_000, help="orders in the grown store (default 20000)")
+    parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/ alone")
+    args = parser.parse_args()
+
+    email = os.environ.get("SHOP_ADMIN_EMAIL") or "bench-admin@example.com"
+    password = os.environ.get("SHOP_ADMIN_PASSWORD") or secrets.token_urlsafe(16)
+    env = dict(os.environ, SHOP_ADMIN_EMAIL=email, SHOP_ADMIN_PASSWORD=password, DEMO_CATALOG="0",
+               SECRET_KEY=secrets.token_hex(32), MONGO_URI="", PYTHONUNBUFFERED="1")
+    logdir = tempfile.mkdtemp(prefix="shop-bench-")
+    servers = []
+    rows = []
+    seconds, conns = args.seconds, args.connections
+
+    def measure(label, server, paths, connections=conns, goal=None, baseline=None, **request):
+        result = load.drive(server.port, paths, connections, seconds, **request)
+        row = report.Row(label, connections, result, goal, baseline)
+        rows.append(row)
+        print(report.line(row), flush=True)
+        return result
+
+    def start(name, script, *extra, ready="/healthz", timeout=60):
+        server = Server(name, script, *extra, env=env, logdir=logdir)
+        servers.append(server)
+        server.wait_ready(ready, timeout)
+        return server
+
+    try:
+        print(f"load generator: {load.generator()}; {seconds}s per case; logs in {logdir}", flush=True)
+        ceiling_server = start("ceiling", "ceiling.py", ready="/ping")
+        shop = start("shop", "serve_shop.py")
+        admin = token_for(shop.port, email, password)
+        seed_catalog(shop.port, admin)
+        shopper = token_for(shop.port, "bench-shopper@example.com", "bench-password-1", register=True)
+        products = all_products(shop.port)
+        ids = [f"/api/v1/products/{p['id']}" for p in products[:50]]
+        slugs = [f"/products/{p['slug']}" for p in products[:50]]
+
+        ceiling = {c: measure("ceiling: trivial JSON", ceiling_server, ["/ping"], c) for c in sorted({conns, 16, 128})}
+        measure("product JSON by id", shop, ids, goal=0.30, baseline=ceiling[conns])
+        measure("product list JSON (20/page)", shop, ["/api/v1/products?page=%d" % n for n in range(1, 16)],
+                goal=0.10, baseline=ceiling[conns])
+        measure("search JSON (?q=)", shop, ["/api/v1/products?q=" + t.replace(" ", "%20") for t in SEARCH_TERMS],
+                baseline=ceiling[conns])
+        if page_exists(shop.port, slugs[0]):
+            measure("product page HTML", shop, slugs, goal=0.15, baseline=ceiling[conns])
+        else:
+            print("product page HTML: /products/<slug> is not there yet; skipped", flush=True)
+        if page_exists(shop.port, "/products"):
+            measure("catalog page HTML", shop, ["/products?page=%d" % n for n in range(1, 16)],
+                    baseline=ceiling[conns])
+        else:
+            print("catalog page HTML: /products is not there yet; skipped", flush=True)
+        at16 = measure("product JSON by id", shop, ids, 16, baseline=ceiling[16])
+        measure("product JSON by id", shop, ids, 128, baseline=ceiling[128])
+        rows[-1].scaling = (rows[-1].result.rps / at16.rps, 0.8, "128 vs 16 connections")
+        empty = measure("place an order (empty store)", shop, ["/api/v1/orders"], goal=0.10,
+                        baseline=ceiling[conns], method="POST", body=order_body(products), token=shopper)
+        shop.stop()
+
+        print(f"growing a shop to {args.orders} orders in-process ...", flush=True)
+        grown = start("grown", "serve_shop.py", "--orders", str(args.orders), timeout=900)
+        shopper = token_for(grown.port, "bench-shopper@example.com", "bench-password-1", register=True)
+        products = all_products(grown.port)
+        measure(f"product JSON by id ({args.orders} orders)", grown,
+                [f"/api/v1/products/{p['id']}" for p in products[:50]], baseline=ceiling[conns])
+        measure(f"place an order ({args.orders} orders)", grown, ["/api/v1/orders"], baseline=ceiling[conns],
+                method="POST", body=order_body(products), token=shopper)
+        rows[-1].scaling = (rows[-1].result.rps / empty.rps, 0.8, f"{args.orders} orders vs empty")
+    finally:
+        for server in servers:
+            server.stop()
+
+    print(report.summary(rows), flush=True)
+    if not args.no_docs:
+        report.write(rows, os.path.join(ROOT, "docs"), seconds, conns, load.generator())
+
+
+if __name__ == "__main__":
+    main()

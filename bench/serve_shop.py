@@ -1,0 +1,78 @@
+"""The shop as `python wsgi.py` serves it (embedded store, the worker as configured),
+optionally grown first to N orders through the shop's own services.
+
+Usage: python bench/serve_shop.py PORT [--orders N]
+
+Growing happens in this process because the embedded store lives in it; the
+shipped app has no route for it. The grown shop gets the same fixed catalogue,
+created in-process before the orders.
+"""
+import argparse
+import logging
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from waitress import serve  # noqa: E402
+
+from bench import catalog  # noqa: E402
+from shop import create_app  # noqa: E402
+from shop.auth import services as auth_services  # noqa: E402
+from shop.auth.repository import UserRepository  # noqa: E402
+from shop.clock import utcnow  # noqa: E402
+from shop.config import waitress_options  # noqa: E402
+from shop.jobs import start_worker  # noqa: E402
+from shop.mail import MemoryBackend, Outbox, deliver_due  # noqa: E402
+from shop.orders import services as order_services  # noqa: E402
+from shop.products import services as product_services  # noqa: E402
+from shop.products.repository import LedgerRepository, ProductRepository  # noqa: E402
+
+ADDRESS = {"name": "Bench Shopper", "line1": "1 Loop Road", "city": "Localhost", "postal_code": "12701",
+           "country": "US"}
+CARD = {"card_number": "4242424242424242", "exp_month": 12, "exp_year": 2099, "cvc": "123"}
+
+
+def grow(app, orders):
+    """The catalogue, then `orders` orders from 50 shoppers: 70% paid, 10% cancelled, the rest placed.
+    Each places, pays or cancels through the services, so every order writes its ledger entries."""
+    db = app.extensions["mongo_db"]
+    products, ledger = ProductRepository(db), LedgerRepository(db)
+    now = utcnow()
+    ids = [product_services.create_product(products, ledger, body, None, now).id for body in catalog.products()]
+    users = UserRepository(db)
+    shoppers = [auth_services.register(users, f"grown{n}@example.com", "bench-password-1", "Grown", now)
+                for n in range(50)]
+    stores, mail = order_services.Stores.on(db), MemoryBackend()
+    for number in range(orders):
+        user, now = shoppers[number % len(shoppers)], utcnow()
+        items = [{"product_id": ids[number % len(ids)], "quantity": 1}]
+        order, _ = order_services.place_order(stores, user, items, ADDRESS, None, now, 30)
+        if number % 10 < 7:
+            order_services.pay_order(stores, user, order.id, CARD, now)
+        elif number % 10 == 7:
+            order_services.cancel_order(stores, user, order.id, now)
+        if number % 100 == 99:
+            deliver_due(Outbox(db), mail, now, limit=1000)  # as the worker would have meanwhile
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("port", type=int)
+    parser.add_argument("--orders", type=int, default=0)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    app = create_app()
+    if args.orders:
+        started = time.monotonic()
+        grow(app, args.orders)
+        print(f"grown to {args.orders} orders in {time.monotonic() - started:.1f}s", flush=True)
+    if app.config["WORKER_ENABLED"]:
+        start_worker(app)
+    print("shop ready", flush=True)
+    serve(app, host="127.0.0.1", port=args.port, **waitress_options(app.config))
+
+
+if __name__ == "__main__":
+    main()
