@@ -30,6 +30,11 @@ class StrictInteger(fields.Integer):
 class ObjectIdString(fields.String):
     """A MongoDB id as its 24-character hex string."""
 
+    def __init__(self, **kwargs):
+        # Documented in the OpenAPI schema, so that clients (and fuzzers) know the shape.
+        metadata = {"pattern": "^[0-9a-fA-F]{24}$", **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         if not ObjectId.is_valid(text) or len(text) != 24:
@@ -62,10 +67,20 @@ def trimmed(text):
     return text.strip() if isinstance(text, str) else text
 
 
+# One character that str.strip() keeps, for the OpenAPI document (JSON Schema's `\S`
+# differs from Python's: it allows \x1c-\x1f and \x85, and refuses \ufeff).
+NOT_BLANK = r"[^\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+
+
 class TrimmedString(fields.String):
     """A string with surrounding white space removed; empty after that is refused."""
 
     default_error_messages = {"blank": "Must not be blank."}
+
+    def __init__(self, **kwargs):
+        if kwargs.get("required"):  # documented: at least one character that strip() keeps
+            kwargs["metadata"] = {"pattern": NOT_BLANK, **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()

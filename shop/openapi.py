@@ -56,7 +56,8 @@ ENDPOINTS = [
     ("/me", "get", "The token holder's account", "token", None, None, 200, UserSchema, [401]),
     ("/products", "get", "List, search, filter and sort products", "optional", None, ProductListArgs, 200, ProductPage, [401, 422]),
     ("/products", "post", "Add a product", "admin", ProductCreateSchema, None, 201, ProductSchema, [400, 401, 403, 409, 413, 415, 422]),
-    ("/products/{id_or_slug}", "get", "One product by id or slug", "optional", None, None, 200, ProductSchema, [401, 404]),
+    # One path for GET, PATCH and DELETE: OpenAPI treats /products/{a} and /products/{b} as the same path.
+    ("/products/{product_id}", "get", "One product by id or slug", "optional", None, None, 200, ProductSchema, [401, 404]),
     ("/products/{product_id}", "patch", "Change a product (never its stock)", "admin", ProductUpdateSchema, None, 200, ProductSchema, [400, 401, 403, 404, 409, 413, 415, 422]),
     ("/products/{product_id}", "delete", "Archive a product", "admin", None, None, 204, None, [401, 403, 404]),
     ("/products/{product_id}/stock-adjustments", "post", "Adjust stock with a reason", "admin", StockAdjustmentSchema, None, 201, AdjustmentResultSchema, [400, 401, 403, 404, 409, 413, 415, 422]),

@@ -42,7 +42,10 @@ class PlaceOrderSchema(Schema):
 
 
 class CardSchema(Schema):
-    card_number = fields.String(required=True, load_only=True)
+    card_number = fields.String(required=True, load_only=True, metadata={
+        "pattern": "^[0-9][0-9 -]{10,30}[0-9]$",
+        "description": "12 to 19 digits (spaces and dashes are ignored) that pass the Luhn check.",
+    })
     exp_month = StrictInteger(required=True, load_only=True, validate=validate.Range(min=1, max=12))
     exp_year = StrictInteger(required=True, load_only=True, validate=validate.Range(min=2000, max=2100))
     cvc = fields.String(required=True, load_only=True,

@@ -36,12 +36,12 @@ def list_products():
     return page_response(ProductSchema(), items, total, query.page, query.per_page)
 
 
-@api_bp.get("/products/<id_or_slug>")
-def get_product(id_or_slug):
+@api_bp.get("/products/<product_id>")
+def get_product(product_id):
     """One product by id or slug; inactive ones only for admins."""
     user = optional_api_user()
     product = services.get_product(
-        ProductRepository(get_db()), id_or_slug, include_inactive=bool(user and user.is_admin)
+        ProductRepository(get_db()), product_id, include_inactive=bool(user and user.is_admin)
     )
     return jsonify(ProductSchema().dump(product))
 
@@ -52,7 +52,7 @@ def create_product():
     """Add a product; its initial stock is the ledger's first entry."""
     data = load_body(ProductCreateSchema())
     product = services.create_product(*_repositories(), data, current_api_user().id, utcnow())
-    location = url_for("products_api.get_product", id_or_slug=product.id)
+    location = url_for("products_api.get_product", product_id=product.id)
     return ProductSchema().dump(product), 201, {"Location": location}
 
 

@@ -21,7 +21,9 @@ class ProductUpdateSchema(Schema):
     price = money()
     active = StrictBoolean()
     slug = fields.String(validate=validate.Regexp(SLUG_PATTERN, error="Lower-case letters, digits and single dashes."))
-    stock = fields.Raw(load_only=True, validate=_refuse_stock, metadata={"description": "Refused: use stock adjustments."})
+    stock = fields.Raw(load_only=True, validate=_refuse_stock, metadata={
+        "description": "Refused: use stock adjustments.", "not": {},  # no value is valid
+    })
 
 
 class ProductCreateSchema(Schema):
@@ -62,7 +64,7 @@ class StockAdjustmentSchema(Schema):
     delta = StrictInteger(required=True, validate=[
         validate.Range(min=-MAX_STOCK, max=MAX_STOCK),
         validate.NoneOf([0], error="Must not be zero."),
-    ])
+    ], metadata={"not": {"enum": [0]}})
     reason = fields.String(required=True, validate=validate.OneOf(ADJUSTMENT_REASONS))
     note = fields.String(load_default="", validate=validate.Length(max=500))
 
