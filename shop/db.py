@@ -6,14 +6,27 @@ atomic across threads here (mongomock's are not: two threads can both pass a
 `{"stock": {"$gte": q}}` filter). Everything else in the app writes to pymongo's
 API and relies only on what a real MongoDB server does the same way:
 single-document atomic updates, conditional filters and unique indexes.
+
+mongomock answers every query by scanning and copying the whole collection, so
+the embedded store also keeps the indexes that `ensure_indexes` declares (see
+`_Index`): a query that pins an indexed field to a value is matched against the
+few documents holding it, and a sorted, limited find copies only its page. The
+documents and the matching are still mongomock's own, so answers are the same.
+Nothing here runs against a real MongoDB.
 """
+import functools
+import itertools
 import threading
 
 import mongomock
 import pymongo
+from bson import ObjectId
 from flask import current_app
+from mongomock import filtering, helpers, store
 
 EMBEDDED = "embedded"
+# Calls that only read: what they scan is copied out, never changed in place.
+_READS = frozenset({"find", "find_one", "count_documents", "estimated_document_count", "distinct", "aggregate"})
 
 
 class _Locked:
@@ -36,9 +49,12 @@ class _Locked:
 
         def locked(*args, **kwargs):
             with self._lock:
-                return _wrap(attribute(*args, **kwargs), self._lock)
+                return _wrap(self._call(name, attribute, args, kwargs), self._lock)
 
         return locked
+
+    def _call(self, name, method, args, kwargs):
+        return method(*args, **kwargs)
 
     def __getitem__(self, name):
         with self._lock:
@@ -51,7 +67,29 @@ class _Locked:
         return hash(self._target)
 
 
+class _LockedCollection(_Locked):
+    """A collection of the embedded store: locked, and served from its indexes."""
+
+    def __init__(self, target, lock):
+        super().__init__(target, lock)
+        if "_iter_documents" not in vars(target):
+            # mongomock's one scan, under every read, write, count and unique check.
+            target._iter_documents = functools.partial(_iter_documents, target)
+
+    def _call(self, name, method, args, kwargs):
+        index = self._target._store.index
+        index.writing = name not in _READS
+        try:
+            if name == "find":
+                return _find(self._target, *args, **kwargs)
+            return method(*args, **kwargs)
+        finally:
+            index.writing = True
+
+
 def _wrap(value, lock):
+    if isinstance(value, mongomock.Collection) and isinstance(value._store, _IndexedCollectionStore):
+        return _LockedCollection(value, lock)
     if isinstance(value, (mongomock.Database, mongomock.Collection)):
         return _Locked(value, lock)
     if isinstance(value, (mongomock.collection.Cursor, mongomock.command_cursor.CommandCursor)):
@@ -59,11 +97,247 @@ def _wrap(value, lock):
     return value
 
 
+def _iter_documents(collection, spec):
+    """mongomock's scan, over the documents the index shortlists when it can."""
+    documents = collection._store
+    if not isinstance(documents, _IndexedCollectionStore):  # renamed away: mongomock's own store
+        return mongomock.Collection._iter_documents(collection, spec)
+    documents.expire()
+    keys = documents.index.shortlist(spec)
+    if keys is None:
+        matches = mongomock.Collection._iter_documents(collection, spec)
+    else:
+        if not keys:
+            filtering.filter_applies(spec, {})  # mongomock validates the filter even then
+        candidates = [documents.get(key) for key in keys]
+        matches = (doc for doc in candidates if doc is not None and filtering.filter_applies(spec, doc))
+    return documents.index.watch(matches)
+
+
+def _find(collection, filter=None, projection=None, *args, sort=None, skip=0, limit=0, **kwargs):
+    """A find whose sorted page is picked by `_id` first, so mongomock copies only that page."""
+    if args or kwargs or projection is not None or not (sort and limit):
+        return collection.find(filter, projection, *args, sort=sort, skip=skip, limit=limit, **kwargs)
+    page = [doc["_id"] for doc in collection.find(filter, {"_id": 1}, sort=sort, skip=skip, limit=limit)]
+    if not all(isinstance(_id, _KEY_TYPES) for _id in page):
+        return collection.find(filter, sort=sort, skip=skip, limit=limit)
+    found = {doc["_id"]: doc for doc in collection.find({"_id": {"$in": page}})}
+    return iter([found[_id] for _id in page])
+
+
+# The embedded store's indexes ----------------------------------------------
+
+# Values kept in the index. Python's equality on these is what mongomock's matcher
+# uses (True == 1 and 1 == Int64(1) share an entry, as they match each other there);
+# floats (NaN), documents, None and other types stay with the unindexed documents.
+_KEY_TYPES = (str, int, ObjectId)
+_UNINDEXED = object()
+
+
+class _Index:
+    """Equality lookups on one collection: for each indexed field, value -> store keys.
+
+    A shortlist is a superset of the documents a filter matches, in store order;
+    mongomock's matcher then decides. So a document whose indexed field holds an
+    array is listed under each element; one whose value is not a plain string,
+    integer or ObjectId is listed as unindexed and always shortlisted.
+    Documents that a write scanned are re-read before the next lookup, because
+    mongomock updates documents in place.
+    """
+
+    def __init__(self, fields):
+        self.fields = set(fields) | {"_id"}
+        self.entries = {field: {} for field in self.fields}  # field -> value -> set of keys
+        self.unindexed = {field: set() for field in self.fields}  # keys whose value is not indexable
+        self.present = {field: set() for field in self.fields}  # keys of documents that have the field
+        self.values = {}  # key -> {field: frozenset of indexed values, or _UNINDEXED}
+        self.order = {}  # key -> position in the store
+        self.counter = itertools.count()
+        self.dirty = set()
+        self.writing = True
+        self.documents = None
+
+    def add(self, key, doc):
+        if key not in self.order:
+            self.order[key] = next(self.counter)
+        self.remove(key, keep_order=True)
+        found = self.values[key] = {}
+        for field in self.fields:
+            value = _lookup(doc, field)
+            if value is _MISSING:
+                continue
+            self.present[field].add(key)
+            values = _indexable(value)
+            found[field] = values
+            if values is _UNINDEXED:
+                self.unindexed[field].add(key)
+            else:
+                for value in values:
+                    self.entries[field].setdefault(value, set()).add(key)
+
+    def remove(self, key, keep_order=False):
+        for field, values in self.values.pop(key, {}).items():
+            self.present[field].discard(key)
+            if values is _UNINDEXED:
+                self.unindexed[field].discard(key)
+                continue
+            for value in values:
+                keys = self.entries[field][value]
+                keys.discard(key)
+                if not keys:
+                    del self.entries[field][value]
+        if not keep_order:
+            self.order.pop(key, None)
+
+    def watch(self, documents):
+        """Pass `documents` through, noting the ones a write may change in place."""
+        if not self.writing:
+            return documents
+        return (self._touched(doc) for doc in documents)
+
+    def _touched(self, doc):
+        self.dirty.add(_store_key(doc["_id"]))
+        return doc
+
+    def refresh(self):
+        while self.dirty:
+            key = self.dirty.pop()
+            doc = self.documents.get(key)
+            if doc is not None:
+                self.add(key, doc)
+
+    def shortlist(self, spec):
+        """Store keys, in store order, of documents that may match `spec`; None to scan them all."""
+        self.refresh()
+        keys = self._candidates(spec) if isinstance(spec, dict) else None
+        return None if keys is None else sorted(keys, key=self.order.__getitem__)
+
+    def _candidates(self, spec):
+        best = None
+        for field, condition in spec.items():
+            if field == "$and" and isinstance(condition, list):
+                options = [self._candidates(clause) for clause in condition if isinstance(clause, dict)]
+            elif field in self.fields:
+                options = [self._matching(field, condition)]
+            else:
+                continue
+            for keys in options:
+                if keys is not None and (best is None or len(keys) < len(best)):
+                    best = keys
+        return best
+
+    def _matching(self, field, condition):
+        if isinstance(condition, dict) and condition.get("$exists") is True and len(condition) == 1:
+            return self.present[field]
+        wanted = _wanted(condition)
+        if wanted is None:
+            return None
+        keys = set(self.unindexed[field])
+        for value in wanted:
+            keys |= self.entries[field].get(value, set())
+        return keys
+
+
+_MISSING = object()
+
+
+def _lookup(doc, field):
+    """The value at a (dotted) field, _MISSING, or _UNINDEXED past an array."""
+    value = doc
+    for part in field.split("."):
+        if isinstance(value, list):
+            return _UNINDEXED
+        if not isinstance(value, dict) or part not in value:
+            return _MISSING
+        value = value[part]
+    return value
+
+
+def _indexable(value):
+    """The values a document is listed under for this field, or _UNINDEXED."""
+    if value is _UNINDEXED:
+        return _UNINDEXED
+    values = value if isinstance(value, list) else [value]
+    if all(isinstance(item, _KEY_TYPES) for item in values):
+        return frozenset(values)
+    return _UNINDEXED
+
+
+def _wanted(condition):
+    """The values an equality condition accepts, or None when it is not one the index answers."""
+    if isinstance(condition, dict):
+        if "$eq" in condition:
+            condition = condition["$eq"]
+        elif isinstance(condition.get("$in"), list):
+            values = condition["$in"]
+            return values if all(isinstance(value, _KEY_TYPES) for value in values) else None
+        else:
+            return None
+    return [condition] if isinstance(condition, _KEY_TYPES) else None
+
+
+def _store_key(_id):
+    return helpers.hashdict(_id) if isinstance(_id, dict) else _id
+
+
+class _IndexedCollectionStore(store.CollectionStore):
+    """mongomock's documents of one collection, with an `_Index` kept in step with them."""
+
+    def __init__(self, name):
+        super().__init__(name)
+        self._reindex()
+
+    def _reindex(self):
+        fields = {index["key"][0][0] for index in self.indexes.values()}
+        self.index = _Index(fields)
+        self.index.documents = self._documents
+        for key, doc in self._documents.items():
+            self.index.add(key, doc)
+
+    def get(self, key):
+        return self._documents.get(key)
+
+    def expire(self):
+        self._remove_expired_documents()
+
+    def __setitem__(self, key, val):
+        super().__setitem__(key, val)
+        self.index.add(key, val)
+
+    def __delitem__(self, key):
+        super().__delitem__(key)
+        self.index.remove(key)
+        self.index.dirty.discard(key)
+
+    def drop(self):
+        super().drop()
+        self._reindex()
+
+    def create_index(self, index_name, index_dict):
+        super().create_index(index_name, index_dict)
+        if index_dict["key"][0][0] not in self.index.fields:
+            self._reindex()
+
+
+class _IndexedDatabaseStore(store.DatabaseStore):
+    def __getitem__(self, col_name):
+        if col_name not in self._collections:
+            self._collections[col_name] = _IndexedCollectionStore(col_name)
+        return self._collections[col_name]
+
+
+class _IndexedServerStore(store.ServerStore):
+    def __getitem__(self, db_name):
+        if db_name not in self._databases:
+            self._databases[db_name] = _IndexedDatabaseStore()
+        return self._databases[db_name]
+
+
 def connect(uri=None):
     """A MongoClient for `uri`, or the embedded store when there is none."""
     if uri:
         return pymongo.MongoClient(uri, tz_aware=True)
-    return _Locked(mongomock.MongoClient(tz_aware=True), threading.RLock())
+    return _Locked(mongomock.MongoClient(tz_aware=True, _store=_IndexedServerStore()), threading.RLock())
 
 
 def is_embedded(client):

@@ -1,0 +1,127 @@
+"""The embedded store's indexes change how fast it answers, never what it answers.
+
+The same random operations run against the embedded store (`db.connect()`) and
+against a plain mongomock client with the same indexes; every answer, every
+duplicate-key refusal and the final contents must be identical.
+"""
+import random
+
+import mongomock
+import pytest
+from bson import ObjectId
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from shop import db as shop_db
+
+FIELDS = ["sku", "tags", "owner", "meta.kind"]
+SKUS = ["A", "B", "C", 1, True, 1.0, None]
+TAGS = [["x"], ["x", "y"], [], "x", ["y", ["x"]], {"x": 1}]
+OWNERS = [ObjectId("6500000000000000000000a1"), ObjectId("6500000000000000000000a2"), "a1", 7]
+
+
+def _setup(database):
+    database.things.create_index("sku", unique=True, partialFilterExpression={"sku": {"$type": "string"}})
+    database.things.create_index([("tags", 1), ("n", 1)])
+    database.things.create_index([("owner", 1), ("n", -1)])
+    database.things.create_index("meta.kind")
+    return database.things
+
+
+def _value(rng, choices):
+    return rng.choice(choices)
+
+
+def _document(rng, n):
+    doc = {"n": n, "sku": _value(rng, SKUS + [f"S{n}"]), "owner": _value(rng, OWNERS)}
+    if rng.random() < 0.7:
+        doc["tags"] = _value(rng, TAGS)
+    meta = rng.choice([None, {}, {"kind": "k1"}, {"kind": "k2"}, [{"kind": "k1"}], {"kind": ["k1", "k3"]}])
+    if meta is not None:
+        doc["meta"] = meta
+    doc["_id"] = rng.choice([n, float(n), f"id{n}", ObjectId(rng.randbytes(12))])
+    return doc
+
+
+def _filter(rng):
+    field = rng.choice(FIELDS + ["_id", "n"])
+    values = {"sku": SKUS, "tags": ["x", "y", "z"], "owner": OWNERS, "meta.kind": ["k1", "k2", "k3"],
+              "_id": [1, 2.0, "id3", 4], "n": [1, 2, 3]}[field]
+    shape = rng.randrange(6)
+    if shape == 0:
+        condition = rng.choice(values)
+    elif shape == 1:
+        condition = {"$in": rng.sample(values, k=min(2, len(values)))}
+    elif shape == 2:
+        condition = {"$exists": rng.random() < 0.5}
+    elif shape == 3:
+        condition = {"$eq": rng.choice(values)}
+    elif shape == 4:
+        return {"$and": [{field: rng.choice(values)}, {"n": {"$gte": rng.randrange(5)}}]}
+    else:
+        condition = {"$ne": rng.choice(values)}
+    return {field: condition}
+
+
+def _apply(rng, things, step):
+    """One random operation; returns what it answered (or the error it raised)."""
+    kind = rng.randrange(9)
+    try:
+        if kind <= 1:
+            doc = _document(rng, step)
+            things.insert_one(doc)
+            return ("inserted", doc.get("_id"))
+        if kind == 2:
+            return list(things.find(_filter(rng)))
+        if kind == 3:
+            return things.find_one(_filter(rng))
+        if kind == 4:
+            return things.count_documents(_filter(rng))
+        if kind == 5:
+            change = rng.choice([{"$set": {"sku": _value(rng, SKUS)}}, {"$set": {"tags": _value(rng, TAGS)}},
+                                 {"$unset": {"owner": ""}}, {"$push": {"tags": "z"}}, {"$set": {"meta.kind": "k2"}},
+                                 {"$inc": {"n": 1}}])
+            result = things.update_one(_filter(rng), change)
+            return (result.matched_count, result.modified_count)
+        if kind == 6:
+            return things.find_one_and_update(
+                _filter(rng), {"$set": {"owner": _value(rng, OWNERS)}}, sort=[("n", -1)],
+                return_document=ReturnDocument.AFTER,
+            )
+        if kind == 7:
+            return list(things.find(_filter(rng), sort=[("n", rng.choice([1, -1]))],
+                                    skip=rng.randrange(3), limit=rng.randrange(1, 4)))
+        return things.delete_one(_filter(rng)).deleted_count
+    except DuplicateKeyError:
+        return "duplicate"
+    except Exception as error:  # the same refusal from both is the same answer
+        return ("error", type(error).__name__)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_indexed_embedded_store_answers_exactly_as_mongomock_does(seed):
+    indexed = _setup(shop_db.connect(None)["shop"])
+    plain = _setup(mongomock.MongoClient(tz_aware=True)["shop"])
+    rng_a, rng_b = random.Random(seed), random.Random(seed)
+
+    for step in range(400):
+        answer = _apply(rng_a, indexed, step)
+        expected = _apply(rng_b, plain, step)
+        assert answer == expected, f"step {step}"
+
+    assert list(indexed.find()) == list(plain.find())
+
+
+def test_a_lookup_by_an_indexed_field_does_not_scan_the_collection(monkeypatch):
+    things = shop_db.connect(None)["shop"].things
+    things.create_index("sku", unique=True)
+    things.insert_many([{"sku": f"S{n}", "n": n} for n in range(2000)])
+    scanned = []
+    real = mongomock.filtering.filter_applies
+    monkeypatch.setattr(mongomock.filtering, "filter_applies", lambda spec, doc: scanned.append(doc) or real(spec, doc))
+
+    assert things.find_one({"sku": "S1500"})["n"] == 1500
+    assert things.update_one({"sku": "S7"}, {"$set": {"sku": "S7b"}}).modified_count == 1
+    assert things.find_one({"sku": "S7"}) is None and things.find_one({"sku": "S7b"})["n"] == 7
+
+    assert len(scanned) < 10
