@@ -7,6 +7,7 @@ with a small model of what the shop promises. A second machine adds crashes
 from datetime import timedelta
 
 import hypothesis.strategies as st
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
 
@@ -20,6 +21,7 @@ from shop.orders import services
 from shop.products import services as products
 from conftest import ADDRESS
 
+pytestmark = pytest.mark.slow
 TTL_MINUTES = 30
 GOOD, DECLINED = "4242424242424242", "4000000000000002"
 SKUS = ("RETRO-CLOCK", "STONE-MUG", "BRASS-LAMP")
