@@ -35,7 +35,7 @@ CARD = {"card_number": "4242424242424242", "exp_month": 12, "exp_year": 2099, "c
 
 
 def grow(app, orders):
-    """The catalogue, then `orders` orders from 50 shoppers: 70% paid, 10% cancelled, the rest placed.
+    """The catalogue, then `orders` orders from 20 shoppers: 70% paid, 10% cancelled, the rest placed.
     Each places, pays or cancels through the services, so every order writes its ledger entries."""
     db = app.extensions["mongo_db"]
     products, ledger = ProductRepository(db), LedgerRepository(db)
@@ -43,7 +43,7 @@ def grow(app, orders):
     ids = [product_services.create_product(products, ledger, body, None, now).id for body in catalog.products()]
     users = UserRepository(db)
     shoppers = [auth_services.register(users, f"grown{n}@example.com", "bench-password-1", "Grown", now)
-                for n in range(50)]
+                for n in range(20)]
     stores, mail = order_services.Stores.on(db), MemoryBackend()
     for number in range(orders):
         user, now = shoppers[number % len(shoppers)], utcnow()
@@ -53,8 +53,8 @@ def grow(app, orders):
             order_services.pay_order(stores, user, order.id, CARD, now)
         elif number % 10 == 7:
             order_services.cancel_order(stores, user, order.id, now)
-        if number % 100 == 99:
-            deliver_due(Outbox(db), mail, now, limit=1000)  # as the worker would have meanwhile
+        if number % 20 == 19:
+            deliver_due(Outbox(db), mail, now, limit=100)  # as the worker would have meanwhile
 
 
 def main():

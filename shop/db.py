@@ -82,6 +82,8 @@ class _LockedCollection(_Locked):
         try:
             if name == "find":
                 return _find(self._target, *args, **kwargs)
+            if name == "find_one_and_update":
+                return _find_one_and_update(self._target, index, *args, **kwargs)
             return method(*args, **kwargs)
         finally:
             index.writing = True
@@ -125,6 +127,18 @@ def _find(collection, filter=None, projection=None, *args, sort=None, skip=0, li
     return iter([found[_id] for _id in page])
 
 
+def _find_one_and_update(collection, index, filter, update, projection=None, sort=None, upsert=False, **kwargs):
+    """With a sort, mongomock copies every match to pick the first: find its `_id` cheaply instead."""
+    if not sort or upsert:
+        return collection.find_one_and_update(filter, update, projection, sort, upsert, **kwargs)
+    index.writing = False
+    first = next(collection.find(filter, {"_id": 1}, sort=sort, limit=1), None)
+    index.writing = True
+    if first is None:
+        return None
+    return collection.find_one_and_update({"$and": [filter, {"_id": first["_id"]}]}, update, projection, **kwargs)
+
+
 # The embedded store's indexes ----------------------------------------------
 
 # Values kept in the index. Python's equality on these is what mongomock's matcher
@@ -160,15 +174,17 @@ class _Index:
     def add(self, key, doc):
         if key not in self.order:
             self.order[key] = next(self.counter)
-        self.remove(key, keep_order=True)
-        found = self.values[key] = {}
+        found = {}
         for field in self.fields:
             value = _lookup(doc, field)
-            if value is _MISSING:
-                continue
+            if value is not _MISSING:
+                found[field] = _indexable(value)
+        if self.values.get(key) == found:
+            return
+        self.remove(key, keep_order=True)
+        self.values[key] = found
+        for field, values in found.items():
             self.present[field].add(key)
-            values = _indexable(value)
-            found[field] = values
             if values is _UNINDEXED:
                 self.unindexed[field].add(key)
             else:
@@ -288,7 +304,12 @@ class _IndexedCollectionStore(store.CollectionStore):
         self._reindex()
 
     def _reindex(self):
-        fields = {index["key"][0][0] for index in self.indexes.values()}
+        fields = set()
+        for index in self.indexes.values():
+            # The first field serves queries (as in MongoDB); every field of a unique
+            # index is looked up by mongomock's uniqueness check on each write.
+            keys = index["key"] if index.get("unique") else index["key"][:1]
+            fields.update(field for field, _ in keys)
         self.index = _Index(fields)
         self.index.documents = self._documents
         for key, doc in self._documents.items():
@@ -315,7 +336,7 @@ class _IndexedCollectionStore(store.CollectionStore):
 
     def create_index(self, index_name, index_dict):
         super().create_index(index_name, index_dict)
-        if index_dict["key"][0][0] not in self.index.fields:
+        if any(field not in self.index.fields for field, _ in index_dict["key"]):
             self._reindex()
 
 

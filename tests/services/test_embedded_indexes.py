@@ -22,7 +22,7 @@ OWNERS = [ObjectId("6500000000000000000000a1"), ObjectId("6500000000000000000000
 
 def _setup(database):
     database.things.create_index("sku", unique=True, partialFilterExpression={"sku": {"$type": "string"}})
-    database.things.create_index([("tags", 1), ("n", 1)])
+    database.things.create_index([("tags", 1), ("n", 1)], unique=True, partialFilterExpression={"n": {"$gt": 2}})
     database.things.create_index([("owner", 1), ("n", -1)])
     database.things.create_index("meta.kind")
     return database.things
