@@ -73,8 +73,9 @@ class _LockedCollection(_Locked):
     def __init__(self, target, lock):
         super().__init__(target, lock)
         if "_iter_documents" not in vars(target):
-            # mongomock's one scan, under every read, write, count and unique check.
+            # mongomock's one scan, under every read, write, count and unique check, and its sort.
             target._iter_documents = functools.partial(_iter_documents, target)
+            target._get_dataset = functools.partial(_get_dataset, target)
 
     def _call(self, name, method, args, kwargs):
         index = self._target._store.index
@@ -105,15 +106,58 @@ def _iter_documents(collection, spec):
     if not isinstance(documents, _IndexedCollectionStore):  # renamed away: mongomock's own store
         return mongomock.Collection._iter_documents(collection, spec)
     documents.expire()
-    keys = documents.index.shortlist(spec)
+    keys, exact = documents.index.shortlist(spec)
     if keys is None:
         matches = mongomock.Collection._iter_documents(collection, spec)
+    elif exact:
+        matches = (documents.get(key) for key in keys)
     else:
         if not keys:
             filtering.filter_applies(spec, {})  # mongomock validates the filter even then
         candidates = [documents.get(key) for key in keys]
         matches = (doc for doc in candidates if doc is not None and filtering.filter_applies(spec, doc))
     return documents.index.watch(matches)
+
+
+def _get_dataset(collection, spec, sort, fields, as_class):
+    """mongomock's sorted read; when each sort field holds values of one plain type, Python sorts
+    them directly (mongomock compares the same values with the same `<`, through BSON wrappers)."""
+    if sort and not isinstance(sort, dict):
+        docs = list(collection._iter_documents(spec))
+        if _sort_natively(docs, sort):
+            return (collection._copy_only_fields(doc, fields, as_class) for doc in docs)
+    return mongomock.Collection._get_dataset(collection, spec, sort, fields, as_class)
+
+
+_NATIVE_ORDER = {10, 15, 35, 40, 45}  # BSON compare types: number, string, ObjectId, bool, date
+
+
+def _compare_type(value):
+    if value is filtering.NOTHING or isinstance(value, (list, tuple, dict)):
+        return None  # missing, or an array (sorted by its first element): mongomock's way
+    try:
+        return filtering._get_compare_type(value)
+    except NotImplementedError:
+        return None
+
+
+def _sort_natively(docs, sort):
+    """Sort `docs` in place as mongomock would (a stable pass per key, last key first); False if unsure."""
+    rows = []
+    for doc in docs:
+        values = [filtering.resolve_key(field, doc) for field, _ in sort]
+        rows.append((values, doc))
+    for position, (field, _) in enumerate(sort):
+        kinds = {_compare_type(values[position]) for values, _ in rows}
+        if field.startswith("$") or len(kinds) > 1 or not kinds <= _NATIVE_ORDER:
+            return False
+    try:
+        for position in reversed(range(len(sort))):
+            rows.sort(key=lambda row: row[0][position], reverse=sort[position][1] < 0)
+    except TypeError:  # e.g. naive and aware datetimes: let mongomock say so
+        return False
+    docs[:] = [doc for _, doc in rows]
+    return True
 
 
 def _find(collection, filter=None, projection=None, *args, sort=None, skip=0, limit=0, **kwargs):
@@ -223,10 +267,32 @@ class _Index:
                 self.add(key, doc)
 
     def shortlist(self, spec):
-        """Store keys, in store order, of documents that may match `spec`; None to scan them all."""
+        """(store keys, in store order, of the documents that may match `spec`, whether all of
+        them do); (None, False) to scan them all."""
         self.refresh()
-        keys = self._candidates(spec) if isinstance(spec, dict) else None
-        return None if keys is None else sorted(keys, key=self.order.__getitem__)
+        if not isinstance(spec, dict):
+            return None, False
+        keys = exact = self._exact(spec)
+        if keys is None:
+            keys = self._candidates(spec)
+        if keys is None:
+            return None, False
+        return sorted(keys, key=self.order.__getitem__), exact is not None
+
+    def _exact(self, spec):
+        """The documents `spec` matches, when it only pins indexed fields (none holding an
+        unindexable value) to plain values: then the index alone is the answer."""
+        found = None
+        for field, condition in spec.items():
+            if field not in self.fields or self.unindexed[field]:
+                return None
+            if isinstance(condition, dict) and len(condition) != 1:
+                return None
+            keys = self._matching(field, condition)
+            if keys is None:
+                return None
+            found = set(keys) if found is None else found & keys
+        return found
 
     def _candidates(self, spec):
         best = None

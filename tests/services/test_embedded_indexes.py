@@ -89,8 +89,8 @@ def _apply(rng, things, step):
                 return_document=ReturnDocument.AFTER,
             )
         if kind == 7:
-            return list(things.find(_filter(rng), sort=[("n", rng.choice([1, -1]))],
-                                    skip=rng.randrange(3), limit=rng.randrange(1, 4)))
+            sort = rng.choice([[("n", 1)], [("n", -1)], [("sku", 1)], [("owner", -1), ("n", 1)], [("meta.kind", 1)]])
+            return list(things.find(_filter(rng), sort=sort, skip=rng.randrange(3), limit=rng.randrange(0, 4)))
         return things.delete_one(_filter(rng)).deleted_count
     except DuplicateKeyError:
         return "duplicate"
