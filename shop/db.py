@@ -14,6 +14,7 @@ few documents holding it, and a sorted, limited find copies only its page. The
 documents and the matching are still mongomock's own, so answers are the same.
 Nothing here runs against a real MongoDB.
 """
+import datetime
 import functools
 import itertools
 import threading
@@ -132,7 +133,17 @@ def _get_dataset(collection, spec, sort, fields, as_class):
 _NATIVE_ORDER = {10, 15, 35, 40, 45}  # BSON compare types: number, string, ObjectId, bool, date
 
 
+_COMPARE_TYPES = {int: 10, float: 10, str: 15, ObjectId: 35, bool: 40, datetime.datetime: 45}
+
+
+def _sort_value(field, doc):
+    # What mongomock's resolve_key finds, without its generality for a top-level field.
+    return doc.get(field, filtering.NOTHING) if "." not in field else filtering.resolve_key(field, doc)
+
+
 def _compare_type(value):
+    if type(value) in _COMPARE_TYPES:
+        return _COMPARE_TYPES[type(value)]
     if value is filtering.NOTHING or isinstance(value, (list, tuple, dict)):
         return None  # missing, or an array (sorted by its first element): mongomock's way
     try:
@@ -143,13 +154,13 @@ def _compare_type(value):
 
 def _sort_natively(docs, sort):
     """Sort `docs` in place as mongomock would (a stable pass per key, last key first); False if unsure."""
-    rows = []
-    for doc in docs:
-        values = [filtering.resolve_key(field, doc) for field, _ in sort]
-        rows.append((values, doc))
-    for position, (field, _) in enumerate(sort):
+    if not all(isinstance(field, str) and not field.startswith("$") and direction in (1, -1)
+               for field, direction in sort):
+        return False
+    rows = [([_sort_value(field, doc) for field, _ in sort], doc) for doc in docs]
+    for position in range(len(sort)):
         kinds = {_compare_type(values[position]) for values, _ in rows}
-        if field.startswith("$") or len(kinds) > 1 or not kinds <= _NATIVE_ORDER:
+        if len(kinds) > 1 or not kinds <= _NATIVE_ORDER:
             return False
     try:
         for position in reversed(range(len(sort))):
@@ -161,14 +172,25 @@ def _sort_natively(docs, sort):
 
 
 def _find(collection, filter=None, projection=None, *args, sort=None, skip=0, limit=0, **kwargs):
-    """A find whose sorted page is picked by `_id` first, so mongomock copies only that page."""
-    if args or kwargs or projection is not None or not (sort and limit):
+    """A sorted page (the catalogue, order lists): its `_id`s are picked from the matching
+    documents first, so mongomock copies only that page."""
+    if args or kwargs or projection is not None or not _is_page(filter, sort, skip, limit):
         return collection.find(filter, projection, *args, sort=sort, skip=skip, limit=limit, **kwargs)
-    page = [doc["_id"] for doc in collection.find(filter, {"_id": 1}, sort=sort, skip=skip, limit=limit)]
+    docs = list(collection._iter_documents(helpers.patch_datetime_awareness_in_document(filter or {})))
+    if _sort_natively(docs, sort):
+        page = [doc["_id"] for doc in docs[skip:skip + limit]]
+    else:
+        page = [doc["_id"] for doc in collection.find(filter, {"_id": 1}, sort=sort, skip=skip, limit=limit)]
     if not all(isinstance(_id, _KEY_TYPES) for _id in page):
         return collection.find(filter, sort=sort, skip=skip, limit=limit)
     found = {doc["_id"]: doc for doc in collection.find({"_id": {"$in": page}})}
     return iter([found[_id] for _id in page])
+
+
+def _is_page(filter, sort, skip, limit):
+    return (isinstance(filter, (dict, type(None))) and isinstance(sort, list) and sort
+            and all(isinstance(key, tuple) and len(key) == 2 for key in sort)
+            and type(skip) is int and skip >= 0 and type(limit) is int and limit > 0)
 
 
 def _find_one_and_update(collection, index, filter, update, projection=None, sort=None, upsert=False, **kwargs):

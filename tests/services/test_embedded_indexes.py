@@ -5,6 +5,7 @@ against a plain mongomock client with the same indexes; every answer, every
 duplicate-key refusal and the final contents must be identical.
 """
 import random
+from datetime import datetime, timedelta, timezone
 
 import mongomock
 import pytest
@@ -17,6 +18,7 @@ from shop import db as shop_db
 FIELDS = ["sku", "tags", "owner", "meta.kind"]
 SKUS = ["A", "B", "C", 1, True, 1.0, None]
 TAGS = [["x"], ["x", "y"], [], "x", ["y", ["x"]], {"x": 1}]
+START = datetime(2026, 11, 21, 10, 0, tzinfo=timezone.utc)
 OWNERS = [ObjectId("6500000000000000000000a1"), ObjectId("6500000000000000000000a2"), "a1", 7]
 
 
@@ -33,7 +35,8 @@ def _value(rng, choices):
 
 
 def _document(rng, n):
-    doc = {"n": n, "sku": _value(rng, SKUS + [f"S{n}"]), "owner": _value(rng, OWNERS)}
+    doc = {"n": n, "sku": _value(rng, SKUS + [f"S{n}"]), "owner": _value(rng, OWNERS),
+           "at": START + timedelta(minutes=rng.randrange(60))}
     if rng.random() < 0.7:
         doc["tags"] = _value(rng, TAGS)
     meta = rng.choice([None, {}, {"kind": "k1"}, {"kind": "k2"}, [{"kind": "k1"}], {"kind": ["k1", "k3"]}])
@@ -47,7 +50,9 @@ def _filter(rng):
     field = rng.choice(FIELDS + ["_id", "n"])
     values = {"sku": SKUS, "tags": ["x", "y", "z"], "owner": OWNERS, "meta.kind": ["k1", "k2", "k3"],
               "_id": [1, 2.0, "id3", 4], "n": [1, 2, 3]}[field]
-    shape = rng.randrange(6)
+    shape = rng.randrange(7)
+    if shape == 6:
+        return {field: rng.choice(values), "at": {"$lte": START + timedelta(minutes=rng.randrange(60))}}
     if shape == 0:
         condition = rng.choice(values)
     elif shape == 1:
@@ -89,7 +94,7 @@ def _apply(rng, things, step):
                 return_document=ReturnDocument.AFTER,
             )
         if kind == 7:
-            sort = rng.choice([[("n", 1)], [("n", -1)], [("sku", 1)], [("owner", -1), ("n", 1)], [("meta.kind", 1)]])
+            sort = rng.choice([[("n", 1)], [("n", -1)], [("sku", 1)], [("owner", -1), ("n", 1)], [("meta.kind", 1)], [("at", -1), ("_id", 1)]])
             return list(things.find(_filter(rng), sort=sort, skip=rng.randrange(3), limit=rng.randrange(0, 4)))
         return things.delete_one(_filter(rng)).deleted_count
     except DuplicateKeyError:
