@@ -15,7 +15,7 @@ class Row:
     connections: int
     result: object  # load.Result
     goal: float = None  # the goal for `ratio`, if there is one
-    baseline: object = None  # the ceiling's Result at the same concurrency
+    baseline: object = None  # the ceiling's Result, measured just before, at the same concurrency
     scaling: tuple = None  # (ratio, goal, what is compared), for a case measured against another case
 
     @property
@@ -37,8 +37,9 @@ def line(row):
     result = row.result
     ratio = f"{row.ratio:6.3f}" if row.ratio is not None else "     -"
     failed = f"  ({result.failed} failed)" if result.failed else ""
-    return (f"{row.label:<38} c={row.connections:<4} {result.rps:9.1f} req/s  p50 {result.p50_ms:7.2f} ms  "
-            f"p99 {result.p99_ms:8.2f} ms  ratio {ratio}{failed}")
+    ceiling = f"{row.baseline.rps:6.0f}" if row.baseline else "     -"
+    return (f"{row.label:<38} c={row.connections:<4} {result.rps:7.0f} req/s  p50 {result.p50_ms:7.2f} ms  "
+            f"p99 {result.p99_ms:8.2f} ms  ceiling {ceiling} req/s  ratio {ratio}{failed}")
 
 
 def _verdict(ratio, goal):
@@ -46,16 +47,17 @@ def _verdict(ratio, goal):
 
 
 def table(rows):
-    lines = ["| case | connections | req/s | p50 ms | p99 ms | ratio to ceiling | goal | |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    lines = ["| case | connections | req/s | p50 ms | p99 ms | ceiling req/s (p99 ms) | ratio | goal | |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for row in rows:
         r = row.result
         ratio = f"{row.ratio:.3f}" if row.ratio is not None else "1"
         goal = f">= {row.goal:.2f}" if row.goal is not None else ""
         verdict = _verdict(row.ratio, row.goal) if row.goal is not None else ""
         failed = f" ({r.failed} failed)" if r.failed else ""
+        ceiling = f"{row.baseline.rps:.0f} ({row.baseline.p99_ms:.0f})" if row.baseline else ""
         lines.append(f"| {row.label}{failed} | {row.connections} | {r.rps:.0f} | {r.p50_ms:.2f} | "
-                     f"{r.p99_ms:.2f} | {ratio} | {goal} | {verdict} |")
+                     f"{r.p99_ms:.2f} | {ceiling} | {ratio} | {goal} | {verdict} |")
     lines += ["", "| goal | measured | goal | |", "| --- | ---: | ---: | --- |"]
     for row in rows:
         for what, ratio, goal in row.goals():

@@ -176,15 +176,19 @@ def _find(collection, filter=None, projection=None, *args, sort=None, skip=0, li
     documents first, so mongomock copies only that page."""
     if args or kwargs or projection is not None or not _is_page(filter, sort, skip, limit):
         return collection.find(filter, projection, *args, sort=sort, skip=skip, limit=limit, **kwargs)
-    docs = list(collection._iter_documents(helpers.patch_datetime_awareness_in_document(filter or {})))
-    if _sort_natively(docs, sort):
-        page = [doc["_id"] for doc in docs[skip:skip + limit]]
-    else:
-        page = [doc["_id"] for doc in collection.find(filter, {"_id": 1}, sort=sort, skip=skip, limit=limit)]
+    page = _page_ids(collection, filter, sort, skip, limit)
     if not all(isinstance(_id, _KEY_TYPES) for _id in page):
         return collection.find(filter, sort=sort, skip=skip, limit=limit)
     found = {doc["_id"]: doc for doc in collection.find({"_id": {"$in": page}})}
     return iter([found[_id] for _id in page])
+
+
+def _page_ids(collection, filter, sort, skip, limit):
+    """The `_id`s of a sorted page, read from the store's own documents when they sort natively."""
+    docs = list(collection._iter_documents(helpers.patch_datetime_awareness_in_document(filter or {})))
+    if _sort_natively(docs, sort):
+        return [doc["_id"] for doc in docs[skip:skip + limit]]
+    return [doc["_id"] for doc in collection.find(filter, {"_id": 1}, sort=sort, skip=skip, limit=limit)]
 
 
 def _is_page(filter, sort, skip, limit):
@@ -195,14 +199,14 @@ def _is_page(filter, sort, skip, limit):
 
 def _find_one_and_update(collection, index, filter, update, projection=None, sort=None, upsert=False, **kwargs):
     """With a sort, mongomock copies every match to pick the first: find its `_id` cheaply instead."""
-    if not sort or upsert:
+    if upsert or not _is_page(filter, sort, 0, 1):
         return collection.find_one_and_update(filter, update, projection, sort, upsert, **kwargs)
     index.writing = False
-    first = next(collection.find(filter, {"_id": 1}, sort=sort, limit=1), None)
+    first = _page_ids(collection, filter, sort, 0, 1)
     index.writing = True
-    if first is None:
+    if not first:
         return None
-    return collection.find_one_and_update({"$and": [filter, {"_id": first["_id"]}]}, update, projection, **kwargs)
+    return collection.find_one_and_update({"$and": [filter, {"_id": first[0]}]}, update, projection, **kwargs)
 
 
 # The embedded store's indexes ----------------------------------------------
@@ -304,7 +308,7 @@ class _Index:
     def _exact(self, spec):
         """The documents `spec` matches, when it only pins indexed fields (none holding an
         unindexable value) to plain values: then the index alone is the answer."""
-        found = None
+        matches = []
         for field, condition in spec.items():
             if field not in self.fields or self.unindexed[field]:
                 return None
@@ -313,8 +317,11 @@ class _Index:
             keys = self._matching(field, condition)
             if keys is None:
                 return None
-            found = set(keys) if found is None else found & keys
-        return found
+            matches.append(keys)
+        if not matches:
+            return None
+        matches.sort(key=len)
+        return {key for key in matches[0] if all(key in keys for keys in matches[1:])}
 
     def _candidates(self, spec):
         best = None
@@ -336,13 +343,16 @@ class _Index:
         wanted = _wanted(condition)
         if wanted is None:
             return None
+        if len(wanted) == 1 and not self.unindexed[field]:
+            return self.entries[field].get(wanted[0], _NONE)  # read, never changed, by the callers
         keys = set(self.unindexed[field])
         for value in wanted:
-            keys |= self.entries[field].get(value, set())
+            keys |= self.entries[field].get(value, _NONE)
         return keys
 
 
 _MISSING = object()
+_NONE = frozenset()
 
 
 def _lookup(doc, field):
