@@ -9,6 +9,7 @@ import threading
 
 from .clock import utcnow
 from .mail import Outbox, deliver_due
+from .orders import repair as order_repair
 from .orders import services as order_services
 from .products import services as product_services
 from .products.repository import LedgerRepository, ProductRepository
@@ -25,7 +26,7 @@ def deliver_emails(db, backend):
 
 
 def repair(db, stale_after_seconds):
-    return order_services.repair(order_services.Stores.on(db), utcnow(), stale_after_seconds)
+    return order_repair.repair(order_services.Stores.on(db), utcnow(), stale_after_seconds)
 
 
 def audit_stock(db):

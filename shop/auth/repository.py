@@ -1,11 +1,11 @@
 """`users`, `tokens` and `login_failures`: documents in, models out."""
 from datetime import timedelta
 
-from bson import ObjectId
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from ..errors import Conflict
+from ..ids import object_id
 from .model import User
 
 
@@ -35,9 +35,8 @@ class UserRepository:
         return _user(doc)
 
     def get(self, user_id):
-        if not ObjectId.is_valid(user_id):
-            return None
-        return _user(self.users.find_one({"_id": ObjectId(user_id)}))
+        oid = object_id(user_id)
+        return _user(self.users.find_one({"_id": oid})) if oid else None
 
     def by_email(self, email):
         return _user(self.users.find_one({"email": email}))

@@ -7,7 +7,7 @@ Anonymous carts carry an `expires_at` that MongoDB's TTL index acts on.
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from ..products.repository import object_id
+from ..ids import object_id
 
 
 def _line_key(product_id):

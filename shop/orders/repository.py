@@ -6,19 +6,15 @@ The same write records what still has to follow it (`pending_actions`:
 restock, refund, e-mail), so that a crash right after it leaves a to-do list
 that the repair command finishes.
 """
-from bson import ObjectId
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from ..ids import object_id
 from .model import ACTIONS, PENDING, REJECTED, VISIBLE, Order, OrderLine
 
 
 class DuplicateIdempotencyKey(Exception):
     pass
-
-
-def _oid(value):
-    return ObjectId(value) if isinstance(value, str) and ObjectId.is_valid(value) and len(value) == 24 else None
 
 
 def _order(doc):
@@ -56,7 +52,7 @@ class OrderRepository:
         return (_order(doc), doc["request_hash"]) if doc else (None, None)
 
     def get(self, order_id, include_hidden=False):
-        oid = _oid(order_id)
+        oid = object_id(order_id)
         if oid is None:
             return None
         mongo_filter = {"_id": oid}
@@ -78,7 +74,7 @@ class OrderRepository:
         """Move the order from one of `sources` to `target` in one conditional write.
 
         Returns the changed order, or None when it was not in one of `sources`."""
-        mongo_filter = dict(guard or {}, _id=_oid(order_id), status={"$in": list(sources)})
+        mongo_filter = dict(guard or {}, _id=object_id(order_id), status={"$in": list(sources)})
         update = {
             "$set": dict(extra or {}, status=target, updated_at=now),
             "$push": {"history": dict(entry, status=target, at=now)},
@@ -91,19 +87,19 @@ class OrderRepository:
     def reject(self, order_id, now):
         """A pending order that could not be placed; its idempotency key is freed for a retry."""
         self.orders.update_one(
-            {"_id": _oid(order_id), "status": PENDING},
+            {"_id": object_id(order_id), "status": PENDING},
             {"$set": {"status": REJECTED, "updated_at": now}, "$unset": {"idempotency_key": ""}},
         )
 
     def set_payment(self, order_id, payment, guard, now):
         """Record a payment state when `guard` still holds. True if it did."""
         result = self.orders.update_one(
-            dict(guard, _id=_oid(order_id)), {"$set": {"payment": payment, "updated_at": now}}
+            dict(guard, _id=object_id(order_id)), {"$set": {"payment": payment, "updated_at": now}}
         )
         return result.matched_count == 1
 
     def action_done(self, order_id, action):
-        self.orders.update_one({"_id": _oid(order_id)}, {"$pull": {"pending_actions": action}})
+        self.orders.update_one({"_id": object_id(order_id)}, {"$pull": {"pending_actions": action}})
 
     def with_actions_since(self, older_than):
         docs = self.orders.find({"pending_actions": {"$in": list(ACTIONS)}, "updated_at": {"$lte": older_than}})
@@ -127,7 +123,7 @@ class OrderRepository:
     def claim(self, order_id, field, now, lease_until):
         """Take a time-limited claim on an order (for one repairer at a time). True if taken."""
         result = self.orders.update_one(
-            {"_id": _oid(order_id), "$or": [{field: {"$exists": False}}, {field: {"$lte": now}}]},
+            {"_id": object_id(order_id), "$or": [{field: {"$exists": False}}, {field: {"$lte": now}}]},
             {"$set": {field: lease_until}},
         )
         return result.matched_count == 1

@@ -23,7 +23,7 @@ from ..products.repository import LedgerRepository, ProductRepository
 from ..products.services import finish_movement, move_stock, stock_moved
 from . import model
 from .emails import order_email
-from .model import CANCELLED, PAID, PENDING, PLACED, REFUND, RESTOCK, SHIPPED, SYSTEM
+from .model import CANCELLED, PAID, PENDING, PLACED, REFUND, RESTOCK, SYSTEM
 from .payments import SandboxGateway
 from .repository import DuplicateIdempotencyKey, OrderRepository
 
@@ -124,7 +124,7 @@ def _take_stock(stores, order, actor_id, now):
         finish_movement(stores.products, stores.ledger, movement)
     if short:
         taken_ids = {str(m["product_id"]) for m in taken}
-        _return_stock(stores, order, ORDER_REJECTED, actor_id, now, only=taken_ids)
+        return_stock(stores, order, ORDER_REJECTED, actor_id, now, only=taken_ids)
         stores.orders.reject(order.id, now)
         raise OutOfStock(short)
     placed = stores.orders.change_status(
@@ -133,7 +133,7 @@ def _take_stock(stores, order, actor_id, now):
     return run_actions(stores, placed, now)
 
 
-def _return_stock(stores, order, reason, actor_id, now, only=None):
+def return_stock(stores, order, reason, actor_id, now, only=None):
     """Give every line's units back once: a line already given back is skipped."""
     for line in order.items:
         if only is not None and line.product_id not in only:
@@ -278,7 +278,7 @@ def run_actions(stores, order, now):
 
 def _run_action(stores, order, action, now):
     if action == RESTOCK:
-        _return_stock(stores, order, ORDER_CANCELLED, order.history[-1]["by"], now)
+        return_stock(stores, order, ORDER_CANCELLED, order.history[-1]["by"], now)
     elif action == REFUND:
         stores.gateway.refund(order.payment["attempt_id"])
     elif action.startswith("email:"):
@@ -286,54 +286,6 @@ def _run_action(stores, order, action, now):
         subject, body = order_email(order, status)
         stores.outbox.enqueue(f"order:{order.id}:{status}", order.customer_email, subject, body, now)
     stores.orders.action_done(order.id, action)
-
-
-# Repair -------------------------------------------------------------------
-
-
-def repair(stores, now, stale_after_seconds, lease_seconds=60):
-    """Finish or undo what crashed requests left behind. Safe to run in several processes."""
-    older_than = now - timedelta(seconds=stale_after_seconds)
-    report = {"movements": 0, "orders_undone": 0, "payments": 0, "actions": 0}
-    for _, movement in stores.products.pending_movements(older_than):
-        finish_movement(stores.products, stores.ledger, movement)
-        report["movements"] += 1
-
-    def claimed(order):
-        return stores.orders.claim(order.id, "repair_lease", now, now + timedelta(seconds=lease_seconds))
-
-    for order in stores.orders.stale_pending(older_than):
-        if claimed(order):
-            _return_stock(stores, order, ORDER_REJECTED, SYSTEM, now, only=_taken_lines(stores, order))
-            stores.orders.reject(order.id, now)
-            report["orders_undone"] += 1
-    for order in stores.orders.stale_payments(older_than):
-        if claimed(order):
-            _repair_payment(stores, order, now)
-            report["payments"] += 1
-    for order in stores.orders.with_actions_since(older_than):
-        if claimed(order):
-            run_actions(stores, order, now)
-            report["actions"] += 1
-    return report
-
-
-def _taken_lines(stores, order):
-    return {line.product_id for line in order.items
-            if stock_moved(stores.products, stores.ledger, order.id, line.product_id, ORDER_PLACED)}
-
-
-def _repair_payment(stores, order, now):
-    attempt_id = order.payment["attempt_id"]
-    charge = stores.gateway.lookup(attempt_id)
-    if charge is None:  # the process died before charging: the shopper may pay again
-        failed = dict(order.payment, status="failed", failed_at=now)
-        stores.orders.set_payment(order.id, failed, {"payment.attempt_id": attempt_id}, now)
-        return
-    try:
-        settle_charge(stores, order, charge, SYSTEM, now)
-    except (PaymentDeclined, InvalidTransition):
-        pass  # recorded on the order; there is no caller to tell
 
 
 # Reporting ----------------------------------------------------------------

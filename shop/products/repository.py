@@ -16,6 +16,7 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from ..errors import Conflict
+from ..ids import object_id
 from .model import Product, StockMovement
 
 SORTS = {
@@ -30,10 +31,6 @@ MAX_ATTEMPTS = 200
 
 class StockBusy(Exception):
     """Too many concurrent writers on one product; the caller may retry."""
-
-
-def object_id(value):
-    return ObjectId(value) if isinstance(value, str) and ObjectId.is_valid(value) and len(value) == 24 else None
 
 
 def _product(doc):

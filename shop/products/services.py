@@ -10,7 +10,8 @@ from pymongo.errors import PyMongoError
 
 from ..errors import Conflict, NotFound, OutOfStock
 from .model import INITIAL, Shortage, slugify
-from .repository import StockBusy, movement_from_doc, object_id
+from ..ids import object_id
+from .repository import StockBusy, movement_from_doc
 
 log = logging.getLogger(__name__)
 

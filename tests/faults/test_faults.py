@@ -18,7 +18,7 @@ from invariants import problems
 from shop import create_app
 from shop.clock import utcnow
 from shop.mail import Outbox, deliver_due
-from shop.orders import services
+from shop.orders import repair, services
 
 SETTINGS = dict(TEST_SETTINGS)
 PASSWORD = "correct horse battery"
@@ -159,7 +159,7 @@ def repair_and_retry(base, store, flow):
     app = make_app(store)
     db = app.extensions["mongo_db"]
     stores = services.Stores.on(db)
-    services.repair(stores, utcnow() + timedelta(seconds=1), 0)
+    repair.repair(stores, utcnow() + timedelta(seconds=1), 0)
     found = problems(db)
     action, success, retry_statuses = FLOWS[flow]
     if retry_statuses:

@@ -12,7 +12,7 @@ from invariants import problems
 from pymongo.errors import AutoReconnect
 from shop.clock import utcnow
 from shop.mail import Outbox, deliver_due
-from shop.orders import services
+from shop.orders import repair as order_repair, services
 
 LEASE_SECONDS = 60
 
@@ -45,7 +45,7 @@ def debris(base):
 
 
 def repair(db, now):
-    return services.repair(services.Stores.on(db), now, 0, lease_seconds=LEASE_SECONDS)
+    return order_repair.repair(services.Stores.on(db), now, 0, lease_seconds=LEASE_SECONDS)
 
 
 def test_repair_finishes_every_kind_of_crash_debris(debris):

@@ -17,7 +17,7 @@ from shop import db as shop_db
 from shop.auth.repository import UserRepository
 from shop.clock import utcnow
 from shop.errors import InvalidInput, InvalidTransition, OutOfStock, PaymentDeclined
-from shop.orders import services
+from shop.orders import repair, services
 from shop.products import services as products
 from conftest import ADDRESS
 
@@ -210,7 +210,7 @@ class CrashingShopMachine(ShopMachine):
             pass
         finally:
             self.faults.disarm()
-        services.repair(self.stores, self.now, 0)
+        repair.repair(self.stores, self.now, 0)
         self._follow_the_store()
 
     def _attempt(self, flow, order_id):
