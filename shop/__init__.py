@@ -4,7 +4,7 @@ import secrets
 
 from flask import Flask
 
-from . import db, security
+from . import caching, db, security
 from .config import Config
 from .errors import register_error_handlers
 from .extensions import csrf, login_manager
@@ -26,6 +26,7 @@ def create_app(config=None, mongo_client=None):
     register_blueprints(app)
     register_error_handlers(app)
     security.register(app)
+    caching.register(app)
     register_commands(app)
     bootstrap_data(app)
     return app
