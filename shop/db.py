@@ -486,10 +486,12 @@ def ensure_indexes(db):
     db.login_failures.create_index("expires_at", expireAfterSeconds=0)
     db.products.create_index("sku", unique=True)
     db.products.create_index("slug", unique=True)
-    db.products.create_index([("active", 1), ("created_at", -1)])
-    db.products.create_index([("active", 1), ("name", 1)])
-    db.products.create_index([("active", 1), ("price", 1)])
-    db.products.create_index([("active", 1), ("stock", 1)])
+    # The catalogue's sorts (repository.SORTS) end with _id, so that pages never overlap;
+    # each index serves one of them (forwards or backwards) after `active`.
+    db.products.create_index([("active", 1), ("created_at", -1), ("_id", -1)])
+    db.products.create_index([("active", 1), ("sort_name", 1), ("_id", 1)])
+    db.products.create_index([("active", 1), ("price", 1), ("_id", 1)])
+    db.products.create_index([("active", 1), ("stock", 1), ("_id", 1)])
     db.products.create_index("pending.created_at")
     db.stock_movements.create_index([("product_id", 1), ("seq", -1)], unique=True)
     db.stock_movements.create_index([("order_id", 1), ("product_id", 1), ("reason", 1)])
@@ -499,11 +501,15 @@ def ensure_indexes(db):
         unique=True,
         partialFilterExpression={"idempotency_key": {"$exists": True}},
     )
-    db.orders.create_index([("user_id", 1), ("created_at", -1)])
-    db.orders.create_index([("status", 1), ("created_at", -1)])
+    db.orders.create_index([("user_id", 1), ("created_at", -1), ("_id", -1)])
+    db.orders.create_index([("status", 1), ("created_at", -1), ("_id", -1)])
     db.orders.create_index([("status", 1), ("expires_at", 1)])
     db.orders.create_index([("pending_actions", 1), ("updated_at", 1)])
     db.orders.create_index("created_at")
+    db.orders.create_index(  # the repair job's payments that never came back; few at any time
+        [("payment.status", 1), ("payment.started_at", 1)],
+        partialFilterExpression={"payment.status": "processing"},
+    )
     db.emails.create_index([("status", 1), ("next_attempt_at", 1)])
     db.emails.create_index("key", unique=True)
     db.carts.create_index("owner", unique=True)
