@@ -300,7 +300,8 @@ class _Index:
             return None, False
         keys = exact = self._exact(spec)
         if keys is None:
-            keys = self._candidates(spec)
+            found = self._candidates(spec)
+            keys = None if found is None else set().union(*found)
         if keys is None:
             return None, False
         return sorted(keys, key=self.order.__getitem__), exact is not None
@@ -308,47 +309,53 @@ class _Index:
     def _exact(self, spec):
         """The documents `spec` matches, when it only pins indexed fields (none holding an
         unindexable value) to plain values: then the index alone is the answer."""
-        matches = []
+        fields = []
         for field, condition in spec.items():
             if field not in self.fields or self.unindexed[field]:
                 return None
             if isinstance(condition, dict) and len(condition) != 1:
                 return None
-            keys = self._matching(field, condition)
-            if keys is None:
+            entries = self._entries(field, condition)
+            if entries is None:
                 return None
-            matches.append(keys)
-        if not matches:
+            fields.append(entries)
+        if not fields:
             return None
-        matches.sort(key=len)
-        return {key for key in matches[0] if all(key in keys for keys in matches[1:])}
+        # Walk the smallest field's documents; test the others by membership, never copying them.
+        fields.sort(key=_size)
+        first, others = fields[0], fields[1:]
+        return {key for entry in first for key in entry
+                if all(any(key in other for other in entries) for entries in others)}
 
     def _candidates(self, spec):
+        """Index entries whose union holds every document `spec` may match (the smallest
+        such choice), or None."""
         best = None
         for field, condition in spec.items():
             if field == "$and" and isinstance(condition, list):
                 options = [self._candidates(clause) for clause in condition if isinstance(clause, dict)]
             elif field in self.fields:
-                options = [self._matching(field, condition)]
+                options = [self._entries(field, condition)]
             else:
                 continue
-            for keys in options:
-                if keys is not None and (best is None or len(keys) < len(best)):
-                    best = keys
+            for entries in options:
+                if entries is not None and (best is None or _size(entries) < _size(best)):
+                    best = entries
         return best
 
-    def _matching(self, field, condition):
+    def _entries(self, field, condition):
+        """The index entries (sets of keys, read and never changed by the callers) whose union
+        is every document that may match `condition` on `field`; None if the index cannot say."""
         if isinstance(condition, dict) and condition.get("$exists") is True and len(condition) == 1:
-            return self.present[field]
+            return [self.present[field]]
         wanted = _wanted(condition)
         if wanted is None:
             return None
-        if len(wanted) == 1 and not self.unindexed[field]:
-            return self.entries[field].get(wanted[0], _NONE)  # read, never changed, by the callers
-        keys = set(self.unindexed[field])
-        for value in wanted:
-            keys |= self.entries[field].get(value, _NONE)
-        return keys
+        return [self.unindexed[field]] + [self.entries[field].get(value, _NONE) for value in wanted]
+
+
+def _size(entries):
+    return sum(map(len, entries))
 
 
 _MISSING = object()
