@@ -104,17 +104,18 @@ def _chart(rows, path):
     from matplotlib import pyplot
 
     bars = [(what, ratio, goal) for row in rows for what, ratio, goal in row.goals()]
-    bars += [(f"{row.label} vs ceiling", row.ratio, None) for row in rows if row.ratio and row.goal is None]
+    bars += [(f"{row.label}, {row.connections} conn. vs ceiling", row.ratio, None)
+             for row in rows if row.ratio and row.goal is None]
     figure, axes = pyplot.subplots(figsize=(9, 0.45 * len(bars) + 1.2))
-    labels = [what for what, _, _ in bars]
-    colours = ["#3a7d44" if goal is None or ratio >= goal else "#c0392b" for _, ratio, goal in bars]
-    axes.barh(labels, [ratio for _, ratio, _ in bars], color=colours)
+    colours = ["#95a5a6" if goal is None else "#3a7d44" if ratio >= goal else "#c0392b" for _, ratio, goal in bars]
+    axes.barh(range(len(bars)), [ratio for _, ratio, _ in bars], color=colours)
+    axes.set_yticks(range(len(bars)), [what for what, _, _ in bars])
     for y, (_, ratio, goal) in enumerate(bars):
         if goal is not None:
             axes.plot([goal, goal], [y - 0.4, y + 0.4], color="black", linewidth=2)
         axes.text(ratio + 0.01, y, f"{ratio:.2f}", va="center", fontsize=8)
     axes.invert_yaxis()
-    axes.set_xlabel("ratio (black tick: goal; green met, red not met)")
+    axes.set_xlabel("ratio (black tick: the goal; green met, red not met, grey: no goal)")
     axes.set_title("shop vs the ceiling (bare Flask on the same waitress)")
     figure.tight_layout()
     figure.savefig(path, dpi=100)
