@@ -9,19 +9,25 @@ from .guards import bearer_token, current_api_user, token_required
 from .repository import LoginFailures, TokenRepository, UserRepository
 from .schemas import CredentialsSchema, RegisterSchema, TokenSchema, UserSchema
 
+# Schemas hold no per-request state, so each is built once (building one costs more than using it).
+REGISTER = RegisterSchema()
+USER = UserSchema()
+CREDENTIALS = CredentialsSchema()
+TOKEN = TokenSchema()
+
 
 @api_bp.post("/auth/register")
 def register():
     """Create a customer account."""
-    data = load_body(RegisterSchema())
+    data = load_body(REGISTER)
     user = services.register(UserRepository(get_db()), data["email"], data["password"], data["name"], utcnow())
-    return UserSchema().dump(user), 201
+    return USER.dump(user), 201
 
 
 @api_bp.post("/auth/tokens")
 def create_token():
     """Exchange an email and password for a bearer token."""
-    data = load_body(CredentialsSchema())
+    data = load_body(CREDENTIALS)
     db = get_db()
     now = utcnow()
     user = services.authenticate(
@@ -30,7 +36,7 @@ def create_token():
     )
     token, expires_at = services.issue_token(TokenRepository(db), user, current_app.config["TOKEN_TTL_DAYS"], now)
     body = {"token": token, "token_type": "Bearer", "expires_at": expires_at, "user": user}
-    return TokenSchema().dump(body), 201
+    return TOKEN.dump(body), 201
 
 
 @api_bp.delete("/auth/tokens/current")
@@ -44,4 +50,4 @@ def revoke_token():
 @api_bp.get("/me")
 def me():
     """The token holder's account."""
-    return jsonify(UserSchema().dump(current_api_user()))
+    return jsonify(USER.dump(current_api_user()))

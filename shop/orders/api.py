@@ -13,6 +13,13 @@ from .schemas import CardSchema, OrderListArgs, OrderSchema, PlaceOrderSchema, T
 
 _KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
 
+# Schemas hold no per-request state, so each is built once (building one costs more than using it).
+PLACE_ORDER = PlaceOrderSchema()
+ORDER = OrderSchema()
+ORDER_LIST_ARGS = OrderListArgs()
+CARD = CardSchema()
+TRANSITION = TransitionSchema()
+
 
 def _idempotency_key():
     key = request.headers.get("Idempotency-Key")
@@ -29,25 +36,25 @@ def _stores():
 @token_required
 def place_order():
     """Place an order, all or nothing; a repeated Idempotency-Key returns the first order."""
-    data = load_body(PlaceOrderSchema())
+    data = load_body(PLACE_ORDER)
     key = _idempotency_key()
     order, created = services.place_order(
         _stores(), current_api_user(), data["items"], data["shipping_address"], key,
         utcnow(), current_app.config["ORDER_PAYMENT_TTL_MINUTES"],
     )
     location = url_for("orders_api.get_order", order_id=order.id)
-    return OrderSchema().dump(order), 201 if created else 200, {"Location": location}
+    return ORDER.dump(order), 201 if created else 200, {"Location": location}
 
 
 @api_bp.get("/orders")
 @token_required
 def list_orders():
     """Your orders, newest first; admins see everyone's and may filter."""
-    args = load_args(OrderListArgs())
+    args = load_args(ORDER_LIST_ARGS)
     items, total = services.list_orders(
         _stores(), current_api_user(), args.get("status"), args.get("user_id"), args["page"], args["per_page"]
     )
-    return page_response(OrderSchema(), items, total, args["page"], args["per_page"])
+    return page_response(ORDER, items, total, args["page"], args["per_page"])
 
 
 @api_bp.get("/orders/<order_id>")
@@ -55,16 +62,16 @@ def list_orders():
 def get_order(order_id):
     """One order: yours, or any for an admin."""
     order = services.get_order(_stores(), current_api_user(), order_id, utcnow())
-    return jsonify(OrderSchema().dump(order))
+    return jsonify(ORDER.dump(order))
 
 
 @api_bp.post("/orders/<order_id>/payments")
 @token_required
 def pay_order(order_id):
     """Pay a placed order by card through the configured gateway."""
-    card = load_body(CardSchema())
+    card = load_body(CARD)
     order = services.pay_order(_stores(), current_api_user(), order_id, card, utcnow())
-    return jsonify(OrderSchema().dump(order))
+    return jsonify(ORDER.dump(order))
 
 
 @api_bp.post("/orders/<order_id>/cancel")
@@ -72,13 +79,13 @@ def pay_order(order_id):
 def cancel_order(order_id):
     """Cancel a placed or paid order: stock returns, a payment is refunded."""
     order = services.cancel_order(_stores(), current_api_user(), order_id, utcnow())
-    return jsonify(OrderSchema().dump(order))
+    return jsonify(ORDER.dump(order))
 
 
 @api_bp.post("/orders/<order_id>/transitions")
 @admin_required
 def transition_order(order_id):
     """Ship a paid order, or mark a shipped one delivered."""
-    data = load_body(TransitionSchema())
+    data = load_body(TRANSITION)
     order = services.transition_order(_stores(), order_id, data["status"], current_api_user(), utcnow())
-    return jsonify(OrderSchema().dump(order))
+    return jsonify(ORDER.dump(order))

@@ -79,7 +79,7 @@ def _place(stores, user, items, address, idempotency_key, fingerprint, now, paym
         "created_at": now, "updated_at": now, "expires_at": now + timedelta(minutes=payment_ttl_minutes),
     }
     order = _store_pending(stores.orders, doc)
-    return _take_stock(stores, order, user.id, now)
+    return _take_stock(stores, order, user.id, now, catalogue)
 
 
 def _fingerprint(items, address):
@@ -112,10 +112,11 @@ def _store_pending(orders, doc):
     raise Conflict("Could not number the order; please retry.")
 
 
-def _take_stock(stores, order, actor_id, now):
+def _take_stock(stores, order, actor_id, now, catalogue):
     taken, short = [], []
     for line in order.items:
-        result = move_stock(stores.products, line.product_id, -line.quantity, ORDER_PLACED, order.id, actor_id, now)
+        result = move_stock(stores.products, line.product_id, -line.quantity, ORDER_PLACED, order.id, actor_id,
+                            now, seen=catalogue[line.product_id])
         if isinstance(result, Shortage):
             short.append(result.as_dict())
         else:

@@ -13,6 +13,17 @@ from .schemas import (
     ProductSchema, ProductUpdateSchema, StockAdjustmentSchema,
 )
 
+# Schemas hold no per-request state, so each is built once (building one costs more than using it).
+PRODUCT_LIST_ARGS = ProductListArgs()
+PRODUCT = ProductSchema()
+PRODUCT_CREATE = ProductCreateSchema()
+PRODUCT_UPDATE = ProductUpdateSchema()
+STOCK_ADJUSTMENT = StockAdjustmentSchema()
+ADJUSTMENT_RESULT = AdjustmentResultSchema()
+MOVEMENT = MovementSchema()
+LOW_STOCK_ARGS = LowStockArgs()
+LEDGER_PAGE_ARGS = LowStockArgs(only=("page", "per_page"))
+
 
 def _repositories():
     db = get_db()
@@ -22,7 +33,7 @@ def _repositories():
 @api_bp.get("/products")
 def list_products():
     """Active products (admins may ask for inactive ones), searched, filtered, sorted, paged."""
-    args = load_args(ProductListArgs())
+    args = load_args(PRODUCT_LIST_ARGS)
     user = optional_api_user()
     active = True
     if user and user.is_admin:
@@ -33,7 +44,7 @@ def list_products():
         sort=args["sort"], page=args["page"], per_page=args["per_page"],
     )
     items, total = services.list_products(ProductRepository(get_db()), query)
-    return page_response(ProductSchema(), items, total, query.page, query.per_page)
+    return page_response(PRODUCT, items, total, query.page, query.per_page)
 
 
 @api_bp.get("/products/<product_id>")
@@ -43,26 +54,26 @@ def get_product(product_id):
     product = services.get_product(
         ProductRepository(get_db()), product_id, include_inactive=bool(user and user.is_admin)
     )
-    return jsonify(ProductSchema().dump(product))
+    return jsonify(PRODUCT.dump(product))
 
 
 @api_bp.post("/products")
 @admin_required
 def create_product():
     """Add a product; its initial stock is the ledger's first entry."""
-    data = load_body(ProductCreateSchema())
+    data = load_body(PRODUCT_CREATE)
     product = services.create_product(*_repositories(), data, current_api_user().id, utcnow())
     location = url_for("products_api.get_product", product_id=product.id)
-    return ProductSchema().dump(product), 201, {"Location": location}
+    return PRODUCT.dump(product), 201, {"Location": location}
 
 
 @api_bp.patch("/products/<product_id>")
 @admin_required
 def update_product(product_id):
     """Change name, description, price, active or slug (never stock)."""
-    changes = load_body(ProductUpdateSchema())
+    changes = load_body(PRODUCT_UPDATE)
     product = services.update_product(ProductRepository(get_db()), product_id, changes, utcnow())
-    return jsonify(ProductSchema().dump(product))
+    return jsonify(PRODUCT.dump(product))
 
 
 @api_bp.delete("/products/<product_id>")
@@ -77,27 +88,27 @@ def archive_product(product_id):
 @admin_required
 def adjust_stock(product_id):
     """Restock, correct, write off or take back units, with a reason."""
-    data = load_body(StockAdjustmentSchema())
+    data = load_body(STOCK_ADJUSTMENT)
     movement, product = services.adjust_stock(
         *_repositories(), product_id, data["delta"], data["reason"], data["note"],
         current_api_user().id, utcnow(),
     )
-    return AdjustmentResultSchema().dump({"movement": movement, "product": product}), 201
+    return ADJUSTMENT_RESULT.dump({"movement": movement, "product": product}), 201
 
 
 @api_bp.get("/products/<product_id>/stock-movements")
 @admin_required
 def stock_movements(product_id):
     """The product's ledger, newest first."""
-    args = load_args(LowStockArgs(only=("page", "per_page")))
+    args = load_args(LEDGER_PAGE_ARGS)
     items, total = services.movements(*_repositories(), product_id, args["page"], args["per_page"])
-    return page_response(MovementSchema(), items, total, args["page"], args["per_page"])
+    return page_response(MOVEMENT, items, total, args["page"], args["per_page"])
 
 
 @api_bp.get("/inventory/low-stock")
 @admin_required
 def low_stock():
     """Active products at or under `threshold` units, lowest first."""
-    args = load_args(LowStockArgs())
+    args = load_args(LOW_STOCK_ARGS)
     items, total = services.low_stock(ProductRepository(get_db()), args["threshold"], args["page"], args["per_page"])
-    return page_response(ProductSchema(), items, total, args["page"], args["per_page"])
+    return page_response(PRODUCT, items, total, args["page"], args["per_page"])

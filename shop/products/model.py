@@ -26,6 +26,8 @@ class Product:
     active: bool
     created_at: datetime
     updated_at: datetime
+    # How many stock movements the product has had: the version each stock update checks.
+    ledger_seq: int = 0
 
 
 @dataclass

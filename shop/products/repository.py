@@ -40,6 +40,7 @@ def _product(doc):
         id=str(doc["_id"]), sku=doc["sku"], slug=doc["slug"], name=doc["name"],
         description=doc.get("description", ""), price=doc["price"], currency=doc["currency"],
         stock=doc["stock"], active=doc["active"], created_at=doc["created_at"], updated_at=doc["updated_at"],
+        ledger_seq=doc.get("ledger_seq", 0),
     )
 
 
@@ -138,21 +139,23 @@ class ProductRepository:
             raise Conflict("A product with this slug exists.", {"slug": ["A product with this slug exists."]})
         return _product(doc)
 
-    def apply_movement(self, product_id, delta, fields, now):
+    def apply_movement(self, product_id, delta, fields, now, seen=None):
         """Move stock by `delta` atomically. Returns (product, pending movement doc),
-        or (product, None) when stock would go below zero; (None, None) if no such product."""
+        or (product, None) when stock would go below zero; (None, None) if no such product.
+
+        `seen` is the product as the caller last read it: the first attempt trusts it,
+        and the conditional update finds out if it is stale."""
         oid = object_id(product_id)
         for attempt in range(MAX_ATTEMPTS):
-            doc = self.products.find_one({"_id": oid}, {"pending": 0})
-            if doc is None:
-                return None, None
-            if doc["stock"] + delta < 0:
-                return _product(doc), None
+            if seen is None or seen.stock + delta < 0:
+                seen = _product(self.products.find_one({"_id": oid}, {"pending": 0}))
+                if seen is None or seen.stock + delta < 0:
+                    return seen, None
             movement = dict(
-                fields, _id=ObjectId(), product_id=oid, seq=doc["ledger_seq"] + 1,
-                delta=delta, stock_after=doc["stock"] + delta, created_at=now,
+                fields, _id=ObjectId(), product_id=oid, seq=seen.ledger_seq + 1,
+                delta=delta, stock_after=seen.stock + delta, created_at=now,
             )
-            guard = {"_id": oid, "ledger_seq": doc["ledger_seq"], "stock": {"$gte": max(0, -delta)}}
+            guard = {"_id": oid, "ledger_seq": seen.ledger_seq, "stock": {"$gte": max(0, -delta)}}
             updated = self.products.find_one_and_update(
                 guard,
                 {"$inc": {"stock": delta, "ledger_seq": 1}, "$push": {"pending": movement},
@@ -163,6 +166,7 @@ class ProductRepository:
             if updated is not None:
                 return _product(updated), movement
             # Another writer moved this product's stock first: read again.
+            seen = None
             time.sleep(random.uniform(0, 0.001 * min(attempt, 10)))
         raise StockBusy(product_id)
 

@@ -79,21 +79,22 @@ def adjust_stock(products, ledger, product_id, delta, reason, note, actor_id, no
     return finish_movement(products, ledger, movement), product
 
 
-def move_stock(products, product_id, delta, reason, order_id, actor_id, now):
+def move_stock(products, product_id, delta, reason, order_id, actor_id, now, seen=None):
     """Move stock for an order. Returns the pending movement, or a Shortage.
 
     The movement is stored in the product until `finish_movement` records it.
+    `seen` is the product as just read, when the caller has it (saves a read).
     """
     fields = {"reason": reason, "order_id": order_id, "actor_id": actor_id}
-    product, movement = _move(products, product_id, delta, fields, now)
+    product, movement = _move(products, product_id, delta, fields, now, seen)
     if movement is None:
         return Shortage(product_id, -delta, product.stock if product else 0)
     return movement
 
 
-def _move(products, product_id, delta, fields, now):
+def _move(products, product_id, delta, fields, now, seen=None):
     try:
-        return products.apply_movement(product_id, delta, fields, now)
+        return products.apply_movement(product_id, delta, fields, now, seen)
     except StockBusy:
         raise Conflict("This product is being changed by many requests at once; please retry.")
 
