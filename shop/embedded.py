@@ -1,0 +1,474 @@
+"""The embedded store: mongomock in this process's memory, made atomic and indexed.
+
+mongomock is not atomic across threads (two threads can both pass a
+`{"stock": {"$gte": q}}` filter), so every operation runs under one lock
+(`_Locked`): the same guarantee a real MongoDB gives each single-document
+operation, and more.
+
+mongomock also answers every query by scanning and copying the whole
+collection, so this store keeps the indexes that `ensure_indexes` declares
+(see `_Index`): a query that pins an indexed field to a value is matched
+against the few documents holding it, and a sorted, limited find copies only
+its page. The documents and the matching are still mongomock's own, so answers
+are the same (tests/services/test_embedded_indexes.py compares them).
+Nothing here runs against a real MongoDB.
+"""
+import datetime
+import functools
+import itertools
+import threading
+
+import mongomock
+from bson import ObjectId
+from mongomock import filtering, helpers, store
+
+# Calls that only read: what they scan is copied out, never changed in place.
+_READS = frozenset({"find", "find_one", "count_documents", "estimated_document_count", "distinct", "aggregate"})
+
+
+class _Locked:
+    """Runs every call of the wrapped mongomock object under one re-entrant lock.
+
+    A real MongoDB applies each single-document operation atomically; one lock
+    per embedded store gives mongomock the same (and more) guarantee. Cursors
+    are read to the end inside the lock, so no read sees a half-applied write.
+    """
+
+    def __init__(self, target, lock):
+        self._target = target
+        self._lock = lock
+
+    def __getattr__(self, name):
+        attribute = getattr(self._target, name)
+        # Collections and databases are callable objects too: wrap them, don't call them.
+        if not callable(attribute) or isinstance(attribute, (mongomock.Database, mongomock.Collection)):
+            return _wrap(attribute, self._lock)
+
+        def locked(*args, **kwargs):
+            with self._lock:
+                return _wrap(self._call(name, attribute, args, kwargs), self._lock)
+
+        return locked
+
+    def _call(self, name, method, args, kwargs):
+        return method(*args, **kwargs)
+
+    def __getitem__(self, name):
+        with self._lock:
+            return _wrap(self._target[name], self._lock)
+
+    def __eq__(self, other):
+        return isinstance(other, _Locked) and other._target == self._target
+
+    def __hash__(self):
+        return hash(self._target)
+
+
+class _LockedCollection(_Locked):
+    """A collection of the embedded store: locked, and served from its indexes."""
+
+    def __init__(self, target, lock):
+        super().__init__(target, lock)
+        if "_iter_documents" not in vars(target):
+            # mongomock's one scan, under every read, write, count and unique check, and its sort.
+            target._iter_documents = functools.partial(_iter_documents, target)
+            target._get_dataset = functools.partial(_get_dataset, target)
+
+    def _call(self, name, method, args, kwargs):
+        index = self._target._store.index
+        index.writing = name not in _READS
+        try:
+            if name == "find":
+                return _find(self._target, *args, **kwargs)
+            if name == "find_one_and_update":
+                return _find_one_and_update(self._target, index, *args, **kwargs)
+            if name == "create_index" and _index_exists(self._target, *args, **kwargs):
+                # MongoDB makes re-creating an index a no-op. mongomock re-checks a unique
+                # index over every document, ignoring its partial filter, so a second app
+                # on one store (or a restart's ensure_indexes) would fail.
+                return kwargs.get("name") or helpers.gen_index_name(helpers.create_index_list(args[0]))
+            return method(*args, **kwargs)
+        finally:
+            index.writing = True
+
+
+def _index_exists(collection, key_or_list, **options):
+    name = options.get("name") or helpers.gen_index_name(helpers.create_index_list(key_or_list))
+    return name in collection._store.indexes
+
+
+def _wrap(value, lock):
+    if isinstance(value, mongomock.Collection) and isinstance(value._store, _IndexedCollectionStore):
+        return _LockedCollection(value, lock)
+    if isinstance(value, (mongomock.Database, mongomock.Collection)):
+        return _Locked(value, lock)
+    if isinstance(value, (mongomock.collection.Cursor, mongomock.command_cursor.CommandCursor)):
+        return iter(list(value))
+    return value
+
+
+def _iter_documents(collection, spec):
+    """mongomock's scan, over the documents the index shortlists when it can."""
+    documents = collection._store
+    if not isinstance(documents, _IndexedCollectionStore):  # renamed away: mongomock's own store
+        return mongomock.Collection._iter_documents(collection, spec)
+    documents.expire()
+    keys, exact = documents.index.shortlist(spec)
+    if keys is None:
+        matches = mongomock.Collection._iter_documents(collection, spec)
+    elif exact:
+        matches = (documents.get(key) for key in keys)
+    else:
+        if not keys:
+            filtering.filter_applies(spec, {})  # mongomock validates the filter even then
+        candidates = [documents.get(key) for key in keys]
+        matches = (doc for doc in candidates if doc is not None and filtering.filter_applies(spec, doc))
+    return documents.index.watch(matches)
+
+
+def _get_dataset(collection, spec, sort, fields, as_class):
+    """mongomock's sorted read; when each sort field holds values of one plain type, Python sorts
+    them directly (mongomock compares the same values with the same `<`, through BSON wrappers)."""
+    if sort and not isinstance(sort, dict):
+        docs = list(collection._iter_documents(spec))
+        if _sort_natively(docs, sort):
+            return (collection._copy_only_fields(doc, fields, as_class) for doc in docs)
+    return mongomock.Collection._get_dataset(collection, spec, sort, fields, as_class)
+
+
+_NATIVE_ORDER = {10, 15, 35, 40, 45}  # BSON compare types: number, string, ObjectId, bool, date
+
+
+_COMPARE_TYPES = {int: 10, float: 10, str: 15, ObjectId: 35, bool: 40, datetime.datetime: 45}
+
+
+def _sort_value(field, doc):
+    # What mongomock's resolve_key finds, without its generality for a top-level field.
+    return doc.get(field, filtering.NOTHING) if "." not in field else filtering.resolve_key(field, doc)
+
+
+def _compare_type(value):
+    if type(value) in _COMPARE_TYPES:
+        return _COMPARE_TYPES[type(value)]
+    if value is filtering.NOTHING or isinstance(value, (list, tuple, dict)):
+        return None  # missing, or an array (sorted by its first element): mongomock's way
+    try:
+        return filtering._get_compare_type(value)
+    except NotImplementedError:
+        return None
+
+
+def _sort_natively(docs, sort):
+    """Sort `docs` in place as mongomock would (a stable pass per key, last key first); False if unsure."""
+    if not all(isinstance(field, str) and not field.startswith("$") and direction in (1, -1)
+               for field, direction in sort):
+        return False
+    rows = [([_sort_value(field, doc) for field, _ in sort], doc) for doc in docs]
+    for position in range(len(sort)):
+        kinds = {_compare_type(values[position]) for values, _ in rows}
+        if len(kinds) > 1 or not kinds <= _NATIVE_ORDER:
+            return False
+    try:
+        for position in reversed(range(len(sort))):
+            rows.sort(key=lambda row: row[0][position], reverse=sort[position][1] < 0)
+    except TypeError:  # e.g. naive and aware datetimes: let mongomock say so
+        return False
+    docs[:] = [doc for _, doc in rows]
+    return True
+
+
+def _find(collection, filter=None, projection=None, *args, sort=None, skip=0, limit=0, **kwargs):
+    """A sorted page (the catalogue, order lists): its `_id`s are picked from the matching
+    documents first, so mongomock copies only that page."""
+    if args or kwargs or projection is not None or not _is_page(filter, sort, skip, limit):
+        return collection.find(filter, projection, *args, sort=sort, skip=skip, limit=limit, **kwargs)
+    page = _page_ids(collection, filter, sort, skip, limit)
+    if not all(isinstance(_id, _KEY_TYPES) for _id in page):
+        return collection.find(filter, sort=sort, skip=skip, limit=limit)
+    found = {doc["_id"]: doc for doc in collection.find({"_id": {"$in": page}})}
+    return iter([found[_id] for _id in page])
+
+
+def _page_ids(collection, filter, sort, skip, limit):
+    """The `_id`s of a sorted page, read from the store's own documents when they sort natively."""
+    docs = list(collection._iter_documents(helpers.patch_datetime_awareness_in_document(filter or {})))
+    if _sort_natively(docs, sort):
+        return [doc["_id"] for doc in docs[skip:skip + limit]]
+    return [doc["_id"] for doc in collection.find(filter, {"_id": 1}, sort=sort, skip=skip, limit=limit)]
+
+
+def _is_page(filter, sort, skip, limit):
+    return (isinstance(filter, (dict, type(None))) and isinstance(sort, list) and sort
+            and all(isinstance(key, tuple) and len(key) == 2 for key in sort)
+            and type(skip) is int and skip >= 0 and type(limit) is int and limit > 0)
+
+
+def _find_one_and_update(collection, index, filter, update, projection=None, sort=None, upsert=False, **kwargs):
+    """With a sort, mongomock copies every match to pick the first: find its `_id` cheaply instead."""
+    if upsert or not _is_page(filter, sort, 0, 1):
+        return collection.find_one_and_update(filter, update, projection, sort, upsert, **kwargs)
+    index.writing = False
+    first = _page_ids(collection, filter, sort, 0, 1)
+    index.writing = True
+    if not first:
+        return None
+    return collection.find_one_and_update({"$and": [filter, {"_id": first[0]}]}, update, projection, **kwargs)
+
+
+# The embedded store's indexes ----------------------------------------------
+
+# Values kept in the index. Python's equality on these is what mongomock's matcher
+# uses (True == 1 and 1 == Int64(1) share an entry, as they match each other there);
+# floats (NaN), documents, None and other types stay with the unindexed documents.
+_KEY_TYPES = (str, int, ObjectId)
+_UNINDEXED = object()
+
+
+class _Index:
+    """Equality lookups on one collection: for each indexed field, value -> store keys.
+
+    A shortlist is a superset of the documents a filter matches, in store order;
+    mongomock's matcher then decides. So a document whose indexed field holds an
+    array is listed under each element; one whose value is not a plain string,
+    integer or ObjectId is listed as unindexed and always shortlisted.
+    Documents that a write scanned are re-read before the next lookup, because
+    mongomock updates documents in place.
+    """
+
+    def __init__(self, fields):
+        self.fields = set(fields) | {"_id"}
+        self.entries = {field: {} for field in self.fields}  # field -> value -> set of keys
+        self.unindexed = {field: set() for field in self.fields}  # keys whose value is not indexable
+        self.present = {field: set() for field in self.fields}  # keys of documents that have the field
+        self.values = {}  # key -> {field: frozenset of indexed values, or _UNINDEXED}
+        self.order = {}  # key -> position in the store
+        self.counter = itertools.count()
+        self.dirty = set()
+        self.writing = True
+        self.documents = None
+
+    def add(self, key, doc):
+        if key not in self.order:
+            self.order[key] = next(self.counter)
+        found = {}
+        for field in self.fields:
+            value = _lookup(doc, field)
+            if value is not _MISSING:
+                found[field] = _indexable(value)
+        if self.values.get(key) == found:
+            return
+        self.remove(key, keep_order=True)
+        self.values[key] = found
+        for field, values in found.items():
+            self.present[field].add(key)
+            if values is _UNINDEXED:
+                self.unindexed[field].add(key)
+            else:
+                for value in values:
+                    self.entries[field].setdefault(value, set()).add(key)
+
+    def remove(self, key, keep_order=False):
+        for field, values in self.values.pop(key, {}).items():
+            self.present[field].discard(key)
+            if values is _UNINDEXED:
+                self.unindexed[field].discard(key)
+                continue
+            for value in values:
+                keys = self.entries[field][value]
+                keys.discard(key)
+                if not keys:
+                    del self.entries[field][value]
+        if not keep_order:
+            self.order.pop(key, None)
+
+    def watch(self, documents):
+        """Pass `documents` through, noting the ones a write may change in place."""
+        if not self.writing:
+            return documents
+        return (self._touched(doc) for doc in documents)
+
+    def _touched(self, doc):
+        self.dirty.add(_store_key(doc["_id"]))
+        return doc
+
+    def refresh(self):
+        while self.dirty:
+            key = self.dirty.pop()
+            doc = self.documents.get(key)
+            if doc is not None:
+                self.add(key, doc)
+
+    def shortlist(self, spec):
+        """(store keys, in store order, of the documents that may match `spec`, whether all of
+        them do); (None, False) to scan them all."""
+        self.refresh()
+        if not isinstance(spec, dict):
+            return None, False
+        keys = exact = self._exact(spec)
+        if keys is None:
+            found = self._candidates(spec)
+            keys = None if found is None else set().union(*found)
+        if keys is None:
+            return None, False
+        return sorted(keys, key=self.order.__getitem__), exact is not None
+
+    def _exact(self, spec):
+        """The documents `spec` matches, when it only pins indexed fields (none holding an
+        unindexable value) to plain values: then the index alone is the answer."""
+        fields = []
+        for field, condition in spec.items():
+            if field not in self.fields or self.unindexed[field]:
+                return None
+            if isinstance(condition, dict) and len(condition) != 1:
+                return None
+            entries = self._entries(field, condition)
+            if entries is None:
+                return None
+            fields.append(entries)
+        if not fields:
+            return None
+        # Walk the smallest field's documents; test the others by membership, never copying them.
+        fields.sort(key=_size)
+        first, others = fields[0], fields[1:]
+        return {key for entry in first for key in entry
+                if all(any(key in other for other in entries) for entries in others)}
+
+    def _candidates(self, spec):
+        """Index entries whose union holds every document `spec` may match (the smallest
+        such choice), or None."""
+        best = None
+        for field, condition in spec.items():
+            if field == "$and" and isinstance(condition, list):
+                options = [self._candidates(clause) for clause in condition if isinstance(clause, dict)]
+            elif field in self.fields:
+                options = [self._entries(field, condition)]
+            else:
+                continue
+            for entries in options:
+                if entries is not None and (best is None or _size(entries) < _size(best)):
+                    best = entries
+        return best
+
+    def _entries(self, field, condition):
+        """The index entries (sets of keys, read and never changed by the callers) whose union
+        is every document that may match `condition` on `field`; None if the index cannot say."""
+        if isinstance(condition, dict) and condition.get("$exists") is True and len(condition) == 1:
+            return [self.present[field]]
+        wanted = _wanted(condition)
+        if wanted is None:
+            return None
+        return [self.unindexed[field]] + [self.entries[field].get(value, _NONE) for value in wanted]
+
+
+def _size(entries):
+    return sum(map(len, entries))
+
+
+_MISSING = object()
+_NONE = frozenset()
+
+
+def _lookup(doc, field):
+    """The value at a (dotted) field, _MISSING, or _UNINDEXED past an array."""
+    value = doc
+    for part in field.split("."):
+        if isinstance(value, list):
+            return _UNINDEXED
+        if not isinstance(value, dict) or part not in value:
+            return _MISSING
+        value = value[part]
+    return value
+
+
+def _indexable(value):
+    """The values a document is listed under for this field, or _UNINDEXED."""
+    if value is _UNINDEXED:
+        return _UNINDEXED
+    values = value if isinstance(value, list) else [value]
+    if all(isinstance(item, _KEY_TYPES) for item in values):
+        return frozenset(values)
+    return _UNINDEXED
+
+
+def _wanted(condition):
+    """The values an equality condition accepts, or None when it is not one the index answers."""
+    if isinstance(condition, dict):
+        if "$eq" in condition:
+            condition = condition["$eq"]
+        elif isinstance(condition.get("$in"), list):
+            values = condition["$in"]
+            return values if all(isinstance(value, _KEY_TYPES) for value in values) else None
+        else:
+            return None
+    return [condition] if isinstance(condition, _KEY_TYPES) else None
+
+
+def _store_key(_id):
+    return helpers.hashdict(_id) if isinstance(_id, dict) else _id
+
+
+class _IndexedCollectionStore(store.CollectionStore):
+    """mongomock's documents of one collection, with an `_Index` kept in step with them."""
+
+    def __init__(self, name):
+        super().__init__(name)
+        self._reindex()
+
+    def _reindex(self):
+        fields = set()
+        for index in self.indexes.values():
+            # The first field serves queries (as in MongoDB); every field of a unique
+            # index is looked up by mongomock's uniqueness check on each write.
+            keys = index["key"] if index.get("unique") else index["key"][:1]
+            fields.update(field for field, _ in keys)
+        self.index = _Index(fields)
+        self.index.documents = self._documents
+        for key, doc in self._documents.items():
+            self.index.add(key, doc)
+
+    def get(self, key):
+        return self._documents.get(key)
+
+    def expire(self):
+        self._remove_expired_documents()
+
+    def __setitem__(self, key, val):
+        super().__setitem__(key, val)
+        self.index.add(key, val)
+
+    def __delitem__(self, key):
+        super().__delitem__(key)
+        self.index.remove(key)
+        self.index.dirty.discard(key)
+
+    def drop(self):
+        super().drop()
+        self._reindex()
+
+    def create_index(self, index_name, index_dict):
+        super().create_index(index_name, index_dict)
+        if any(field not in self.index.fields for field, _ in index_dict["key"]):
+            self._reindex()
+
+
+class _IndexedDatabaseStore(store.DatabaseStore):
+    def __getitem__(self, col_name):
+        if col_name not in self._collections:
+            self._collections[col_name] = _IndexedCollectionStore(col_name)
+        return self._collections[col_name]
+
+
+class _IndexedServerStore(store.ServerStore):
+    def __getitem__(self, db_name):
+        if db_name not in self._databases:
+            self._databases[db_name] = _IndexedDatabaseStore()
+        return self._databases[db_name]
+
+
+def connect():
+    """A new, empty embedded store (a MongoClient look-alike)."""
+    return _Locked(mongomock.MongoClient(tz_aware=True, _store=_IndexedServerStore()), threading.RLock())
+
+
+def is_embedded(client):
+    return isinstance(client, _Locked)
