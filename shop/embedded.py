@@ -57,12 +57,6 @@ class _Locked:
         with self._lock:
             return _wrap(self._target[name], self._lock)
 
-    def __eq__(self, other):
-        return isinstance(other, _Locked) and other._target == self._target
-
-    def __hash__(self):
-        return hash(self._target)
-
 
 class _LockedCollection(_Locked):
     """A collection of the embedded store: locked, and served from its indexes."""

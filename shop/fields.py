@@ -63,10 +63,6 @@ def currency(**kwargs):
     )
 
 
-def trimmed(text):
-    return text.strip() if isinstance(text, str) else text
-
-
 # One character that str.strip() keeps, for the OpenAPI document (JSON Schema's `\S`
 # differs from Python's: it allows \x1c-\x1f and \x85, and refuses \ufeff).
 NOT_BLANK = r"[^\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
