@@ -48,7 +48,9 @@ def register_extensions(app):
 
 
 def register_database(app, mongo_client):
-    client = mongo_client or db.connect(app.config["MONGO_URI"])
+    client = mongo_client or db.connect(
+        app.config["MONGO_URI"], app.config["MONGO_TIMEOUT_SECONDS"], app.config["MONGO_MAX_POOL_SIZE"]
+    )
     db.init_app(app, client)
     db.ensure_indexes(app.extensions["mongo_db"])
 
@@ -88,5 +90,11 @@ def bootstrap_data(app):
 
     with app.app_context():
         create_admin_from_env(app)
-        if db.is_embedded(app.extensions["mongo_client"]) and app.config["DEMO_CATALOG"]:
+        if wants_demo_catalog(app):
             seed_demo_catalog(app)
+
+
+def wants_demo_catalog(app):
+    """`DEMO_CATALOG` unset seeds only the embedded store; set to true, any empty store."""
+    demo = app.config["DEMO_CATALOG"]
+    return demo if demo is not None else db.is_embedded(app.extensions["mongo_client"])

@@ -4,6 +4,7 @@ import logging
 from .auth import services as auth_services
 from .auth.repository import UserRepository
 from .clock import utcnow
+from .errors import Conflict
 from .db import get_db
 from .products import services as product_services
 from .products.repository import LedgerRepository, ProductRepository
@@ -41,4 +42,7 @@ def seed_demo_catalog(app):
     now = utcnow()
     for sku, name, description, price, stock in DEMO_PRODUCTS:
         data = {"sku": sku, "name": name, "description": description, "price": price, "stock": stock}
-        product_services.create_product(products, ledger, data, None, now)
+        try:
+            product_services.create_product(products, ledger, data, None, now)
+        except Conflict:
+            pass  # another process starting on the same database seeded this one first

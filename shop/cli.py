@@ -36,12 +36,14 @@ def register(app):
 
     @app.cli.command("audit-stock")
     def audit_stock():
-        """Report products whose stock differs from their ledger; exit 1 if any."""
-        problems = jobs.audit_stock(get_db())
-        for problem in problems:
+        """Report products whose stock differs from their ledger, and units still held by
+        rejected or cancelled orders; exit 1 if there is either."""
+        differ, held = jobs.audit_stock(get_db())
+        for problem in differ + held:
             click.echo(json.dumps(problem))
-        click.echo(f"{len(problems)} product(s) differ from their ledger.")
-        if problems:
+        click.echo(f"{len(differ)} product(s) differ from their ledger.")
+        click.echo(f"{len(held)} line(s) of rejected or cancelled orders still hold units.")
+        if differ or held:
             raise SystemExit(1)
 
     @app.cli.command("expire-orders")

@@ -10,6 +10,11 @@ def _int(name, default):
     return default if value in (None, "") else int(value)
 
 
+def _float(name, default):
+    value = os.environ.get(name)
+    return default if value in (None, "") else float(value)
+
+
 def _bool(name, default):
     value = os.environ.get(name)
     if value in (None, ""):
@@ -25,6 +30,9 @@ class Config:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or None
         self.MONGO_URI = os.environ.get("MONGO_URI") or None
         self.MONGO_DB_NAME = os.environ.get("MONGO_DB_NAME", "shop")
+        # A database that does not answer within this long is a 503 `unavailable`.
+        self.MONGO_TIMEOUT_SECONDS = _float("MONGO_TIMEOUT_SECONDS", 5)
+        self.MONGO_MAX_POOL_SIZE = _int("MONGO_MAX_POOL_SIZE", 100)
         self.HOST = os.environ.get("HOST", "127.0.0.1")
         self.PORT = _int("PORT", 8000)
         # waitress: one thread per 8 keep-alive connections holds up (measured on 2 cores;
@@ -35,7 +43,7 @@ class Config:
         self.WAITRESS_CHANNEL_TIMEOUT = _int("WAITRESS_CHANNEL_TIMEOUT", 60)
         self.SHOP_ADMIN_EMAIL = os.environ.get("SHOP_ADMIN_EMAIL") or None
         self.SHOP_ADMIN_PASSWORD = os.environ.get("SHOP_ADMIN_PASSWORD") or None
-        self.DEMO_CATALOG = _bool("DEMO_CATALOG", True)
+        self.DEMO_CATALOG = _bool("DEMO_CATALOG", None)  # None: only on the embedded store
         self.ORDER_PAYMENT_TTL_MINUTES = _int("ORDER_PAYMENT_TTL_MINUTES", 30)
         self.TOKEN_TTL_DAYS = _int("TOKEN_TTL_DAYS", 7)
         self.LOGIN_MAX_FAILURES = _int("LOGIN_MAX_FAILURES", 5)

@@ -7,15 +7,28 @@ relies only on what a real MongoDB server does the same way: single-document
 atomic updates, conditional filters and unique indexes. This module knows
 collections and their indexes, not business rules.
 """
+from datetime import timedelta
+
 import pymongo
 from flask import current_app
 
 from . import embedded
 
-def connect(uri=None):
-    """A MongoClient for `uri`, or the embedded store when there is none."""
+
+def connect(uri=None, timeout_seconds=5, max_pool_size=100):
+    """A MongoClient for `uri`, or the embedded store when there is none.
+
+    Every wait is bounded by `timeout_seconds` (finding a server, connecting, a
+    reply on the socket), so a database that does not answer becomes an error
+    the app answers with 503 `unavailable` instead of hanging for pymongo's
+    default 30 s. The client reconnects by itself when the server is back.
+    """
     if uri:
-        return pymongo.MongoClient(uri, tz_aware=True)
+        timeout_ms = int(timeout_seconds * 1000)
+        return pymongo.MongoClient(
+            uri, tz_aware=True, maxPoolSize=max_pool_size, serverSelectionTimeoutMS=timeout_ms,
+            connectTimeoutMS=timeout_ms, socketTimeoutMS=timeout_ms, waitQueueTimeoutMS=timeout_ms,
+        )
     return embedded.connect()
 
 
@@ -26,6 +39,26 @@ def is_embedded(client):
 def init_app(app, client):
     app.extensions["mongo_client"] = client
     app.extensions["mongo_db"] = client[app.config["MONGO_DB_NAME"]]
+
+
+def close(app):
+    """Close the app's client (its pool and monitor threads). The app is unusable after."""
+    client = app.extensions.pop("mongo_client", None)
+    app.extensions.pop("mongo_db", None)
+    if client is not None:
+        client.close()
+
+
+def at_most(number):
+    """`<= number` on an integer field, as `< number + 1`: the same on MongoDB, and it
+    avoids the test server's `$lte` bug on compound indexes (README, "Server differences")."""
+    return {"$lt": number + 1}
+
+
+def at_or_before(moment):
+    """`<= moment` on a date field: BSON dates count milliseconds, so `< moment + 1 ms`
+    is the same, and avoids the same `$lte` bug."""
+    return {"$lt": moment + timedelta(milliseconds=1)}
 
 
 def get_db():

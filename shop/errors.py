@@ -8,6 +8,7 @@ import uuid
 
 from flask import g, jsonify, render_template, request
 from marshmallow import ValidationError
+from pymongo.errors import ConnectionFailure, ExecutionTimeout
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -143,6 +144,13 @@ def _handle_http_exception(error):
     return error_response(status, _CODES.get(status, "bad_request"), message, headers=headers)
 
 
+def _handle_database_unavailable(error):
+    """The database did not answer in time (or the connection dropped): 503, nothing of its text."""
+    log.warning("request %s: database unavailable: %s", getattr(g, "request_id", "-"), type(error).__name__)
+    return error_response(503, "unavailable", "The shop cannot reach its database right now. Please try again shortly.",
+                          headers={"Retry-After": "5"})
+
+
 def _handle_unexpected(error):
     log.exception("unhandled error in request %s", getattr(g, "request_id", "-"), exc_info=error)
     return error_response(500, "internal", "Something went wrong on our side. Please try again.")
@@ -161,4 +169,6 @@ def register_error_handlers(app):
     app.register_error_handler(ShopError, _handle_shop_error)
     app.register_error_handler(ValidationError, _handle_validation_error)
     app.register_error_handler(HTTPException, _handle_http_exception)
+    app.register_error_handler(ConnectionFailure, _handle_database_unavailable)
+    app.register_error_handler(ExecutionTimeout, _handle_database_unavailable)
     app.register_error_handler(Exception, _handle_unexpected)

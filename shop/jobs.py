@@ -30,7 +30,9 @@ def repair(db, stale_after_seconds):
 
 
 def audit_stock(db):
-    return product_services.audit_stock(ProductRepository(db), LedgerRepository(db))
+    """(products whose stock differs from their ledger, units held by rejected or cancelled orders)."""
+    differ = product_services.audit_stock(ProductRepository(db), LedgerRepository(db))
+    return differ, order_repair.units_held_by_dead_orders(order_services.Stores.on(db))
 
 
 def run_all(app):

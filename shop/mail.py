@@ -13,6 +13,8 @@ from email.message import EmailMessage
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from .db import at_or_before
+
 log = logging.getLogger(__name__)
 
 QUEUED, SENDING, SENT = "queued", "sending", "sent"
@@ -37,7 +39,7 @@ class Outbox:
     def claim_due(self, now):
         """Take one message that is due (or whose sender died mid-delivery)."""
         return self.emails.find_one_and_update(
-            {"status": {"$in": [QUEUED, SENDING]}, "next_attempt_at": {"$lte": now}},
+            {"status": {"$in": [QUEUED, SENDING]}, "next_attempt_at": at_or_before(now)},
             {"$set": {"status": SENDING, "next_attempt_at": now + timedelta(seconds=CLAIM_SECONDS)},
              "$inc": {"attempts": 1}},
             sort=[("next_attempt_at", 1)],

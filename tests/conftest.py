@@ -1,11 +1,14 @@
-"""Fixtures shared by every test: an app on a fresh embedded store, a client,
+"""Fixtures shared by every test: an app on a fresh store (embedded, or a database
+of its own on the server at `TEST_MONGO_URI`: see tests/stores.py), a client,
 accounts with bearer tokens, and builders for products and orders."""
 import pytest
 from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
 from shop import create_app
+from shop import db as shop_db
 from shop.auth import services as auth_services
+from tests import stores
 
 TEST_SETTINGS = {
     "TESTING": True,
@@ -14,7 +17,8 @@ TEST_SETTINGS = {
     "MAIL_BACKEND": "memory",
     "DEMO_CATALOG": False,
     "WORKER_ENABLED": False,
-    "MONGO_URI": None,
+    "MONGO_URI": stores.SERVER_URI,
+    "MONGO_TIMEOUT_SECONDS": 5,
     "SHOP_ADMIN_EMAIL": "admin@example.com",
     "SHOP_ADMIN_PASSWORD": "admin-password-1",
 }
@@ -28,6 +32,19 @@ PRODUCTION_HASH_PASSWORD = auth_services.hash_password  # before any test swaps 
 CHEAP_SCRYPT = "scrypt:1024:8:1"
 CHEAP_DUMMY_HASH = generate_password_hash("not-a-real-password", method=CHEAP_SCRYPT)
 TRACEBACK_MARKERS = ("Traceback (most recent call last)", 'File "/')
+
+
+def pytest_report_header(config):
+    return f"store: {stores.STORE_NAME}" + (f" at {stores.SERVER_URI}" if stores.ON_SERVER else "")
+
+
+@pytest.fixture(autouse=True)
+def fresh_store_per_app(monkeypatch):
+    """Each store a test opens is new and empty, on either store; closed and dropped after."""
+    opened = stores.Stores(shop_db.connect)
+    monkeypatch.setattr(shop_db, "connect", opened.connect)
+    yield
+    opened.close_all()
 
 
 @pytest.fixture(autouse=True)

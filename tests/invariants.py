@@ -8,20 +8,27 @@ repair has run, when no request is in flight.
 from collections import Counter
 
 from shop.jobs import audit_stock
-from shop.orders.model import EMAILED, PENDING, REJECTED, TRANSITIONS
+from shop.orders.model import CANCELLED, EMAILED, PENDING, REJECTED, TRANSITIONS
 
 PLACED_STATUSES = ("placed", "paid", "shipped", "delivered", "cancelled")
+LIVE_STATUSES = ("placed", "paid", "shipped", "delivered")
 CHARGED_STATUSES = ("paid", "shipped", "delivered")
 
 
 def problems(db, settled=True):
-    found = [f"stock differs from its ledger: {p}" for p in audit_stock(db)]
+    differ, held = audit_stock(db)
+    found = [f"stock differs from its ledger: {p}" for p in differ]
+    if settled:
+        found += [f"units held by an order that is not live: {p}" for p in held]
     found += [f"negative stock: {d['sku']} {d['stock']}" for d in db.products.find({"stock": {"$lt": 0}})]
     if settled:
         found += [f"movement never recorded: {d['sku']}" for d in db.products.find({"pending.0": {"$exists": True}})]
     moves = Counter()
     for move in db.stock_movements.find({"order_id": {"$ne": None}}):
-        moves[(move["order_id"], str(move["product_id"]), move["reason"], move["delta"])] += 1
+        key = (move["order_id"], str(move["product_id"]))
+        moves[key + (move["reason"], move["delta"])] += 1
+        moves[key + ("net",)] += move["delta"]
+        moves[key + (move["reason"],)] += abs(move["delta"])
     emails = {doc["key"] for doc in db.emails.find({}, {"key": 1})}
     charges = {doc["_id"]: doc for doc in db.sandbox_charges.find()}
     for order in db.orders.find():
@@ -45,20 +52,18 @@ def _order_problems(order, moves, emails, charges, settled):
     if status in PLACED_STATUSES and not _valid_path(history, status):
         found.append(f"{label} has a history that is not a path of the state machine: {history}")
     for line in order["items"]:
-        key = (oid, line["product_id"])
-        taken = moves[key + ("order_placed", -line["quantity"])]
-        returned = moves[key + ("order_cancelled", line["quantity"])]
-        rejected = moves[key + ("order_rejected", line["quantity"])]
-        if status in PLACED_STATUSES and taken != 1:
-            found.append(f"{label} took {line['sku']} {taken} times")
-        if status == "cancelled" and settled and returned != 1:
-            found.append(f"{label} gave {line['sku']} back {returned} times")
-        if status not in ("cancelled",) and returned:
-            found.append(f"{label} gave {line['sku']} back but is not cancelled")
-        if status in (REJECTED,) + ((PENDING,) if settled else ()) and taken != rejected:
-            found.append(f"{label} took {line['sku']} {taken} times but gave it back {rejected} times")
-        if rejected > 1 or returned > 1:
-            found.append(f"{label} gave {line['sku']} back more than once")
+        key, quantity, sku = (oid, line["product_id"]), line["quantity"], line["sku"]
+        net, returned = moves[key + ("net",)], moves[key + ("order_cancelled",)]
+        if status in LIVE_STATUSES and (moves[key + ("order_placed", -quantity)] != 1 or net != -quantity):
+            found.append(f"{label} holds {-net} of {sku} for a line of {quantity}")
+        if status in LIVE_STATUSES and (returned or moves[key + ("order_rejected",)]):
+            found.append(f"{label} gave {sku} back but is not cancelled")
+        if not -quantity <= net <= 0:
+            found.append(f"{label} moved {sku} by {net} in all, outside 0..-{quantity}")
+        if settled and status in (CANCELLED, REJECTED, PENDING) and net != 0:
+            found.append(f"{label} still holds {-net} of {sku}")
+        if status == CANCELLED and moves[key + ("order_placed", -quantity)] != 1:
+            found.append(f"{label} took {sku} {moves[key + ('order_placed', -quantity)]} times")
     if settled and status in PLACED_STATUSES:
         for step in history:
             if step in EMAILED and f"order:{oid}:{step}" not in emails:

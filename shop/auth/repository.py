@@ -4,6 +4,7 @@ from datetime import timedelta
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from ..db import at_or_before
 from ..errors import Conflict
 from ..ids import object_id
 from .model import User
@@ -85,7 +86,7 @@ class LoginFailures:
     def record(self, key, window_seconds, now):
         expires_at = now + timedelta(seconds=window_seconds)
         # A window that has ended starts again from one.
-        self.failures.delete_one({"key": key, "expires_at": {"$lte": now}})
+        self.failures.delete_one({"key": key, "expires_at": at_or_before(now)})
         for _ in range(2):  # two racing upserts: the loser retries as an update
             try:
                 return self.failures.find_one_and_update(

@@ -7,7 +7,10 @@ Anonymous carts carry an `expires_at` that MongoDB's TTL index acts on.
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from ..errors import Conflict
 from ..ids import object_id
+
+MAX_ATTEMPTS = 5
 
 
 def _line_key(product_id):
@@ -30,14 +33,21 @@ class CartRepository:
         """Add units of a product; the line never goes above `max_quantity`."""
         key = _line_key(product_id)
         update = {"$inc": {key: quantity}, "$set": {"updated_at": now, "expires_at": expires_at}}
-        for _ in range(2):  # two racing upserts of a new cart: the loser retries as an update
+        # No upsert: racing upserts of one new document may fail with a duplicate key
+        # on MongoDB (and came back empty on the test server). Update, else insert;
+        # an insert that loses the race finds the cart on the next update.
+        for _ in range(MAX_ATTEMPTS):
+            doc = self.carts.find_one_and_update({"owner": owner}, update, return_document=ReturnDocument.AFTER)
+            if doc is not None:
+                break
             try:
-                doc = self.carts.find_one_and_update(
-                    {"owner": owner}, update, upsert=True, return_document=ReturnDocument.AFTER
-                )
+                doc = {"owner": owner, "items": {product_id: quantity}, "updated_at": now, "expires_at": expires_at}
+                self.carts.insert_one(doc)
                 break
             except DuplicateKeyError:
                 continue
+        else:
+            raise Conflict("The cart is being changed by many requests at once; please retry.")
         if doc["items"][product_id] > max_quantity:
             self.carts.update_one({"owner": owner, key: {"$gt": max_quantity}}, {"$set": {key: max_quantity}})
 

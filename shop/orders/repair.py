@@ -1,36 +1,49 @@
-"""Repair: finish or undo what crashed requests left behind.
+"""Repair: finish or undo what crashed or stalled requests left behind.
 
 A process killed between two writes leaves a movement pending in a product,
 an order `pending`, a payment `processing`, or `pending_actions` on an order.
 Once such work is older than the stale limit it counts as abandoned: this
 finishes or undoes it. Each order is claimed with a lease first, so several
 processes may repair at once.
+
+A request that only stalled (a paused process) may wake up after the repair
+rejected its order and take more units for it. Every movement names its order,
+so such units are found when their movement is recorded and given back; giving
+back nets the order's movements on the product, so nothing returns twice.
 """
 from datetime import timedelta
 
 from ..errors import InvalidTransition, PaymentDeclined
-from ..products.model import ORDER_PLACED, ORDER_REJECTED
-from ..products.services import finish_movement, stock_moved
-from .model import SYSTEM
+from ..products.model import ORDER_CANCELLED, ORDER_PLACED, ORDER_REJECTED
+from ..products.services import finish_movement
+from .model import CANCELLED, REJECTED, SYSTEM
 from .services import return_stock, run_actions, settle_charge
+
+# Orders that hold no units once their actions are done.
+NOT_LIVE = {REJECTED: ORDER_REJECTED, CANCELLED: ORDER_CANCELLED}
 
 
 def repair(stores, now, stale_after_seconds, lease_seconds=60):
     """Finish or undo what crashed requests left behind. Safe to run in several processes."""
     older_than = now - timedelta(seconds=stale_after_seconds)
-    report = {"movements": 0, "orders_undone": 0, "payments": 0, "actions": 0}
+    report = {"movements": 0, "orders_undone": 0, "payments": 0, "actions": 0, "units_released": 0}
+    taken_for = set()
     for _, movement in stores.products.pending_movements(older_than):
         finish_movement(stores.products, stores.ledger, movement)
         report["movements"] += 1
+        if movement["reason"] == ORDER_PLACED:
+            taken_for.add(movement["order_id"])
+    report["units_released"] = _release_units_of_dead_orders(stores, taken_for, now)
 
     def claimed(order):
         return stores.orders.claim(order.id, "repair_lease", now, now + timedelta(seconds=lease_seconds))
 
     for order in stores.orders.stale_pending(older_than):
         if claimed(order):
-            return_stock(stores, order, ORDER_REJECTED, SYSTEM, now, only=_taken_lines(stores, order))
-            stores.orders.reject(order.id, now)
-            report["orders_undone"] += 1
+            rejected = stores.orders.reject(order.id, now)
+            if rejected is not None:  # None: its own request placed it after all
+                run_actions(stores, rejected, now)
+                report["orders_undone"] += 1
     for order in stores.orders.stale_payments(older_than):
         if claimed(order):
             _repair_payment(stores, order, now)
@@ -42,9 +55,14 @@ def repair(stores, now, stale_after_seconds, lease_seconds=60):
     return report
 
 
-def _taken_lines(stores, order):
-    return {line.product_id for line in order.items
-            if stock_moved(stores.products, stores.ledger, order.id, line.product_id, ORDER_PLACED)}
+def _release_units_of_dead_orders(stores, order_ids, now):
+    """Units taken for an order that was rejected or cancelled before they were taken."""
+    released = 0
+    for order_id, status in stores.orders.statuses(order_ids).items():
+        if status in NOT_LIVE:
+            order = stores.orders.get(order_id, include_hidden=True)
+            released += sum(m.delta for m in return_stock(stores, order, NOT_LIVE[status], SYSTEM, now))
+    return released
 
 
 def _repair_payment(stores, order, now):
@@ -58,3 +76,15 @@ def _repair_payment(stores, order, now):
         settle_charge(stores, order, charge, SYSTEM, now)
     except (PaymentDeclined, InvalidTransition):
         pass  # recorded on the order; there is no caller to tell
+
+
+def units_held_by_dead_orders(stores):
+    """Every (order, product) whose recorded movements do not net to zero although the
+    order is rejected or cancelled: units neither sold nor returned. For the audit."""
+    nets = stores.ledger.nonzero_order_nets()
+    statuses = stores.orders.statuses({order_id for order_id, _ in nets})
+    return [
+        {"order_id": order_id, "product_id": product_id, "status": statuses[order_id], "units_held": -net}
+        for (order_id, product_id), net in sorted(nets.items())
+        if statuses.get(order_id) in NOT_LIVE
+    ]

@@ -9,8 +9,10 @@ that the repair command finishes.
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from ..db import at_or_before
 from ..ids import object_id
-from .model import ACTIONS, PENDING, REJECTED, VISIBLE, Order, OrderLine
+from .model import ACTIONS, CANCELLED, PENDING, PLACED, REJECTED, RESTOCK, VISIBLE, Order, OrderLine
+
 
 
 class DuplicateIdempotencyKey(Exception):
@@ -84,12 +86,26 @@ class OrderRepository:
         doc = self.orders.find_one_and_update(mongo_filter, update, return_document=ReturnDocument.AFTER)
         return _order(doc)
 
-    def reject(self, order_id, now):
-        """A pending order that could not be placed; its idempotency key is freed for a retry."""
-        self.orders.update_one(
-            {"_id": object_id(order_id), "status": PENDING},
-            {"$set": {"status": REJECTED, "updated_at": now}, "$unset": {"idempotency_key": ""}},
+    def reject(self, order_id, now, sources=(PENDING,)):
+        """An order that could not be placed: rejected, with its units' return to do
+        (`restock`), its idempotency key freed for a retry. None unless it was in `sources`."""
+        doc = self.orders.find_one_and_update(
+            {"_id": object_id(order_id), "status": {"$in": list(sources)}},
+            {"$set": {"status": REJECTED, "updated_at": now}, "$unset": {"idempotency_key": ""},
+             "$addToSet": {"pending_actions": RESTOCK}},
+            return_document=ReturnDocument.AFTER,
         )
+        return _order(doc)
+
+    def expire_if_due(self, order_id, entry, now, actions):
+        """Cancel a placed order whose payment window has passed (no payment in progress)."""
+        guard = {"expires_at": at_or_before(now), "payment.status": {"$ne": "processing"}}
+        return self.change_status(order_id, [PLACED], CANCELLED, entry, now, actions=actions, guard=guard)
+
+    def statuses(self, order_ids):
+        """{order_id: status} for these ids (hidden orders included)."""
+        oids = [oid for oid in map(object_id, order_ids) if oid]
+        return {str(doc["_id"]): doc["status"] for doc in self.orders.find({"_id": {"$in": oids}}, {"status": 1})}
 
     def set_payment(self, order_id, payment, guard, now):
         """Record a payment state when `guard` still holds. True if it did."""
@@ -102,20 +118,20 @@ class OrderRepository:
         self.orders.update_one({"_id": object_id(order_id)}, {"$pull": {"pending_actions": action}})
 
     def with_actions_since(self, older_than):
-        docs = self.orders.find({"pending_actions": {"$in": list(ACTIONS)}, "updated_at": {"$lte": older_than}})
+        docs = self.orders.find({"pending_actions": {"$in": list(ACTIONS)}, "updated_at": at_or_before(older_than)})
         return [_order(doc) for doc in docs]
 
     def stale_pending(self, older_than):
-        docs = self.orders.find({"status": PENDING, "created_at": {"$lte": older_than}})
+        docs = self.orders.find({"status": PENDING, "created_at": at_or_before(older_than)})
         return [_order(doc) for doc in docs]
 
     def stale_payments(self, older_than):
-        docs = self.orders.find({"payment.status": "processing", "payment.started_at": {"$lte": older_than}})
+        docs = self.orders.find({"payment.status": "processing", "payment.started_at": at_or_before(older_than)})
         return [_order(doc) for doc in docs]
 
     def expired_unpaid(self, now, limit=100):
         docs = self.orders.find(
-            {"status": "placed", "expires_at": {"$lte": now}, "payment.status": {"$ne": "processing"}},
+            {"status": "placed", "expires_at": at_or_before(now), "payment.status": {"$ne": "processing"}},
             sort=[("expires_at", 1)], limit=limit,
         )
         return [_order(doc) for doc in docs]
@@ -123,7 +139,7 @@ class OrderRepository:
     def claim(self, order_id, field, now, lease_until):
         """Take a time-limited claim on an order (for one repairer at a time). True if taken."""
         result = self.orders.update_one(
-            {"_id": object_id(order_id), "$or": [{field: {"$exists": False}}, {field: {"$lte": now}}]},
+            {"_id": object_id(order_id), "$or": [{field: {"$exists": False}}, {field: at_or_before(now)}]},
             {"$set": {field: lease_until}},
         )
         return result.matched_count == 1

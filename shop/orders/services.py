@@ -20,10 +20,10 @@ from ..errors import Conflict, Forbidden, InvalidTransition, NotFound, OutOfStoc
 from ..mail import Outbox
 from ..products.model import ORDER_CANCELLED, ORDER_PLACED, ORDER_REJECTED, Shortage
 from ..products.repository import LedgerRepository, ProductRepository
-from ..products.services import finish_movement, move_stock, stock_moved
+from ..products.services import finish_movement, give_back, move_stock
 from . import model
 from .emails import order_email
-from .model import CANCELLED, PAID, PENDING, PLACED, REFUND, RESTOCK, SYSTEM
+from .model import CANCELLED, PAID, PENDING, PLACED, REFUND, REJECTED, RESTOCK, SYSTEM
 from .payments import SandboxGateway
 from .repository import DuplicateIdempotencyKey, OrderRepository
 
@@ -113,36 +113,53 @@ def _store_pending(orders, doc):
 
 
 def _take_stock(stores, order, actor_id, now, catalogue):
+    """Take every line, then place the order; the movements are recorded in the ledger
+    only once the order's fate is stored, so that whoever finds them knows it."""
     taken, short = [], []
-    for line in order.items:
+    # One canonical order (by product id): two orders racing for the last units of the
+    # same products never each hold one product's last unit while wanting the other's.
+    for line in sorted(order.items, key=lambda line: line.product_id):
         result = move_stock(stores.products, line.product_id, -line.quantity, ORDER_PLACED, order.id, actor_id,
                             now, seen=catalogue[line.product_id])
         if isinstance(result, Shortage):
             short.append(result.as_dict())
         else:
             taken.append(result)
-    for movement in taken:
-        finish_movement(stores.products, stores.ledger, movement)
     if short:
-        taken_ids = {str(m["product_id"]) for m in taken}
-        return_stock(stores, order, ORDER_REJECTED, actor_id, now, only=taken_ids)
-        stores.orders.reject(order.id, now)
+        _withdraw(stores, order, taken, now)
         raise OutOfStock(short)
     placed = stores.orders.change_status(
         order.id, [PENDING], PLACED, {"by": actor_id}, now, actions=["email:placed"]
     )
+    if placed is None:
+        # This request outlived REPAIR_AFTER_SECONDS and the repair rejected the order
+        # meanwhile: what was taken since then goes back too.
+        _withdraw(stores, order, taken, now)
+        raise Conflict("Placing this order took too long, so it was withdrawn and nothing is held. "
+                       "Please place it again.")
+    _finish(stores, taken)
     return run_actions(stores, placed, now)
 
 
-def return_stock(stores, order, reason, actor_id, now, only=None):
-    """Give every line's units back once: a line already given back is skipped."""
-    for line in order.items:
-        if only is not None and line.product_id not in only:
-            continue
-        if stock_moved(stores.products, stores.ledger, order.id, line.product_id, reason):
-            continue
-        movement = move_stock(stores.products, line.product_id, line.quantity, reason, order.id, actor_id, now)
+def _withdraw(stores, order, taken, now):
+    """Reject a pending (or already rejected) order: a stored restock action, then carried out."""
+    rejected = stores.orders.reject(order.id, now, sources=(PENDING, REJECTED))
+    if rejected is not None:
+        run_actions(stores, rejected, now)
+    _finish(stores, taken)
+
+
+def _finish(stores, movements):
+    for movement in movements:
         finish_movement(stores.products, stores.ledger, movement)
+
+
+def return_stock(stores, order, reason, actor_id, now):
+    """Give back every unit the order still holds, once, whoever else tries at the same time.
+    Returns the movements made."""
+    movements = (give_back(stores.products, stores.ledger, line.product_id, order.id, reason, actor_id, now)
+                 for line in order.items)
+    return [movement for movement in movements if movement is not None]
 
 
 # Reading ------------------------------------------------------------------
@@ -243,10 +260,8 @@ def transition_order(stores, order_id, target, admin, now):
 
 def expire_order(stores, order, now):
     """Cancel an unpaid order whose payment window has passed; None if it was not due."""
-    guard = {"expires_at": {"$lte": now}, "payment.status": {"$ne": "processing"}}
-    cancelled = stores.orders.change_status(
-        order.id, [PLACED], CANCELLED, {"by": SYSTEM, "note": "payment window expired"}, now,
-        actions=[RESTOCK, "email:cancelled"], guard=guard,
+    cancelled = stores.orders.expire_if_due(
+        order.id, {"by": SYSTEM, "note": "payment window expired"}, now, actions=[RESTOCK, "email:cancelled"]
     )
     return run_actions(stores, cancelled, now) if cancelled else None
 
@@ -279,7 +294,8 @@ def run_actions(stores, order, now):
 
 def _run_action(stores, order, action, now):
     if action == RESTOCK:
-        return_stock(stores, order, ORDER_CANCELLED, order.history[-1]["by"], now)
+        reason = ORDER_REJECTED if order.status == REJECTED else ORDER_CANCELLED
+        return_stock(stores, order, reason, order.history[-1]["by"] if order.history else SYSTEM, now)
     elif action == REFUND:
         stores.gateway.refund(order.payment["attempt_id"])
     elif action.startswith("email:"):

@@ -15,6 +15,7 @@ from bson import ObjectId
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from ..db import at_most, at_or_before
 from ..errors import Conflict
 from ..ids import object_id
 from .model import Product, StockMovement
@@ -31,6 +32,11 @@ MAX_ATTEMPTS = 200
 
 class StockBusy(Exception):
     """Too many concurrent writers on one product; the caller may retry."""
+
+
+def backoff(attempt):
+    """A short random pause before retrying an update that lost a race."""
+    time.sleep(random.uniform(0, 0.001 * min(attempt, 10)))
 
 
 def _product(doc):
@@ -107,7 +113,7 @@ class ProductRepository:
         if query.min_price is not None:
             price["$gte"] = query.min_price
         if query.max_price is not None:
-            price["$lte"] = query.max_price
+            price.update(at_most(query.max_price))
         if price:
             mongo_filter["price"] = price
         if query.text:
@@ -120,7 +126,7 @@ class ProductRepository:
         return [_product(doc) for doc in docs], total
 
     def low_stock(self, threshold, page, per_page):
-        mongo_filter = {"active": True, "stock": {"$lte": threshold}}
+        mongo_filter = {"active": True, "stock": at_most(threshold)}
         total = self.products.count_documents(mongo_filter)
         docs = self.products.find(
             mongo_filter, sort=[("stock", 1), ("_id", 1)], skip=(page - 1) * per_page, limit=per_page
@@ -151,24 +157,36 @@ class ProductRepository:
                 seen = _product(self.products.find_one({"_id": oid}, {"pending": 0}))
                 if seen is None or seen.stock + delta < 0:
                     return seen, None
-            movement = dict(
-                fields, _id=ObjectId(), product_id=oid, seq=seen.ledger_seq + 1,
-                delta=delta, stock_after=seen.stock + delta, created_at=now,
-            )
-            guard = {"_id": oid, "ledger_seq": seen.ledger_seq, "stock": {"$gte": max(0, -delta)}}
-            updated = self.products.find_one_and_update(
-                guard,
-                {"$inc": {"stock": delta, "ledger_seq": 1}, "$push": {"pending": movement},
-                 "$set": {"updated_at": now}},
-                projection={"pending": 0},
-                return_document=ReturnDocument.AFTER,
-            )
+            updated, movement = self.try_movement(seen, delta, fields, now)
             if updated is not None:
-                return _product(updated), movement
+                return updated, movement
             # Another writer moved this product's stock first: read again.
             seen = None
-            time.sleep(random.uniform(0, 0.001 * min(attempt, 10)))
+            backoff(attempt)
         raise StockBusy(product_id)
+
+    def try_movement(self, seen, delta, fields, now):
+        """One conditional update: applies only if the product is still at `seen.ledger_seq`.
+        Returns (product after, pending movement doc), or (None, None) if it moved on."""
+        oid = object_id(seen.id)
+        movement = dict(
+            fields, _id=ObjectId(), product_id=oid, seq=seen.ledger_seq + 1,
+            delta=delta, stock_after=seen.stock + delta, created_at=now,
+        )
+        guard = {"_id": oid, "ledger_seq": seen.ledger_seq, "stock": {"$gte": max(0, -delta)}}
+        updated = self.products.find_one_and_update(
+            guard,
+            {"$inc": {"stock": delta, "ledger_seq": 1}, "$push": {"pending": movement},
+             "$set": {"updated_at": now}},
+            projection={"pending": 0},
+            return_document=ReturnDocument.AFTER,
+        )
+        return (_product(updated), movement) if updated is not None else (None, None)
+
+    def with_pending(self, product_id):
+        """(product, its pending movement docs) as stored now, or (None, [])."""
+        doc = self.products.find_one({"_id": object_id(product_id)})
+        return (_product(doc), doc.get("pending", [])) if doc else (None, [])
 
     def clear_pending(self, product_id, movement_id):
         self.products.update_one(
@@ -177,16 +195,10 @@ class ProductRepository:
 
     def pending_movements(self, older_than):
         """(product_id, movement doc) for every movement not yet copied into the ledger."""
-        for doc in self.products.find({"pending.created_at": {"$lte": older_than}}, {"pending": 1}):
+        for doc in self.products.find({"pending.created_at": at_or_before(older_than)}, {"pending": 1}):
             for movement in doc["pending"]:
                 if movement["created_at"] <= older_than:
                     yield str(doc["_id"]), movement
-
-    def has_pending(self, product_id, order_id, reason):
-        return self.products.find_one(
-            {"_id": object_id(product_id), "pending": {"$elemMatch": {"order_id": order_id, "reason": reason}}},
-            {"_id": 1},
-        ) is not None
 
     def all_stock(self):
         """(product_id, stock, pending movements) for every product, for the audit."""
@@ -215,10 +227,21 @@ class LedgerRepository:
         )
         return [movement_from_doc(doc) for doc in docs], total
 
-    def exists(self, order_id, product_id, reason):
-        return self.movements.find_one(
-            {"order_id": order_id, "product_id": object_id(product_id), "reason": reason}, {"_id": 1}
-        ) is not None
+    def net_for_order(self, order_id, product_id, excluding=()):
+        """The sum of the recorded deltas of `order_id` on this product, leaving out
+        the movement ids in `excluding` (those the caller counts from `pending`)."""
+        docs = self.movements.find({"order_id": order_id, "product_id": object_id(product_id)}, {"delta": 1})
+        return sum(doc["delta"] for doc in docs if doc["_id"] not in excluding)
+
+    def nonzero_order_nets(self):
+        """{(order_id, product_id): net delta} for every order whose movements on a
+        product do not sum to zero, for the audit."""
+        groups = self.movements.aggregate([
+            {"$match": {"order_id": {"$type": "string"}}},
+            {"$group": {"_id": {"order": "$order_id", "product": "$product_id"}, "net": {"$sum": "$delta"}}},
+            {"$match": {"net": {"$ne": 0}}},
+        ])
+        return {(group["_id"]["order"], str(group["_id"]["product"])): group["net"] for group in groups}
 
     def has(self, movement_id):
         return self.movements.find_one({"_id": movement_id}, {"_id": 1}) is not None

@@ -11,7 +11,7 @@ from pymongo.errors import PyMongoError
 from ..errors import Conflict, NotFound, OutOfStock
 from .model import INITIAL, Shortage, slugify
 from ..ids import object_id
-from .repository import StockBusy, movement_from_doc
+from .repository import MAX_ATTEMPTS, StockBusy, backoff, movement_from_doc
 
 log = logging.getLogger(__name__)
 
@@ -113,9 +113,32 @@ def finish_movement(products, ledger, movement):
     return movement_from_doc(movement)
 
 
-def stock_moved(products, ledger, order_id, product_id, reason):
-    """Whether a movement for this order, product and reason exists, recorded or pending."""
-    return ledger.exists(order_id, product_id, reason) or products.has_pending(product_id, order_id, reason)
+def give_back(products, ledger, product_id, order_id, reason, actor_id, now):
+    """Return every unit that `order_id` still holds of this product. Returns the movement,
+    or None when the order holds none (never taken, or given back already).
+
+    Exactly once, however many callers try at the same time (a slow request, the
+    repair, a second cancel): the product is read with its pending movements,
+    then the ledger, and the write is guarded by the `ledger_seq` of that read.
+    Another give-back either came before the read (it is then in `pending`, or
+    already in the ledger, which is written before `pending` is cleared) or
+    changed `ledger_seq`, and this write fails and looks again.
+    """
+    fields = {"reason": reason, "order_id": order_id, "actor_id": actor_id}
+    for attempt in range(MAX_ATTEMPTS):
+        product, pending = products.with_pending(product_id)
+        if product is None:
+            return None
+        mine = [m for m in pending if m.get("order_id") == order_id]
+        recorded = ledger.net_for_order(order_id, product_id, excluding={m["_id"] for m in mine})
+        held = -(recorded + sum(m["delta"] for m in mine))
+        if held <= 0:
+            return None
+        _, movement = products.try_movement(product, held, fields, now)
+        if movement is not None:
+            return finish_movement(products, ledger, movement)
+        backoff(attempt)
+    raise Conflict("This product is being changed by many requests at once; please retry.")
 
 
 def movements(products, ledger, product_id, page, per_page):

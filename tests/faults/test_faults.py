@@ -133,7 +133,8 @@ def count_operations(base, flow):
 
 
 def contract_answer_problems(response, success):
-    """An answer a client can rely on: the success, a contract error, or a bare 500."""
+    """An answer a client can rely on: the success, or 503 `unavailable` (the database
+    connection dropped) or a bare 500, in the contract's shape."""
     if response is None:
         return []  # the process died: the client saw its connection drop
     text = response.get_data(as_text=True)
@@ -146,9 +147,10 @@ def contract_answer_problems(response, success):
     if response.status_code == success:
         return found
     body = response.get_json(silent=True) or {}
-    if response.status_code == 500:
-        if set(body) != {"error"} or body["error"].get("code") != "internal" or body["error"].get("details"):
-            found.append(f"a 500 that is not the contract's internal error: {text[:200]}")
+    expected_code = {500: "internal", 503: "unavailable"}.get(response.status_code)
+    if expected_code:
+        if set(body) != {"error"} or body["error"].get("code") != expected_code or body["error"].get("details"):
+            found.append(f"a {response.status_code} that is not the contract's {expected_code} error: {text[:200]}")
     else:
         found.append(f"unexpected status {response.status_code}: {text[:200]}")
     return found

@@ -53,7 +53,7 @@ def test_repair_finishes_every_kind_of_crash_debris(debris):
 
     report = repair(db, utcnow())
 
-    assert report == {"movements": 3, "orders_undone": 1, "payments": 1, "actions": 1}
+    assert report == {"movements": 3, "orders_undone": 1, "payments": 1, "actions": 1, "units_released": 0}
     assert problems(db) == []
     order = db.orders.find_one({"status": "paid", "payment.status": "paid", "history.by": "system"})
     assert order is not None, "the charged order should be paid, settled by the repair"

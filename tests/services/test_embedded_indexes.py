@@ -13,7 +13,7 @@ from bson import ObjectId
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from shop import db as shop_db
+from shop import embedded
 
 FIELDS = ["sku", "tags", "owner", "meta.kind"]
 SKUS = ["A", "B", "C", 1, True, 1.0, None]
@@ -105,7 +105,7 @@ def _apply(rng, things, step):
 
 @pytest.mark.parametrize("seed", range(12))
 def test_the_indexed_embedded_store_answers_exactly_as_mongomock_does(seed):
-    indexed = _setup(shop_db.connect(None)["shop"])
+    indexed = _setup(embedded.connect()["shop"])
     plain = _setup(mongomock.MongoClient(tz_aware=True)["shop"])
     rng_a, rng_b = random.Random(seed), random.Random(seed)
 
@@ -118,7 +118,7 @@ def test_the_indexed_embedded_store_answers_exactly_as_mongomock_does(seed):
 
 
 def test_a_lookup_by_an_indexed_field_does_not_scan_the_collection(monkeypatch):
-    things = shop_db.connect(None)["shop"].things
+    things = embedded.connect()["shop"].things
     things.create_index("sku", unique=True)
     things.insert_many([{"sku": f"S{n}", "n": n} for n in range(2000)])
     scanned = []
