@@ -5,13 +5,12 @@ from waitress import serve
 
 from shop import create_app
 from shop.config import waitress_options
-from shop.db import is_embedded
+from shop.db import close, is_embedded
 from shop.jobs import start_worker
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 app = create_app()
-if app.config["WORKER_ENABLED"]:
-    start_worker(app)
+stop_worker = start_worker(app) if app.config["WORKER_ENABLED"] else None
 
 if __name__ == "__main__":
     if is_embedded(app.extensions["mongo_client"]):
@@ -21,4 +20,9 @@ if __name__ == "__main__":
         )
     host, port = app.config["HOST"], app.config["PORT"]
     print(f"Serving the shop on http://{host}:{port}/", flush=True)
-    serve(app, host=host, port=port, **waitress_options(app.config))
+    try:
+        serve(app, host=host, port=port, **waitress_options(app.config))
+    finally:  # the worker first, so that no round starts on a closed client
+        if stop_worker:
+            stop_worker.set()
+        close(app)

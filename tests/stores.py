@@ -12,8 +12,6 @@ import itertools
 import os
 import uuid
 
-import pymongo
-
 from shop import db as shop_db
 
 SERVER_URI = os.environ.get("TEST_MONGO_URI") or None
@@ -31,9 +29,6 @@ class OwnDatabaseClient:
 
     def __getitem__(self, name):
         return self._client[self.own_db_name]
-
-    def get_database(self, name=None, **kwargs):
-        return self._client.get_database(self.own_db_name, **kwargs)
 
     def __getattr__(self, name):
         return getattr(self._client, name)
@@ -65,7 +60,3 @@ class Stores:
                 scoped._client.close()
         self.opened.clear()
 
-
-def admin_client():
-    """A plain client to the test server, for set-up that the app does not do."""
-    return pymongo.MongoClient(SERVER_URI, tz_aware=True, serverSelectionTimeoutMS=5000)

@@ -14,13 +14,10 @@ back nets the order's movements on the product, so nothing returns twice.
 from datetime import timedelta
 
 from ..errors import InvalidTransition, PaymentDeclined
-from ..products.model import ORDER_CANCELLED, ORDER_PLACED, ORDER_REJECTED
+from ..products.model import ORDER_PLACED
 from ..products.services import finish_movement
-from .model import CANCELLED, REJECTED, SYSTEM
-from .services import return_stock, run_actions, settle_charge
-
-# Orders that hold no units once their actions are done.
-NOT_LIVE = {REJECTED: ORDER_REJECTED, CANCELLED: ORDER_CANCELLED}
+from .model import SYSTEM
+from .services import RETURN_REASONS, return_stock, run_actions, settle_charge
 
 
 def repair(stores, now, stale_after_seconds, lease_seconds=60):
@@ -58,10 +55,10 @@ def repair(stores, now, stale_after_seconds, lease_seconds=60):
 def _release_units_of_dead_orders(stores, order_ids, now):
     """Units taken for an order that was rejected or cancelled before they were taken."""
     released = 0
-    for order_id, status in stores.orders.statuses(order_ids).items():
-        if status in NOT_LIVE:
-            order = stores.orders.get(order_id, include_hidden=True)
-            released += sum(m.delta for m in return_stock(stores, order, NOT_LIVE[status], SYSTEM, now))
+    for order_id in order_ids:
+        order = stores.orders.get(order_id, include_hidden=True)
+        if order is not None and order.status in RETURN_REASONS:
+            released += sum(m.delta for m in return_stock(stores, order, RETURN_REASONS[order.status], SYSTEM, now))
     return released
 
 
@@ -86,5 +83,5 @@ def units_held_by_dead_orders(stores):
     return [
         {"order_id": order_id, "product_id": product_id, "status": statuses[order_id], "units_held": -net}
         for (order_id, product_id), net in sorted(nets.items())
-        if statuses.get(order_id) in NOT_LIVE
+        if statuses.get(order_id) in RETURN_REASONS
     ]

@@ -14,7 +14,6 @@ from ..ids import object_id
 from .model import ACTIONS, CANCELLED, PENDING, PLACED, REJECTED, RESTOCK, VISIBLE, Order, OrderLine
 
 
-
 class DuplicateIdempotencyKey(Exception):
     pass
 

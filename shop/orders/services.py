@@ -28,6 +28,8 @@ from .payments import SandboxGateway
 from .repository import DuplicateIdempotencyKey, OrderRepository
 
 REPLAY_WAIT_SECONDS = 5
+# An order in one of these statuses holds no units: the ledger reason its units go back with.
+RETURN_REASONS = {REJECTED: ORDER_REJECTED, CANCELLED: ORDER_CANCELLED}
 log = logging.getLogger(__name__)
 
 
@@ -294,8 +296,8 @@ def run_actions(stores, order, now):
 
 def _run_action(stores, order, action, now):
     if action == RESTOCK:
-        reason = ORDER_REJECTED if order.status == REJECTED else ORDER_CANCELLED
-        return_stock(stores, order, reason, order.history[-1]["by"] if order.history else SYSTEM, now)
+        actor_id = order.history[-1]["by"] if order.history else SYSTEM
+        return_stock(stores, order, RETURN_REASONS[order.status], actor_id, now)
     elif action == REFUND:
         stores.gateway.refund(order.payment["attempt_id"])
     elif action.startswith("email:"):
