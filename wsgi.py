@@ -10,7 +10,7 @@ from shop.jobs import start_worker
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 app = create_app()
-stop_worker = start_worker(app) if app.config["WORKER_ENABLED"] else None
+worker = start_worker(app) if app.config["WORKER_ENABLED"] else None
 
 if __name__ == "__main__":
     if is_embedded(app.extensions["mongo_client"]):
@@ -23,6 +23,6 @@ if __name__ == "__main__":
     try:
         serve(app, host=host, port=port, **waitress_options(app.config))
     finally:  # the worker first, so that no round starts on a closed client
-        if stop_worker:
-            stop_worker.set()
+        if worker:
+            worker.stop()
         close(app)

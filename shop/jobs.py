@@ -42,16 +42,29 @@ def run_all(app):
     deliver_emails(db, app.extensions["mail_backend"])
 
 
-def start_worker(app):
-    """A daemon thread that runs every job each WORKER_INTERVAL_SECONDS."""
-    stop = threading.Event()
+class Worker:
+    """The in-process worker: a daemon thread that runs every job each
+    WORKER_INTERVAL_SECONDS until `stop()`."""
 
-    def loop():
-        while not stop.wait(app.config["WORKER_INTERVAL_SECONDS"]):
+    def __init__(self, app):
+        self.app = app
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._loop, name="shop-worker", daemon=True)
+
+    def _loop(self):
+        while not self.stopping.wait(self.app.config["WORKER_INTERVAL_SECONDS"]):
             try:
-                run_all(app)
+                run_all(self.app)
             except Exception:  # keep the worker alive; the next round tries again
                 log.exception("background jobs failed")
 
-    threading.Thread(target=loop, name="shop-worker", daemon=True).start()
-    return stop
+    def stop(self, timeout=30):
+        """Ask the worker to stop and wait for the round it may be in to end."""
+        self.stopping.set()
+        self.thread.join(timeout)
+
+
+def start_worker(app):
+    worker = Worker(app)
+    worker.thread.start()
+    return worker

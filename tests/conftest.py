@@ -38,6 +38,17 @@ def pytest_report_header(config):
     return f"store: {stores.STORE_NAME}" + (f" at {stores.SERVER_URI}" if stores.ON_SERVER else "")
 
 
+def pytest_collection_modifyitems(config, items):
+    """`server` tests need real processes on a MongoDB server: on the embedded store they
+    are skipped, with the reason in the summary (they run in `make test`'s second pass)."""
+    if stores.ON_SERVER:
+        return
+    skip = pytest.mark.skip(reason="needs a MongoDB server: runs in make test's server pass (TEST_MONGO_URI)")
+    for item in items:
+        if item.get_closest_marker("server"):
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def fresh_store_per_app(monkeypatch):
     """Each store a test opens is new and empty, on either store; closed and dropped after."""

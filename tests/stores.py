@@ -26,9 +26,19 @@ class OwnDatabaseClient:
     def __init__(self, client, db_name):
         self._client = client
         self.own_db_name = db_name
+        self.closed = False
 
     def __getitem__(self, name):
         return self._client[self.own_db_name]
+
+    def close(self):
+        """Drop the database and close the client (once; the test's end does it otherwise)."""
+        if not self.closed:
+            self.closed = True
+            try:
+                self._client.drop_database(self.own_db_name)
+            finally:
+                self._client.close()
 
     def __getattr__(self, name):
         return getattr(self._client, name)
@@ -54,9 +64,6 @@ class Stores:
 
     def close_all(self):
         for scoped in self.opened:
-            try:
-                scoped._client.drop_database(scoped.own_db_name)
-            finally:
-                scoped._client.close()
+            scoped.close()
         self.opened.clear()
 

@@ -120,9 +120,16 @@ def _take_stock(stores, order, actor_id, now, catalogue):
     taken, short = [], []
     # One canonical order (by product id): two orders racing for the last units of the
     # same products never each hold one product's last unit while wanting the other's.
+    # Once one line is short nothing more is taken (a unit held only to be given back
+    # would refuse another buyer); the later lines are only checked, to report them too.
     for line in sorted(order.items, key=lambda line: line.product_id):
+        seen = catalogue[line.product_id]
+        if short:
+            if seen.stock < line.quantity:
+                short.append(Shortage(line.product_id, line.quantity, seen.stock).as_dict())
+            continue
         result = move_stock(stores.products, line.product_id, -line.quantity, ORDER_PLACED, order.id, actor_id,
-                            now, seen=catalogue[line.product_id])
+                            now, seen=seen)
         if isinstance(result, Shortage):
             short.append(result.as_dict())
         else:

@@ -11,14 +11,13 @@ where a missing browser is a failure.
 """
 import os
 import tempfile
-import threading
 from pathlib import Path
 
 import pytest
-from waitress import create_server
 
 from shop import create_app
 from tests.conftest import TEST_SETTINGS
+from tests.serving import Served
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -50,12 +49,9 @@ def _browser_or_skip():
 def live_url():
     """The shop on the embedded store with its demo catalogue, served by waitress on a free port."""
     settings = {**TEST_SETTINGS, "WTF_CSRF_ENABLED": True, "DEMO_CATALOG": True, "TESTING": False}
-    server = create_server(create_app(settings), host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=5)
+    served = Served(create_app(settings), threads=4)
+    yield served.url
+    served.stop()
 
 
 @pytest.fixture

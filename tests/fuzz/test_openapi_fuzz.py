@@ -10,6 +10,7 @@ products in new orders), so that the calls reach past the 404s; afterwards
 the stock and order invariants must still hold. Bounded: a fixed number of
 examples per operation.
 """
+import atexit
 from collections import Counter
 
 import pytest
@@ -22,10 +23,24 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from conftest import ADDRESS, GOOD_CARD, TEST_SETTINGS
 from invariants import problems
 from shop import create_app
+from shop import db as shop_db
+from tests import stores
 
 EXAMPLES_PER_OPERATION = 25
 
-app = create_app({**TEST_SETTINGS, "DEMO_CATALOG": True})
+# Schemathesis needs the app to collect the cases, so it is built here, at import, on
+# a store of its own (a database of its own on a server), closed when the module ends.
+FUZZED_STORE = stores.Stores(shop_db.connect)
+with pytest.MonkeyPatch.context() as patch:
+    patch.setattr(shop_db, "connect", FUZZED_STORE.connect)
+    app = create_app({**TEST_SETTINGS, "DEMO_CATALOG": True})
+atexit.register(FUZZED_STORE.close_all)  # when the module's tests were not selected
+
+
+@pytest.fixture(scope="module", autouse=True)
+def close_the_fuzzed_store():
+    yield
+    FUZZED_STORE.close_all()
 
 
 def _prepare(app):

@@ -18,36 +18,19 @@ from datetime import timedelta
 
 import pytest
 import requests
-from waitress.server import create_server
 
 from conftest import ADDRESS, DECLINED_CARD, GOOD_CARD, TEST_SETTINGS
 from invariants import problems
 from shop import create_app, jobs
 from shop.clock import utcnow
 from shop.products.model import ADJUSTMENT_REASONS, INITIAL
+from tests.serving import Served
 
 SECONDS = 30
 SHOPPERS = 8
 SERVER_THREADS = 8
 PRODUCTS = 6
 pytestmark = pytest.mark.slow
-
-
-class Served:
-    """The app on waitress in a thread; `stop()` ends it and every connection."""
-
-    def __init__(self, app):
-        self.server = create_server(app, host="127.0.0.1", port=0, threads=SERVER_THREADS)
-        self.url = f"http://127.0.0.1:{self.server.effective_port}"
-        self.thread = threading.Thread(target=self.server.run, name="soak-waitress", daemon=True)
-        self.thread.start()
-
-    def stop(self):
-        self.server.task_dispatcher.shutdown()
-        for dispatcher in list(self.server._map.values()):
-            dispatcher.close()
-        self.thread.join(timeout=10)
-        assert not self.thread.is_alive()
 
 
 class Traffic:
@@ -164,8 +147,8 @@ def clock_loop(db, deadline, traffic):
 def test_mixed_traffic_for_half_a_minute_keeps_every_promise():
     app = create_app({**TEST_SETTINGS, "WORKER_INTERVAL_SECONDS": 1})
     db = app.extensions["mongo_db"]
-    served = Served(app)
-    stop_worker = jobs.start_worker(app)
+    served = Served(app, threads=SERVER_THREADS)
+    worker = jobs.start_worker(app)
     traffic = Traffic()
     try:
         admin_token = login(served.url, "admin@example.com", "admin-password-1")
@@ -203,10 +186,9 @@ def test_mixed_traffic_for_half_a_minute_keeps_every_promise():
         for client in shoppers + [admin]:
             client.session.close()
     finally:
-        stop_worker.set()
+        worker.stop()  # waits for the round it may be in
         served.stop()
 
-    time.sleep(0.1)
     jobs.expire_orders(db)
     jobs.deliver_emails(db, app.extensions["mail_backend"])
     requests_made = sum(traffic.statuses.values())

@@ -4,19 +4,16 @@ Every request runs on its own connection from its own thread; a barrier lets
 them all go at once. After each race the stored data must keep the shop's
 promises: stock equals the ledger's sum, never negative, nothing half-placed.
 """
-import http.client
-import json
 import sys
-import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from bson import ObjectId
-from waitress import wasyncore
-from waitress.server import create_server
 
-from tests.conftest import ADDRESS, GOOD_CARD
+from tests.conftest import GOOD_CARD
+from tests.racing import call, order_body, race
+from tests.serving import Served
+
 
 @pytest.fixture(autouse=True)
 def frequent_thread_switches():
@@ -31,48 +28,9 @@ def frequent_thread_switches():
 @pytest.fixture
 def server(app):
     """The app served by waitress in a background thread; yields its port."""
-    server = create_server(app, host="127.0.0.1", port=0, threads=16, connection_limit=200)
-    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
-    thread.start()
-    yield server.effective_port
-    # Close every socket from inside the server's own loop, which then ends.
-    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
-    thread.join(10)
-    server.task_dispatcher.shutdown()
-    assert not thread.is_alive()
-
-
-def call(port, method, path, token=None, body=None, headers=None):
-    """(status, JSON body) of one request on a fresh connection."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        all_headers = {"Content-Type": "application/json", **(headers or {})}
-        if token:
-            all_headers["Authorization"] = f"Bearer {token}"
-        connection.request(method, "/api/v1" + path, body=json.dumps(body) if body is not None else None,
-                           headers=all_headers)
-        response = connection.getresponse()
-        data = response.read()
-        return response.status, json.loads(data) if data else None
-    finally:
-        connection.close()
-
-
-def race(calls):
-    """Run every zero-argument callable in its own thread, all released together."""
-    barrier = threading.Barrier(len(calls), timeout=30)
-
-    def run(function):
-        barrier.wait()
-        return function()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
-
-
-def order_body(*lines):
-    return {"items": [{"product_id": product_id, "quantity": quantity} for product_id, quantity in lines],
-            "shipping_address": ADDRESS}
+    served = Served(app)
+    yield served.port
+    served.stop()
 
 
 def assert_stock_is_accounted_for(db):
@@ -221,4 +179,18 @@ def test_racing_cancels_and_payments_leave_one_consistent_outcome(server, add_pr
     assert db.products.find_one({"sku": "RETRO-CLOCK"})["stock"] == 10
     charges = list(db.sandbox_charges.find({"approved": True, "refunded": False}))
     assert charges == []  # a charge that raced the cancel was refunded
+    assert_stock_is_accounted_for(db)
+
+
+def test_two_line_orders_never_hold_each_others_last_units(server, add_product, make_customers, db):
+    a, b = add_product("CLOCK-A", stock=5), add_product("MUG-B", stock=5)
+    # Half the buyers list the lines one way round, half the other.
+    bodies = [order_body((a["id"], 1), (b["id"], 1)), order_body((b["id"], 1), (a["id"], 1))]
+
+    results = race([lambda index=index, token=token: call(server, "POST", "/orders", token, bodies[index % 2])
+                    for index, (_, token) in enumerate(make_customers(40))])
+
+    assert Counter(status for status, _ in results) == {201: 5, 409: 35}
+    assert db.products.find_one({"sku": "CLOCK-A"})["stock"] == 0
+    assert db.products.find_one({"sku": "MUG-B"})["stock"] == 0
     assert_stock_is_accounted_for(db)
