@@ -1,5 +1,7 @@
 """The WSGI entry point: `app` for any WSGI server; `python wsgi.py` serves it with waitress."""
 import logging
+import signal
+import sys
 
 from waitress import serve
 
@@ -18,6 +20,8 @@ if __name__ == "__main__":
             "Embedded store (mongomock): all data lives in this process's memory and ends with it. "
             "Set MONGO_URI=mongodb://... to keep it."
         )
+    # `docker stop` and process managers send SIGTERM: stop as on Ctrl-C, through the finally below.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     host, port = app.config["HOST"], app.config["PORT"]
     print(f"Serving the shop on http://{host}:{port}/", flush=True)
     try:

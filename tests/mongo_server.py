@@ -32,7 +32,8 @@ class MongoServer:
     def __init__(self, port=None, data_dir=None, log_path=None):
         self.port = port or free_port()
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="shop-mongo-")
-        self.log_path = log_path or os.path.join(self.data_dir, "..", f"shop-mongo-{self.port}.log")
+        self.own_log = log_path is None  # beside the data directory, removed with it
+        self.log_path = log_path or f"{self.data_dir}.log"
         self.process = None
 
     @property
@@ -80,6 +81,8 @@ class MongoServer:
     def close(self):
         self.stop()
         shutil.rmtree(self.data_dir, ignore_errors=True)
+        if self.own_log and os.path.exists(self.log_path):
+            os.remove(self.log_path)
 
     def __enter__(self):
         return self.start()

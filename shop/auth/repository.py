@@ -1,7 +1,6 @@
 """`users`, `tokens` and `login_failures`: documents in, models out."""
 from datetime import timedelta
 
-from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from ..db import at_or_before
@@ -87,17 +86,17 @@ class LoginFailures:
         expires_at = now + timedelta(seconds=window_seconds)
         # A window that has ended starts again from one.
         self.failures.delete_one({"key": key, "expires_at": at_or_before(now)})
-        for _ in range(2):  # two racing upserts: the loser retries as an update
+        # Update, else insert (no upsert: racing upserts of one new document may fail with
+        # a duplicate key on MongoDB, and came back empty on the test server); an insert
+        # that loses the race counts on the next update.
+        for _ in range(3):
+            if self.failures.update_one({"key": key}, {"$inc": {"count": 1}}).matched_count:
+                return
             try:
-                return self.failures.find_one_and_update(
-                    {"key": key},
-                    {"$inc": {"count": 1}, "$setOnInsert": {"expires_at": expires_at}},
-                    upsert=True,
-                    return_document=ReturnDocument.AFTER,
-                )
+                self.failures.insert_one({"key": key, "count": 1, "expires_at": expires_at})
+                return
             except DuplicateKeyError:
                 continue
-        return None
 
     def clear(self, key):
         self.failures.delete_one({"key": key})

@@ -81,13 +81,15 @@ class ShopProcess:
         self.process.send_signal(number)
 
     def stop(self, timeout=15):
-        """Ctrl-C (waitress ends, the worker stops, the client closes); SIGKILL if that hangs."""
+        """SIGTERM (waitress ends, the worker stops, the client closes); SIGKILL if that hangs.
+        Not SIGINT: a process started from a background shell job ignores it."""
         if self.process is None or self.process.poll() is not None:
             return
-        self.process.send_signal(signal.SIGCONT)  # a paused process cannot handle SIGINT
-        self.process.send_signal(signal.SIGINT)
+        self.process.send_signal(signal.SIGCONT)  # a paused process cannot handle SIGTERM
+        self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(timeout)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+            raise AssertionError(f"shop process did not stop on SIGTERM within {timeout} s:\n{self.log()}")
