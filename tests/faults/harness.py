@@ -19,6 +19,7 @@ import threading
 from pymongo.errors import AutoReconnect, DuplicateKeyError
 
 from shop import db as shop_db
+from tests import stores
 
 WRITES = frozenset({
     "insert_one", "insert_many", "update_one", "update_many", "replace_one", "delete_one", "delete_many",
@@ -27,6 +28,14 @@ WRITES = frozenset({
 READS = frozenset({"find", "find_one", "count_documents", "aggregate", "distinct", "estimated_document_count"})
 KINDS = ("error", "lost", "die", "die_after")
 FAULT_TEXT = "injected fault: connection to the database lost"
+
+
+def kinds_at(n):
+    """The kinds of fault to try at the n-th operation: all four on the embedded store;
+    on a server, where each try costs a database of its own and a round trip per
+    operation, one of the four in turn, so that every point and every kind is still
+    tried (each point with one kind)."""
+    return KINDS if not stores.ON_SERVER else (KINDS[n % len(KINDS)],)
 
 
 class Crash(BaseException):

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from faults.harness import KINDS, Crash, Faults, clone_store
+from faults.harness import Crash, Faults, clone_store, kinds_at
 from faults.test_faults import FLOWS, base, make_app  # noqa: F401  (the module's base store)
 from invariants import problems
 from pymongo.errors import AutoReconnect
@@ -67,7 +67,7 @@ def test_a_repair_killed_at_any_write_is_finished_by_the_next_one(debris):
 
     found = []
     for n in range(1, writes + 1):
-        for kind in KINDS:
+        for kind in kinds_at(n):
             store, faults = clone_store(debris), Faults()
             db = make_app(store, faults).extensions["mongo_db"]
             faults.arm("write", n, kind)
@@ -79,6 +79,7 @@ def test_a_repair_killed_at_any_write_is_finished_by_the_next_one(debris):
             # The next scheduled run, once the dead repairer's leases have lapsed.
             repair(make_app(store).extensions["mongo_db"], utcnow() + timedelta(seconds=LEASE_SECONDS + 1))
             found += [f"{kind} at repair write {n}: {p}" for p in problems(db)]
+            store.close()
 
     assert not found, "\n".join(found)
 

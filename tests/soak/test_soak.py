@@ -198,7 +198,10 @@ def test_mixed_traffic_for_half_a_minute_keeps_every_promise():
     assert errors == []
     assert traffic.server_errors == []
     assert traffic.transport_errors == []
-    assert requests_made > 20 * SECONDS, "too little traffic to mean anything"
+    # A floor, not a speed: a busy machine or a slower store makes fewer requests (about
+    # 200/s embedded and 60/s on the test server when idle, 12/s on the server when busy);
+    # what the soak must have covered is every kind of event below.
+    assert requests_made > 100, "too little traffic to mean anything"
     for event in ("placed", "paid", "cancelled", "adjusted", "shipped", "made due"):
         assert traffic.events[event] > 0, f"nothing was {event}: {dict(traffic.events)}"
     assert db.orders.count_documents({"history.by": "system", "status": "cancelled"}) > 0, "nothing expired"
