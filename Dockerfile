@@ -19,7 +19,8 @@ COPY static/ static/
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin shop
 USER shop
 
-# Listen on every interface inside the container; production refuses to start without SECRET_KEY.
+# Listen on every interface inside the container; production refuses to start without SECRET_KEY
+# and SHOP_BASE_URL (the origin of every absolute URL: canonical links, the sitemap, e-mails).
 ENV HOST=0.0.0.0 \
     PORT=8000 \
     SHOP_ENV=production

@@ -3,11 +3,13 @@ import logging
 import secrets
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import caching, db, security
+from . import caching, db, input_rules, security, urls
 from .config import Config
 from .errors import register_error_handlers
 from .extensions import csrf, login_manager
+from .ids import IdConverter
 from .mail import make_backend
 
 log = logging.getLogger(__name__)
@@ -21,15 +23,28 @@ def create_app(config=None, mongo_client=None):
     app.config.update(Config().as_dict())
     app.config.update(config or {})
     configure_secret_key(app)
+    urls.register(app)
     register_extensions(app)
     register_database(app, mongo_client)
+    app.url_map.converters["id"] = IdConverter
     register_blueprints(app)
     register_error_handlers(app)
+    input_rules.register(app)
     security.register(app)
     caching.register(app)
     register_commands(app)
     bootstrap_data(app)
+    trust_proxies(app)
     return app
+
+
+def trust_proxies(app):
+    """Behind `TRUSTED_PROXIES` proxies, the client's address is the one the outermost of
+    them saw (that many entries from the right of X-Forwarded-For); with none, the
+    header is ignored, since any client can send it."""
+    if app.config["TRUSTED_PROXIES"] > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=0, x_host=0,
+                                x_port=0, x_prefix=0)
 
 
 def configure_secret_key(app):

@@ -3,6 +3,7 @@ from flask import jsonify, request
 from marshmallow import EXCLUDE
 
 from .errors import BadRequest, ShopError
+from .input_rules import read_json
 
 
 class UnsupportedMediaType(ShopError):
@@ -10,15 +11,11 @@ class UnsupportedMediaType(ShopError):
 
 
 def json_body():
-    """The request's JSON object, or the contract's 415/400."""
+    """The request's JSON object, or the contract's 415, 400 (unreadable, or not an
+    object) or 422 (text that is not Unicode)."""
     if not request.is_json:
         raise UnsupportedMediaType()
-    try:
-        data = request.get_json(silent=True)
-    except RecursionError:  # nested deeper than the parser goes: not JSON we can read
-        data = None
-    if data is None:
-        raise BadRequest("The request body is not valid JSON.")
+    data = read_json()
     if not isinstance(data, dict):
         raise BadRequest("The request body must be a JSON object.")
     return data

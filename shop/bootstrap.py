@@ -31,6 +31,10 @@ def create_admin_from_env(app):
     email, password = app.config.get("SHOP_ADMIN_EMAIL"), app.config.get("SHOP_ADMIN_PASSWORD")
     if not (email and password):
         return
+    problems = auth_services.admin_credentials_problems(email, password)
+    if problems:  # the same rule as the API's and `flask create-admin`'s: refuse to start
+        fields = "; ".join(f"{'SHOP_ADMIN_' + name.upper()}: {' '.join(messages)}" for name, messages in problems.items())
+        raise RuntimeError(f"The admin account from the environment is not valid: {fields}")
     if auth_services.ensure_admin(UserRepository(get_db()), email, password, utcnow()):
         log.warning("Created the admin account %s from SHOP_ADMIN_EMAIL.", email)
 

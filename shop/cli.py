@@ -22,8 +22,8 @@ def register(app):
                   confirmation_prompt=True)
     def create_admin(email, password):
         """Create an admin account (unless that email is taken)."""
-        if len(password) < 10:
-            raise click.BadParameter("at least 10 characters", param_hint="--password")
+        for name, messages in auth_services.admin_credentials_problems(email, password).items():
+            raise click.BadParameter(" ".join(messages), param_hint=f"--{name}")
         created = auth_services.ensure_admin(UserRepository(get_db()), email, password, utcnow())
         click.echo(f"Admin {email} created." if created else f"A user {email} exists already; nothing changed.")
 

@@ -33,6 +33,8 @@ class Config:
         # A database that does not answer within this long is a 503 `unavailable`.
         self.MONGO_TIMEOUT_SECONDS = _float("MONGO_TIMEOUT_SECONDS", 5)
         self.MONGO_MAX_POOL_SIZE = _int("MONGO_MAX_POOL_SIZE", 100)
+        # The origin of every absolute URL the shop writes; required in production.
+        self.SHOP_BASE_URL = os.environ.get("SHOP_BASE_URL") or None
         self.HOST = os.environ.get("HOST", "127.0.0.1")
         self.PORT = _int("PORT", 8000)
         # waitress: one thread per 8 keep-alive connections holds up (measured on 2 cores;
@@ -41,6 +43,9 @@ class Config:
         self.WAITRESS_CONNECTION_LIMIT = _int("WAITRESS_CONNECTION_LIMIT", 1000)
         self.WAITRESS_BACKLOG = _int("WAITRESS_BACKLOG", 2048)
         self.WAITRESS_CHANNEL_TIMEOUT = _int("WAITRESS_CHANNEL_TIMEOUT", 60)
+        # The proxies in front that add X-Forwarded-For: the client address (for the login
+        # limit) is the one they saw. 0: the address that connected.
+        self.TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
         self.SHOP_ADMIN_EMAIL = os.environ.get("SHOP_ADMIN_EMAIL") or None
         self.SHOP_ADMIN_PASSWORD = os.environ.get("SHOP_ADMIN_PASSWORD") or None
         self.DEMO_CATALOG = _bool("DEMO_CATALOG", None)  # None: only on the embedded store
@@ -80,6 +85,9 @@ class Config:
         return {key: value for key, value in vars(self).items() if key.isupper()}
 
 
+SERVER_BODY_LIMIT = 16 * 1024 * 1024
+
+
 def waitress_options(config):
     """Keyword arguments for `waitress.serve`: the shop and the benchmark's ceiling share them."""
     return {
@@ -87,4 +95,7 @@ def waitress_options(config):
         "connection_limit": config["WAITRESS_CONNECTION_LIMIT"],
         "backlog": config["WAITRESS_BACKLOG"],
         "channel_timeout": config["WAITRESS_CHANNEL_TIMEOUT"],
+        # The server's own limit, above every endpoint's (1 MiB for JSON), which the app
+        # answers in the error shape: a larger body is cut off, never buffered.
+        "max_request_body_size": SERVER_BODY_LIMIT,
     }

@@ -39,7 +39,7 @@ class ObjectIdString(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs)
         if not ObjectId.is_valid(text) or len(text) != 24:
             raise ValidationError("Not a valid id.")
-        return text
+        return text.lower()  # the one id rule (shop/ids.py): any case in, lower case used
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else str(value)

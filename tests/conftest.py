@@ -144,6 +144,10 @@ class Api:
     def delete(self, path, **kwargs):
         return self.client.delete("/api/v1" + path, headers=self.headers(kwargs.pop("headers", None)), **kwargs)
 
+    def open(self, path, method, **kwargs):
+        return self.client.open("/api/v1" + path, method=method, headers=self.headers(kwargs.pop("headers", None)),
+                                **kwargs)
+
 
 def login_token(client, email, password):
     response = client.post("/api/v1/auth/tokens", json={"email": email, "password": password})

@@ -47,7 +47,7 @@ def new_product():
     return render_template("admin/product_form.html", form=form, product=None), 422 if form.has_errors() else 200
 
 
-@bp.route("/products/<product_id>/edit", methods=["GET", "POST"])
+@bp.route("/products/<id:product_id>/edit", methods=["GET", "POST"])
 def edit_product(product_id):
     """Change a product's name, slug, description, price or whether it is on sale."""
     product = services.get_product(ProductRepository(get_db()), product_id, include_inactive=True)
@@ -69,7 +69,7 @@ def _editable(product):
             "price": format_amount(product.price), "active": product.active}
 
 
-@bp.post("/products/<product_id>/archive")
+@bp.post("/products/<id:product_id>/archive")
 def archive_product(product_id):
     """Take a product off sale; past orders keep their copy of it."""
     if ActionForm().validate_on_submit():
@@ -78,7 +78,7 @@ def archive_product(product_id):
     return redirect(url_for("admin.products"))
 
 
-@bp.route("/products/<product_id>/stock", methods=["GET", "POST"])
+@bp.route("/products/<id:product_id>/stock", methods=["GET", "POST"])
 def stock(product_id):
     """The product's stock ledger, newest first, and a form to adjust its stock with a reason."""
     form = StockAdjustmentForm()

@@ -3,10 +3,12 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from marshmallow import ValidationError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import Conflict, RateLimited, Unauthorized
 from .model import ADMIN, CUSTOMER, normalize_email
+from .schemas import RegisterSchema
 
 # Checked against when the email is unknown, so that both failures take as long.
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
@@ -62,6 +64,16 @@ def user_for_token(tokens, users, token, now):
 
 def revoke_token(tokens, token):
     tokens.remove(token_hash(token))
+
+
+def admin_credentials_problems(email, password):
+    """What is wrong with an admin's email and password, by the same rule as registering
+    through the API (RegisterSchema): {field: [message]}, empty when nothing is."""
+    try:
+        RegisterSchema().load({"email": email, "password": password, "name": "Administrator"})
+    except ValidationError as error:
+        return error.messages
+    return {}
 
 
 def ensure_admin(users, email, password, now):

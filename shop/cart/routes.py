@@ -74,7 +74,7 @@ def add_item():
     return render_template("products/detail.html", product=product, form=form), 422
 
 
-@bp.post("/cart/items/<product_id>")
+@bp.post("/cart/items/<id:product_id>")
 def update_item(product_id):
     """Change a line's quantity (1 to 100)."""
     form = CartLineForm()
@@ -86,7 +86,7 @@ def update_item(product_id):
     return _cart_page({product_id: form}, status=422)
 
 
-@bp.post("/cart/items/<product_id>/remove")
+@bp.post("/cart/items/<id:product_id>/remove")
 def remove_item(product_id):
     """Take a line out of the cart."""
     data = OrderItemSchema(only=["product_id"]).load({"product_id": product_id})

@@ -36,14 +36,14 @@ def _order_page(order_id, pay_form=None, status=200):
     return render_template("orders/detail.html", order=order, pay_form=pay_form or PayForm(formdata=None)), status
 
 
-@bp.get("/orders/<order_id>")
+@bp.get("/orders/<id:order_id>")
 @login_required
 def show_order(order_id):
     """One of your orders: its lines, address, history, and what you can do next."""
     return _order_page(order_id)
 
 
-@bp.post("/orders/<order_id>/pay")
+@bp.post("/orders/<id:order_id>/pay")
 @login_required
 def pay(order_id):
     """Pay a placed order with a (sandbox) card; the number and CVC are never kept."""
@@ -60,7 +60,7 @@ def pay(order_id):
     return _order_page(order_id, form, status=422)
 
 
-@bp.post("/orders/<order_id>/cancel")
+@bp.post("/orders/<id:order_id>/cancel")
 @login_required
 def cancel(order_id):
     """Cancel your order while it is placed or paid; a payment is refunded."""

@@ -47,7 +47,7 @@ def list_products():
     return page_response(PRODUCT, items, total, query.page, query.per_page)
 
 
-@api_bp.get("/products/<product_id>")
+@api_bp.get("/products/<id:product_id>")
 def get_product(product_id):
     """One product by id or slug; inactive ones only for admins."""
     user = optional_api_user()
@@ -67,7 +67,7 @@ def create_product():
     return PRODUCT.dump(product), 201, {"Location": location}
 
 
-@api_bp.patch("/products/<product_id>")
+@api_bp.patch("/products/<id:product_id>")
 @admin_required
 def update_product(product_id):
     """Change name, description, price, active or slug (never stock)."""
@@ -76,7 +76,7 @@ def update_product(product_id):
     return jsonify(PRODUCT.dump(product))
 
 
-@api_bp.delete("/products/<product_id>")
+@api_bp.delete("/products/<id:product_id>")
 @admin_required
 def archive_product(product_id):
     """Archive (deactivate) a product; orders keep their copy of it."""
@@ -84,7 +84,7 @@ def archive_product(product_id):
     return "", 204
 
 
-@api_bp.post("/products/<product_id>/stock-adjustments")
+@api_bp.post("/products/<id:product_id>/stock-adjustments")
 @admin_required
 def adjust_stock(product_id):
     """Restock, correct, write off or take back units, with a reason."""
@@ -96,7 +96,7 @@ def adjust_stock(product_id):
     return ADJUSTMENT_RESULT.dump({"movement": movement, "product": product}), 201
 
 
-@api_bp.get("/products/<product_id>/stock-movements")
+@api_bp.get("/products/<id:product_id>/stock-movements")
 @admin_required
 def stock_movements(product_id):
     """The product's ledger, newest first."""

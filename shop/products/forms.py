@@ -25,6 +25,13 @@ class CatalogSearchForm(SchemaForm):
     in_stock = BooleanField("In stock only")
     sort = SelectField("Sort by", choices=SORT_CHOICES, default="-created_at", validate_choice=False)
 
+    def link_args(self):
+        """The filters as typed, for links to other pages of the same results: only this
+        form's own fields ever reach `url_for` (never a query argument's name)."""
+        typed = {"q": self.q.data, "min_price": self.min_price.data, "max_price": self.max_price.data,
+                 "in_stock": "y" if self.in_stock.data else None, "sort": self.sort.data}
+        return {name: value for name, value in typed.items() if value}
+
     def query(self, page, per_page, active=True):
         """A ProductQuery from the valid filters; the invalid ones are shown and ignored."""
         data = present(q=self.q.data, min_price=self.money_field(self.min_price),

@@ -1,5 +1,5 @@
 """Home, `/sitemap.xml` and `/robots.txt`; the `money` filter and the helpers every page uses."""
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, render_template, request
 
 from ..auth.forms import ActionForm
 from ..cart.routes import cart_count
@@ -8,6 +8,7 @@ from ..money import format_money
 from ..products import services as product_services
 from ..products.model import ProductQuery
 from ..products.repository import ProductRepository
+from ..urls import absolute_url
 
 bp = Blueprint("site", __name__)
 FEATURED = 8
@@ -27,11 +28,12 @@ def page_helpers():
 def canonical_url():
     """This page's address without its query string (the catalogue keeps its page number)."""
     if request.endpoint is None or request.url_rule is None:
-        return request.base_url
+        return absolute_url("site.home")
     args = dict(request.view_args or {})
-    if request.endpoint == "products.catalog" and request.args.get("page", "1") not in ("", "1"):
-        args["page"] = request.args["page"]
-    return url_for(request.endpoint, **args, _external=True)
+    page = request.args.get("page", type=int)
+    if request.endpoint == "products.catalog" and page and page > 1:
+        args["page"] = page
+    return absolute_url(request.endpoint, **args)
 
 
 @bp.get("/")
@@ -62,5 +64,5 @@ def _active_products():
 @bp.get("/robots.txt")
 def robots():
     """Crawl the shop, not the back office, the cart or accounts; the sitemap lists the pages."""
-    body = render_template("site/robots.txt", sitemap_url=url_for("site.sitemap", _external=True))
+    body = render_template("site/robots.txt", sitemap_url=absolute_url("site.sitemap"))
     return body, 200, {"Content-Type": "text/plain; charset=utf-8"}

@@ -283,3 +283,19 @@ def test_the_create_admin_command_refuses_a_short_password(app, db):
 
     assert result.exit_code != 0
     assert db.users.count_documents({"email": "boss@example.com"}) == 0
+
+
+@pytest.mark.parametrize("email, password, wrong", [
+    ("boss@example.com", "abc", "SHOP_ADMIN_PASSWORD"),
+    ("not-an-email", "boss-password-1", "SHOP_ADMIN_EMAIL"),
+])
+def test_the_admin_from_the_environment_follows_the_same_rule_as_registering(email, password, wrong):
+    with pytest.raises(RuntimeError, match=wrong):
+        create_app({**TEST_SETTINGS, "SHOP_ADMIN_EMAIL": email, "SHOP_ADMIN_PASSWORD": password})
+
+
+def test_the_create_admin_command_refuses_an_email_that_is_not_one(app, db):
+    result = app.test_cli_runner().invoke(args=["create-admin", "--email", "boss", "--password", "boss-password-1"])
+
+    assert result.exit_code != 0 and "--email" in result.output
+    assert db.users.count_documents({"role": "admin"}) == 1  # only the test's own
