@@ -46,19 +46,24 @@ class UserRepository:
 
 
 class TokenRepository:
-    """Bearer tokens, stored only as a hash; MongoDB's TTL index drops expired ones."""
+    """Bearer tokens of the API and the site's logins, stored only as a hash; MongoDB's
+    TTL index drops expired ones. A token works only as its own kind: a site login is
+    never a bearer token (tokens stored before kinds existed are API tokens)."""
+
+    API, SITE = "api", "site"
 
     def __init__(self, db):
         self.tokens = db.tokens
 
-    def add(self, token_hash, user_id, now, expires_at):
+    def add(self, token_hash, user_id, now, expires_at, kind=API):
         self.tokens.insert_one(
-            {"token_hash": token_hash, "user_id": user_id, "created_at": now, "expires_at": expires_at}
+            {"token_hash": token_hash, "user_id": user_id, "kind": kind, "created_at": now, "expires_at": expires_at}
         )
 
-    def user_id_for(self, token_hash, now):
+    def user_id_for(self, token_hash, now, kind=API):
         # The TTL monitor runs about once a minute, so expiry is checked here too.
-        doc = self.tokens.find_one({"token_hash": token_hash, "expires_at": {"$gt": now}})
+        kind_filter = kind if kind != self.API else {"$ne": self.SITE}
+        doc = self.tokens.find_one({"token_hash": token_hash, "expires_at": {"$gt": now}, "kind": kind_filter})
         return doc["user_id"] if doc else None
 
     def remove(self, token_hash):

@@ -1,6 +1,5 @@
 """Register, log in and log out in the browser (Flask-Login session + CSRF)."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import login_user, logout_user
 
 from ..cart.routes import carry_cart_over
 from ..clock import utcnow
@@ -10,7 +9,7 @@ from . import services
 from .forms import ActionForm, LoginForm, RegisterForm
 from .repository import LoginFailures, UserRepository
 from .schemas import CredentialsSchema, RegisterSchema
-from .session import SessionUser, safe_next
+from .session import log_in, log_out, safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -40,7 +39,7 @@ def login():
         except (Unauthorized, RateLimited) as error:
             form.form_errors.append(error.message)
         else:
-            login_user(SessionUser(user))
+            log_in(user)
             carry_cart_over()
             flash(f"Welcome back, {user.name}.", "success")
             return redirect(safe_next(form.next.data) or url_for("site.home"))
@@ -59,6 +58,6 @@ def _authenticate(data):
 def logout():
     """Log out (a POST with a CSRF token, so no other site can log you out)."""
     if ActionForm().validate_on_submit():
-        logout_user()
+        log_out()
         flash("You have logged out.", "info")
     return redirect(url_for("site.home"))

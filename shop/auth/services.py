@@ -8,6 +8,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import Conflict, RateLimited, Unauthorized
 from .model import ADMIN, CUSTOMER, normalize_email
+from .repository import TokenRepository
 from .schemas import RegisterSchema
 
 # Checked against when the email is unknown, so that both failures take as long.
@@ -46,16 +47,16 @@ def token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(tokens, user, ttl_days, now):
-    """A new random bearer token; only its hash is stored."""
+def issue_token(tokens, user, ttl_days, now, kind=TokenRepository.API):
+    """A new random token (an API bearer token, or a site login); only its hash is stored."""
     token = secrets.token_urlsafe(32)
     expires_at = now + timedelta(days=ttl_days)
-    tokens.add(token_hash(token), user.id, now, expires_at)
+    tokens.add(token_hash(token), user.id, now, expires_at, kind)
     return token, expires_at
 
 
-def user_for_token(tokens, users, token, now):
-    user_id = tokens.user_id_for(token_hash(token), now) if token else None
+def user_for_token(tokens, users, token, now, kind=TokenRepository.API):
+    user_id = tokens.user_id_for(token_hash(token), now, kind) if token else None
     user = users.get(user_id) if user_id else None
     if user is None:
         raise Unauthorized("The token is missing, expired or revoked.")

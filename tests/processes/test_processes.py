@@ -128,7 +128,7 @@ def site_login(shop, session, email, password):
                         allow_redirects=False, timeout=30)
 
 
-def test_a_session_cookie_from_one_process_works_on_every_other(start_shops, register):
+def test_a_session_cookie_from_one_process_works_on_every_other_until_it_logs_out(start_shops, register):
     shops = start_shops(3)
     register("ada@example.com", name="Ada Lovelace")
     browser = requests.Session()
@@ -141,6 +141,16 @@ def test_a_session_cookie_from_one_process_works_on_every_other(start_shops, reg
         assert "My orders" in page.text and "(Ada Lovelace)" in page.text
     anonymous = requests.get(shops[1].url + "/orders", allow_redirects=False, timeout=30)
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+
+    # Logging out on one process ends the session on all: a copy of the cookie is a visitor's.
+    copied = browser.cookies.get("session")
+    page = browser.get(shops[2].url + "/orders", timeout=30).text
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert browser.post(shops[2].url + "/logout", data={"csrf_token": csrf}, allow_redirects=False,
+                        timeout=30).status_code == 302
+    for shop in shops:
+        replayed = requests.get(shop.url + "/orders", cookies={"session": copied}, allow_redirects=False, timeout=30)
+        assert replayed.status_code == 302 and "/login" in replayed.headers["Location"]
 
 
 def test_the_jobs_running_in_every_process_do_each_thing_once(start_shops, add_product, make_customers, db):
