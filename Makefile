@@ -1,23 +1,30 @@
 # The two commands a newcomer needs: `make run` and `make test`; `make bench` measures.
-# Both create .venv/ and install the pinned requirements into it first.
+# Both create .venv/ and install what they need into it first: `make run` only what the shop
+# runs on, `make test` the test tools too.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
 .PHONY: run test bench install browser
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+# Running needs only requirements.txt; the tests add requirements-dev.txt (pytest, hypothesis,
+# Playwright, schemathesis, the test MongoDB server). Both are locked with hashes, which pip checks.
+$(BIN)/.runtime: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
 	touch $@
 
-install: $(BIN)/.installed
+$(BIN)/.dev: $(BIN)/.runtime requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.dev
 
 # Debian's Chromium for the end-to-end browser test (skipped without it, unless REQUIRE_BROWSER=1).
 browser:
 	@scripts/install-browser
 
-run: install
+run: $(BIN)/.runtime
 	$(BIN)/python wsgi.py
 
 # The whole suite twice: on the embedded store, then on a MongoDB server that it starts on
@@ -27,5 +34,5 @@ test: install browser
 
 # The benchmark (a few minutes, loopback only): docs/PERFORMANCE.md and docs/performance.png.
 bench: install
-	$(BIN)/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r bench/requirements.txt
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -6,13 +6,24 @@ of a ShopError a service raised) are put back next to the fields they name.
 """
 import re
 
+from flask import request
 from flask_wtf import FlaskForm
-from marshmallow import ValidationError
+from marshmallow import EXCLUDE, ValidationError
 
 from .errors import OutOfStock
 from .money import parse_money
 
 _INTEGER = re.compile(r"[+-]?[0-9]{1,12}")
+
+
+def page_args(schema):
+    """A page's query arguments (page number, filters) by the API's schema, keeping what
+    is valid: a mistyped one is dropped (page 1, no such filter), never an error page."""
+    args = request.args.to_dict()
+    try:
+        return schema.load(args, unknown=EXCLUDE)
+    except ValidationError as error:
+        return schema.load({key: value for key, value in args.items() if key not in error.messages}, unknown=EXCLUDE)
 
 
 def typed_integer(text):

@@ -1,12 +1,12 @@
 """Back-office orders: filter by status, open one, ship, deliver or cancel it."""
 from flask import flash, redirect, render_template, request, url_for
 
-from ..api import load_args
 from ..auth.forms import ActionForm
 from ..auth.session import signed_in_user
 from ..clock import utcnow
 from ..db import get_db
 from ..errors import InvalidTransition
+from ..forms import page_args
 from ..orders import services
 from ..orders.forms import OrderFilterForm, TransitionForm
 from ..orders.schemas import OrderListArgs, TransitionSchema
@@ -23,7 +23,7 @@ def _stores():
 def orders():
     """Every order, newest first, optionally only those with one status."""
     form = OrderFilterForm(formdata=request.args)
-    args = load_args(OrderListArgs(only=["status", "page"]))
+    args = page_args(OrderListArgs(only=["status", "page"]))
     items, total = services.list_orders(_stores(), signed_in_user(), args.get("status"), None, args["page"], PER_PAGE)
     return render_template("admin/orders.html", form=form, orders=items, total=total, page=args["page"],
                            per_page=PER_PAGE)

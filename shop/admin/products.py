@@ -2,12 +2,12 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..api import load_args
 from ..auth.forms import ActionForm
 from ..clock import utcnow
 from ..db import get_db
 from ..errors import Conflict, OutOfStock
 from ..fields import PageArgs
+from ..forms import page_args
 from ..money import format_amount
 from ..products import services
 from ..products.forms import CatalogSearchForm, ProductCreateForm, ProductEditForm, StockAdjustmentForm
@@ -27,7 +27,7 @@ def _repositories():
 def products():
     """Every product, on sale or archived, searchable."""
     form = CatalogSearchForm(formdata=request.args)
-    query = form.query(load_args(PageArgs(only=["page"]))["page"], PER_PAGE, active=None)
+    query = form.query(page_args(PageArgs(only=["page"]))["page"], PER_PAGE, active=None)
     items, total = services.list_products(ProductRepository(get_db()), query)
     return render_template("admin/products.html", form=form, products=items, total=total, query=query)
 
@@ -95,7 +95,7 @@ def stock(product_id):
 
 
 def _stock_page(product_id, form):
-    page = load_args(PageArgs(only=["page"]))["page"]
+    page = page_args(PageArgs(only=["page"]))["page"]
     product = services.get_product(ProductRepository(get_db()), product_id, include_inactive=True)
     movements, total = services.movements(*_repositories(), product_id, page, PER_PAGE)
     return render_template("admin/stock.html", product=product, form=form, movements=movements, total=total,

@@ -2,13 +2,13 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import login_required
 
-from ..api import load_args
 from ..auth.forms import ActionForm
 from ..auth.session import signed_in_user
 from ..clock import utcnow
 from ..db import get_db
 from ..errors import InvalidTransition, PaymentDeclined
 from ..fields import PageArgs
+from ..forms import page_args
 from . import services
 from .forms import PayForm
 from .schemas import CardSchema
@@ -26,7 +26,7 @@ def _stores():
 @login_required
 def my_orders():
     """Your orders, newest first."""
-    args = load_args(PageArgs())
+    args = page_args(PageArgs())
     orders, total = services.list_orders(_stores(), signed_in_user(), None, None, args["page"], PER_PAGE)
     return render_template("orders/list.html", orders=orders, total=total, page=args["page"], per_page=PER_PAGE)
 

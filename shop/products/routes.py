@@ -2,10 +2,10 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..api import load_args
 from ..cart.forms import AddToCartForm
 from ..db import get_db
 from ..fields import PageArgs
+from ..forms import page_args
 from . import services
 from .forms import CatalogSearchForm
 from .repository import ProductRepository
@@ -18,7 +18,7 @@ PER_PAGE = 12
 def catalog():
     """Active products: search, price filters, in-stock only, sort, pages."""
     form = CatalogSearchForm(formdata=request.args)
-    query = form.query(load_args(PageArgs(only=["page"]))["page"], PER_PAGE)
+    query = form.query(page_args(PageArgs(only=["page"]))["page"], PER_PAGE)
     products, total = services.list_products(ProductRepository(get_db()), query)
     return render_template("products/list.html", form=form, products=products, total=total, query=query)
 
