@@ -129,6 +129,11 @@ def _handle_validation_error(error):
     return error_response(422, "validation_error", "The request is not valid.", error.messages)
 
 
+# Flask-WTF's texts ("The CSRF session token is missing.") say nothing a person can act on.
+FORM_EXPIRED = ("This form has expired, or was opened in another session. "
+                "Go back, reload the page and send it again.")
+
+
 def _handle_http_exception(error):
     status = error.code or 500
     if status >= 500:
@@ -140,7 +145,7 @@ def _handle_http_exception(error):
         413: "The request body is larger than 1 MiB.",
         404: "Not found.",
         405: "This method is not allowed here.",
-    }.get(status, error.description if status == 400 and "CSRF" in (error.description or "") else error.name + ".")
+    }.get(status, FORM_EXPIRED if status == 400 and "CSRF" in (error.description or "") else error.name + ".")
     return error_response(status, _CODES.get(status, "bad_request"), message, headers=headers)
 
 

@@ -2,9 +2,10 @@
 import re
 
 from bson import ObjectId
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from .clock import isoformat
+from .messages import ShopSchema
 
 MAX_MONEY = 100_000_000_00  # 100 million in major units: far past any real price
 
@@ -58,7 +59,7 @@ def money(**kwargs):
 
 def currency(**kwargs):
     return fields.String(
-        validate=validate.OneOf(sorted(CURRENCIES), error="Not a supported ISO 4217 currency code."),
+        validate=validate.OneOf(sorted(CURRENCIES), error="Choose a currency by its three-letter code, such as USD or EUR."),
         **kwargs,
     )
 
@@ -88,7 +89,7 @@ class TrimmedString(fields.String):
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-class PageArgs(Schema):
+class PageArgs(ShopSchema):
     """`?page=1&per_page=20` (per_page 1..100)."""
 
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))

@@ -1,21 +1,22 @@
 """JSON in and out for accounts."""
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from ..fields import ObjectIdString, TrimmedString, UtcDateTime
+from ..messages import ShopSchema
 
 
-class RegisterSchema(Schema):
+class RegisterSchema(ShopSchema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=128))
     name = TrimmedString(required=True, validate=validate.Length(min=1, max=100))
 
 
-class CredentialsSchema(Schema):
+class CredentialsSchema(ShopSchema):
     email = fields.String(required=True, validate=validate.Length(min=1, max=254))
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=128))
 
 
-class UserSchema(Schema):
+class UserSchema(ShopSchema):
     id = ObjectIdString(dump_only=True)
     email = fields.String(dump_only=True)
     name = fields.String(dump_only=True)
@@ -23,7 +24,7 @@ class UserSchema(Schema):
     created_at = UtcDateTime(dump_only=True)
 
 
-class TokenSchema(Schema):
+class TokenSchema(ShopSchema):
     token = fields.String(dump_only=True)
     token_type = fields.String(dump_only=True, dump_default="Bearer")
     expires_at = UtcDateTime(dump_only=True)

@@ -51,8 +51,11 @@ def pay(order_id):
     if form.validate_on_submit() and (card := form.load(CardSchema(), form.schema_data())):
         try:
             order = services.pay_order(_stores(), signed_in_user(), order_id, card, utcnow())
-        except (PaymentDeclined, InvalidTransition) as error:
-            form.card_number.errors = [*form.card_number.errors, error.message]
+        except PaymentDeclined:  # not a field to correct: the bank said no
+            form.form_errors.append("Your card was declined, and nothing was charged. "
+                                    "Try another card, or ask your bank why.")
+        except InvalidTransition as error:
+            form.form_errors.append(error.message)
         else:
             flash(f"Thank you! Order {order.number} is paid.", "success")
             return redirect(url_for("orders.show_order", order_id=order.id))

@@ -1,21 +1,22 @@
 """JSON in and out for orders, payments and status changes."""
 import re
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
 
 from ..clock import utcnow
 from ..countries import COUNTRY_CODES
 from ..fields import ObjectIdString, PageArgs, StrictInteger, TrimmedString, UtcDateTime
+from ..messages import ShopSchema
 from .model import DELIVERED, MAX_LINES, MAX_QUANTITY, SHIPPED, VISIBLE
 from .payments import luhn_valid
 
 
-class OrderItemSchema(Schema):
+class OrderItemSchema(ShopSchema):
     product_id = ObjectIdString(required=True)
     quantity = StrictInteger(required=True, validate=validate.Range(min=1, max=MAX_QUANTITY))
 
 
-class AddressSchema(Schema):
+class AddressSchema(ShopSchema):
     name = TrimmedString(required=True, validate=validate.Length(min=1, max=100))
     line1 = TrimmedString(required=True, validate=validate.Length(min=1, max=200))
     line2 = fields.String(validate=validate.Length(max=200))
@@ -25,7 +26,7 @@ class AddressSchema(Schema):
         validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9 -]*$", error="Letters, digits, spaces and dashes only."),
     ])
     country = fields.String(required=True, validate=validate.OneOf(
-        sorted(COUNTRY_CODES), error="Not an ISO 3166-1 alpha-2 country code."
+        sorted(COUNTRY_CODES), error="Enter a country by its two-letter code, such as US or DE."
     ), metadata={"description": "ISO 3166-1 alpha-2, such as US or DE."})
 
     @pre_load
@@ -35,13 +36,13 @@ class AddressSchema(Schema):
         return data
 
 
-class PlaceOrderSchema(Schema):
+class PlaceOrderSchema(ShopSchema):
     items = fields.List(fields.Nested(OrderItemSchema), required=True,
                         validate=validate.Length(min=1, max=MAX_LINES))
     shipping_address = fields.Nested(AddressSchema, required=True)
 
 
-class CardSchema(Schema):
+class CardSchema(ShopSchema):
     card_number = fields.String(required=True, load_only=True, metadata={
         "pattern": "^[0-9][0-9 -]{10,30}[0-9]$",
         "description": "12 to 19 digits (spaces and dashes are ignored) that pass the Luhn check.",
@@ -55,14 +56,14 @@ class CardSchema(Schema):
     def check_card(self, data, **kwargs):
         number = re.sub(r"[ -]", "", data.get("card_number", ""))
         if not re.fullmatch(r"[0-9]{12,19}", number) or not luhn_valid(number):
-            raise ValidationError("Not a valid card number.", "card_number")
+            raise ValidationError("Check the card number: it is not a valid one.", "card_number")
         data["card_number"] = number
         now = utcnow()
         if "exp_year" in data and "exp_month" in data and (data["exp_year"], data["exp_month"]) < (now.year, now.month):
-            raise ValidationError("The card has expired.", "exp_year")
+            raise ValidationError("This card has expired: check its expiry date, or use another card.", "exp_year")
 
 
-class TransitionSchema(Schema):
+class TransitionSchema(ShopSchema):
     status = fields.String(required=True, validate=validate.OneOf([SHIPPED, DELIVERED]))
 
 
@@ -71,7 +72,7 @@ class OrderListArgs(PageArgs):
     user_id = ObjectIdString()
 
 
-class OrderLineSchema(Schema):
+class OrderLineSchema(ShopSchema):
     product_id = fields.String()
     sku = fields.String()
     name = fields.String()
@@ -80,7 +81,7 @@ class OrderLineSchema(Schema):
     line_total = fields.Integer()
 
 
-class AddressOutSchema(Schema):
+class AddressOutSchema(ShopSchema):
     name = fields.String()
     line1 = fields.String()
     line2 = fields.String()
@@ -89,7 +90,7 @@ class AddressOutSchema(Schema):
     country = fields.String()
 
 
-class PaymentOutSchema(Schema):
+class PaymentOutSchema(ShopSchema):
     status = fields.String(metadata={"enum": ["processing", "paid", "declined", "refunded", "failed"]})
     brand = fields.String()
     last4 = fields.String()
@@ -98,14 +99,14 @@ class PaymentOutSchema(Schema):
     refunded_at = UtcDateTime()
 
 
-class HistoryEntrySchema(Schema):
+class HistoryEntrySchema(ShopSchema):
     status = fields.String()
     at = UtcDateTime()
     by = fields.String(metadata={"description": "The user id who made the change, or `system`."})
     note = fields.String()
 
 
-class OrderSchema(Schema):
+class OrderSchema(ShopSchema):
     id = fields.String()
     number = fields.String()
     user_id = fields.String()

@@ -1,9 +1,10 @@
 """JSON in and out for products, stock adjustments and the ledger."""
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from ..fields import (
     SLUG_PATTERN, ObjectIdString, PageArgs, StrictBoolean, StrictInteger, TrimmedString, UtcDateTime, currency, money,
 )
+from ..messages import ShopSchema
 from .model import ADJUSTMENT_REASONS, REASONS
 from .repository import SORTS
 
@@ -15,7 +16,7 @@ def _refuse_stock(value):
     raise ValidationError("Stock changes only through stock adjustments and orders.")
 
 
-class ProductUpdateSchema(Schema):
+class ProductUpdateSchema(ShopSchema):
     name = TrimmedString(validate=validate.Length(min=1, max=200))
     description = fields.String(validate=validate.Length(max=5000))
     price = money()
@@ -26,7 +27,7 @@ class ProductUpdateSchema(Schema):
     })
 
 
-class ProductCreateSchema(Schema):
+class ProductCreateSchema(ShopSchema):
     sku = fields.String(required=True, validate=validate.Regexp(SKU_PATTERN, error="Letters, digits, '.', '_' or '-', up to 64."))
     name = TrimmedString(required=True, validate=validate.Length(min=1, max=200))
     price = money(required=True)
@@ -37,7 +38,7 @@ class ProductCreateSchema(Schema):
     slug = fields.String(validate=[validate.Length(max=100), validate.Regexp(SLUG_PATTERN, error="Lower-case letters, digits and single dashes.")])
 
 
-class ProductSchema(Schema):
+class ProductSchema(ShopSchema):
     id = ObjectIdString(dump_only=True)
     sku = fields.String(dump_only=True)
     slug = fields.String(dump_only=True)
@@ -60,7 +61,7 @@ class ProductListArgs(PageArgs):
     active = fields.String(validate=validate.OneOf(["true", "false", "all"]))
 
 
-class StockAdjustmentSchema(Schema):
+class StockAdjustmentSchema(ShopSchema):
     delta = StrictInteger(required=True, validate=[
         validate.Range(min=-MAX_STOCK, max=MAX_STOCK),
         validate.NoneOf([0], error="Must not be zero."),
@@ -69,7 +70,7 @@ class StockAdjustmentSchema(Schema):
     note = fields.String(load_default="", validate=validate.Length(max=500))
 
 
-class MovementSchema(Schema):
+class MovementSchema(ShopSchema):
     id = ObjectIdString(dump_only=True)
     product_id = ObjectIdString(dump_only=True)
     delta = fields.Integer(dump_only=True)
@@ -81,7 +82,7 @@ class MovementSchema(Schema):
     created_at = UtcDateTime(dump_only=True)
 
 
-class AdjustmentResultSchema(Schema):
+class AdjustmentResultSchema(ShopSchema):
     movement = fields.Nested(MovementSchema, dump_only=True)
     product = fields.Nested(ProductSchema, dump_only=True)
 

@@ -113,3 +113,14 @@ def test_logging_in_follows_a_next_path_inside_the_site(client, register):
                                                          "password": "correct horse battery", "next": "/orders"})
 
     assert response.headers["Location"] == "/orders"
+
+
+def test_a_form_sent_without_its_token_says_it_expired_and_what_to_do(csrf_client):
+    app, browser, ids = csrf_client
+
+    response = browser.post("/cart/items", data={"product_id": ids["product_id"], "quantity": "1"})
+
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "This form has expired, or was opened in another session. Go back, reload the page and send it again." in text
+    assert "CSRF" not in text

@@ -64,7 +64,7 @@ def test_a_new_product_form_shows_schema_errors_next_to_fields_and_keeps_them(si
     assert response.status_code == 422
     assert field_errors(html, "sku") == ["Letters, digits, '.', '_' or '-', up to 64."]
     assert field_errors(html, "price") == ["Enter an amount such as 12.50."]
-    assert field_errors(html, "stock") == ["Must be greater than or equal to 0 and less than or equal to 1000000000."]
+    assert field_errors(html, "stock") == ["Enter a stock level between 0 and 1000000000."]
     assert input_value(html, "name") == "Brass Desk Lamp" and input_value(html, "price") == "12.345"
     assert db.products.count_documents({}) == 0
 
@@ -128,7 +128,7 @@ def test_adjusting_stock_with_a_reason_shows_in_the_ledger(site, add_product, db
 @pytest.mark.parametrize("data, field, message", [
     ({"delta": "0", "reason": "restock"}, "delta", "Must not be zero."),
     ({"delta": "-9", "reason": "damaged"}, "delta", "Stock cannot go below zero: 5 in stock."),
-    ({"delta": "3", "reason": "stolen"}, "reason", "Must be one of: restock, correction, damaged, returned."),
+    ({"delta": "3", "reason": "stolen"}, "reason", "Choose a reason: one of restock, correction, damaged, returned."),
 ])
 def test_a_bad_stock_adjustment_is_shown_next_to_its_field(site, add_product, db, data, field, message):
     product = add_product("TEAPOT-CAST", stock=5)

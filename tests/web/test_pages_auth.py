@@ -16,9 +16,9 @@ def test_registering_shows_each_schema_error_next_to_its_field_and_keeps_what_wa
 
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert field_errors(html, "name") == ["Must not be blank."]
-    assert field_errors(html, "email") == ["Not a valid email address."]
-    assert field_errors(html, "password") == ["Length must be between 10 and 128."]
+    assert field_errors(html, "name") == ["Enter a name: it cannot be only spaces."]
+    assert field_errors(html, "email") == ["Enter an email address, such as ada@example.com."]
+    assert field_errors(html, "password") == ["Enter a password of 10 to 128 characters."]
     assert input_value(html, "email") == "not-an-email"
     assert input_value(html, "password") in (None, "")
     assert "tinypw1" not in html

@@ -32,7 +32,7 @@ def test_a_bad_quantity_is_shown_next_to_the_field_on_the_product_page(site, add
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "<h1>Cast Iron Teapot</h1>" in html
-    assert field_errors(html, "quantity") == ["Not a valid integer."]
+    assert field_errors(html, "quantity") == ["Enter a quantity as a whole number between 1 and 100."]
     assert input_value(html, "quantity") == "lots"
     assert db.carts.count_documents({}) == 0
 
@@ -64,7 +64,7 @@ def test_a_bad_line_quantity_is_shown_on_that_line(site, add_product):
 
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Must be greater than or equal to 1 and less than or equal to 100." in html
+    assert "Enter a quantity between 1 and 100." in html
     assert 'value="0"' in html
 
 
@@ -117,8 +117,8 @@ def test_checkout_shows_address_errors_next_to_their_fields_and_keeps_the_rest(s
 
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert field_errors(html, "city") == ["Must not be blank."]
-    assert field_errors(html, "country") == ["Not an ISO 3166-1 alpha-2 country code."]
+    assert field_errors(html, "city") == ["Enter a city: it cannot be only spaces."]
+    assert field_errors(html, "country") == ["Enter a country by its two-letter code, such as US or DE."]
     assert field_errors(html, "postal_code") == ["Letters, digits, spaces and dashes only."]
     assert input_value(html, "line1") == "1 Main Street"
     assert input_value(html, "idempotency_key") == CHECKOUT_KEY

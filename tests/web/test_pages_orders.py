@@ -37,23 +37,24 @@ def test_paying_with_the_sandbox_card_marks_the_order_paid(site, order_path, db)
     assert order["status"] == "paid" and "4242424242424242" not in str(order)
 
 
-def test_a_declined_card_is_shown_next_to_the_card_number_which_is_not_echoed(site, order_path, db):
+def test_a_declined_card_says_so_above_the_form_and_is_not_echoed(site, order_path, db):
     response = site.post(f"{order_path}/pay", dict(CARD, card_number="4000 0000 0000 0002"))
 
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert field_errors(html, "card_number") == ["The card was declined."]
+    assert "Your card was declined, and nothing was charged. Try another card, or ask your bank why." in html
+    assert "Please correct the fields marked below" not in html and field_errors(html, "card_number") == []
     assert input_value(html, "card_number") in (None, "") and 'value="4000' not in html
     assert input_value(html, "exp_year") == "2099"
     assert db.orders.find_one()["status"] == "placed"
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("card_number", "4242 4242 4242 4241", "Not a valid card number."),
-    ("exp_month", "13", "Must be greater than or equal to 1 and less than or equal to 12."),
-    ("exp_year", "twenty", "Not a valid integer."),
+    ("card_number", "4242 4242 4242 4241", "Check the card number: it is not a valid one."),
+    ("exp_month", "13", "Enter the card's expiry month between 1 and 12."),
+    ("exp_year", "twenty", "Enter the card's expiry year as a whole number between 2000 and 2100."),
     ("cvc", "12", "Three or four digits."),
-    ("exp_year", "2001", "The card has expired."),
+    ("exp_year", "2001", "This card has expired: check its expiry date, or use another card."),
 ])
 def test_card_errors_come_from_the_card_schema_and_sit_next_to_their_field(site, order_path, field, value, message):
     response = site.post(f"{order_path}/pay", dict(CARD, **{field: value}))

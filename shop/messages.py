@@ -1,0 +1,111 @@
+"""Validation messages in the shop's voice: each names the field and says what to do
+("Enter a quantity between 1 and 100."), for the API and the forms alike, while the
+error codes stay the contract's. Marshmallow's own texts ("Missing data for required
+field.", "Not a valid integer.") never reach a person.
+
+`ShopSchema` (every schema's base) rewrites its fields' messages as it raises them;
+a message the shop wrote itself (a card number, an expired card) passes unchanged.
+"""
+from marshmallow import Schema, ValidationError, fields, validate
+
+LABELS = {
+    "email": "an email address", "password": "a password", "name": "a name", "quantity": "a quantity",
+    "product_id": "a product", "items": "items", "shipping_address": "a shipping address",
+    "line1": "the street and number", "line2": "the second address line", "city": "a city",
+    "postal_code": "a postal code", "region": "a region", "country": "a country",
+    "card_number": "the card number", "exp_month": "the card's expiry month", "exp_year": "the card's expiry year",
+    "cvc": "the card's security code (CVC)", "sku": "an SKU", "price": "a price", "stock": "a stock level",
+    "delta": "a change in stock", "reason": "a reason", "note": "a note", "currency": "a currency",
+    "description": "a description", "slug": "a slug", "active": "whether it is on sale", "status": "a status",
+    "page": "a page number", "per_page": "a page size", "q": "search words", "min_price": "a minimum price",
+    "max_price": "a maximum price", "in_stock": "in stock only", "sort": "an order", "user_id": "a customer",
+    "threshold": "a stock level",
+}
+SCHEMA_MESSAGES = {
+    "Unknown field.": "Remove this field: this request does not take it.",
+    "Invalid input type.": "Give this as an object with its fields.",
+}
+
+
+def label(name, field):
+    return field.metadata.get("label") or LABELS.get(name) or f"the {name.replace('_', ' ')}"
+
+
+def say(name, field, message):
+    """`message` (one of Marshmallow's) for a person: what to enter in this field."""
+    what = label(name, field)
+    kind = next((key for key, text in field.error_messages.items() if text == message), None)
+    bounds = _bounds(field)
+    if kind in ("required", "null"):
+        return f"Enter {what}."
+    if kind == "blank":
+        return f"Enter {what}: it cannot be only spaces."
+    if kind == "invalid" and isinstance(field, fields.Email):
+        return "Enter an email address, such as ada@example.com."
+    if kind in ("invalid", "too_large") and isinstance(field, fields.Integer):
+        return f"Enter {what} as a whole number{bounds}."
+    if kind == "invalid" and isinstance(field, fields.Boolean):
+        return f"Answer true or false for {what}."
+    if kind == "invalid" and isinstance(field, fields.String):
+        return f"Enter {what} as text."
+    if kind == "invalid" and isinstance(field, fields.List):
+        return f"Give {what} as a list."
+    if kind in ("invalid", "type") and isinstance(field, fields.Nested):
+        return f"Give {what} as an object with its fields."
+    for validator in field.validators:
+        if isinstance(validator, validate.Range) and message.startswith("Must be "):
+            return f"Enter {what}{bounds}."
+        if isinstance(validator, validate.Length) and message.startswith(("Shorter than", "Longer than", "Length must")):
+            return _length(what, validator, isinstance(field, fields.List))
+        if isinstance(validator, validate.OneOf) and message.startswith("Must be one of"):
+            return f"Choose {what}: one of {', '.join(str(choice) for choice in validator.choices)}."
+    if message == "Not a valid id.":
+        return f"Enter {what} by its id (24 letters and digits)."
+    return message
+
+
+def _bounds(field):
+    for validator in field.validators:
+        if isinstance(validator, validate.Range):
+            low, high = validator.min, validator.max
+            if low is not None and high is not None:
+                return f" between {low} and {high}"
+            return f" of {low} or more" if low is not None else f" of {high} or less"
+    return ""
+
+
+def _length(what, validator, is_list):
+    unit = "" if is_list else " characters"
+    low, high = validator.min, validator.max
+    if is_list:
+        return f"Give {low or 0} to {high} {what}." if high else f"Give at least {low} {what}."
+    if low and high:
+        return f"Enter {what} of {low} to {high}{unit}."
+    return f"Enter {what} of at most {high}{unit}." if high else f"Enter {what} of at least {low}{unit}."
+
+
+def voice(schema, messages):
+    """A schema's error messages, rewritten for people (nested schemas did their own)."""
+    spoken = {}
+    for name, problem in messages.items():
+        field = schema.fields.get(name)
+        if field is None:  # an unknown field, or the whole schema ("_schema")
+            spoken[name] = [SCHEMA_MESSAGES.get(text, text) for text in problem] if isinstance(problem, list) else problem
+        else:
+            spoken[name] = _voice_field(name, field, problem)
+    return spoken
+
+
+def _voice_field(name, field, problem):
+    if isinstance(problem, list):
+        return [say(name, field, text) if isinstance(text, str) else text for text in problem]
+    if isinstance(problem, dict) and isinstance(field, fields.List) and not isinstance(field.inner, fields.Nested):
+        return {index: _voice_field(name, field.inner, inner) for index, inner in problem.items()}
+    return problem  # a nested schema's own messages, already spoken
+
+
+class ShopSchema(Schema):
+    """The base of every schema: its validation messages in the shop's voice."""
+
+    def handle_error(self, error, data, **kwargs):
+        raise ValidationError(voice(self, error.normalized_messages()), data=error.data, valid_data=error.valid_data)
