@@ -69,6 +69,15 @@ def currency(**kwargs):
 NOT_BLANK = r"[^\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 
 
+WHITE_SPACE = r"[\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+
+
+def trimmed_pattern(pattern):
+    """The OpenAPI pattern of a TrimmedString whose stripped value must match `pattern`
+    (anchored, `^...$`): the same, with white space allowed around it."""
+    return f"^{WHITE_SPACE}*(?:{pattern.removeprefix('^').removesuffix('$')}){WHITE_SPACE}*$"
+
+
 class TrimmedString(fields.String):
     """A string with surrounding white space removed; empty after that is refused."""
 

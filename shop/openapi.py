@@ -16,6 +16,7 @@ from .products.schemas import (
     ProductSchema, ProductUpdateSchema, StockAdjustmentSchema,
 )
 from .fields import PageArgs
+from .orders.model import IDEMPOTENCY_KEY_PATTERN
 
 bp = Blueprint("openapi", __name__)
 
@@ -99,7 +100,7 @@ def build_spec(api_prefix="/api/v1"):
         if path == "/orders" and method == "post":
             operation["parameters"].append({
                 "name": "Idempotency-Key", "in": "header", "required": False,
-                "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": IDEMPOTENCY_KEY_PATTERN},
                 "description": "Retries with the same key and body return the first order (200).",
             })
         if body:

@@ -9,9 +9,10 @@ from ..clock import utcnow
 from ..db import get_db
 from ..errors import InvalidInput
 from . import api_bp, services
+from .model import IDEMPOTENCY_KEY_PATTERN
 from .schemas import CardSchema, OrderListArgs, OrderSchema, PlaceOrderSchema, TransitionSchema
 
-_KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
+_KEY_PATTERN = re.compile(IDEMPOTENCY_KEY_PATTERN)
 
 # Schemas hold no per-request state, so each is built once (building one costs more than using it).
 PLACE_ORDER = PlaceOrderSchema()
@@ -23,8 +24,9 @@ TRANSITION = TransitionSchema()
 
 def _idempotency_key():
     key = request.headers.get("Idempotency-Key")
-    if key is not None and not _KEY_PATTERN.match(key):
-        raise InvalidInput({"Idempotency-Key": ["1 to 255 visible ASCII characters."]})
+    if key is not None and not _KEY_PATTERN.fullmatch(key):
+        raise InvalidInput({"Idempotency-Key": [
+            "Use 1 to 255 visible ASCII characters (letters, digits, punctuation; no spaces) for the Idempotency-Key."]})
     return key
 
 

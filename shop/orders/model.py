@@ -26,6 +26,8 @@ SYSTEM = "system"
 RESTOCK, REFUND = "restock", "refund"
 ACTIONS = (RESTOCK, REFUND) + tuple(f"email:{status}" for status in sorted(EMAILED))
 
+# An Idempotency-Key: 1 to 255 visible ASCII characters (the API checks it; the OpenAPI document says it).
+IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
 MAX_LINES = 50
 MAX_QUANTITY = 100
 _NUMBER_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L

@@ -5,7 +5,7 @@ from marshmallow import ValidationError, fields, pre_load, validate, validates_s
 
 from ..clock import utcnow
 from ..countries import COUNTRY_CODES
-from ..fields import ObjectIdString, PageArgs, StrictInteger, TrimmedString, UtcDateTime
+from ..fields import ObjectIdString, PageArgs, StrictInteger, TrimmedString, UtcDateTime, trimmed_pattern
 from ..messages import ShopSchema
 from .model import DELIVERED, MAX_LINES, MAX_QUANTITY, SHIPPED, VISIBLE
 from .payments import luhn_valid
@@ -16,6 +16,9 @@ class OrderItemSchema(ShopSchema):
     quantity = StrictInteger(required=True, validate=validate.Range(min=1, max=MAX_QUANTITY))
 
 
+POSTAL_CODE = r"^[A-Za-z0-9][A-Za-z0-9 -]*$"
+
+
 class AddressSchema(ShopSchema):
     name = TrimmedString(required=True, validate=validate.Length(min=1, max=100))
     line1 = TrimmedString(required=True, validate=validate.Length(min=1, max=200))
@@ -23,8 +26,8 @@ class AddressSchema(ShopSchema):
     city = TrimmedString(required=True, validate=validate.Length(min=1, max=100))
     postal_code = TrimmedString(required=True, validate=[
         validate.Length(min=1, max=20),
-        validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9 -]*$", error="Letters, digits, spaces and dashes only."),
-    ])
+        validate.Regexp(POSTAL_CODE, error="Enter a postal code of letters, digits, spaces and dashes."),
+    ], metadata={"pattern": trimmed_pattern(POSTAL_CODE)})
     country = fields.String(required=True, validate=validate.OneOf(
         sorted(COUNTRY_CODES), error="Enter a country by its two-letter code, such as US or DE."
     ), metadata={"description": "ISO 3166-1 alpha-2, such as US or DE."})
@@ -50,7 +53,7 @@ class CardSchema(ShopSchema):
     exp_month = StrictInteger(required=True, load_only=True, validate=validate.Range(min=1, max=12))
     exp_year = StrictInteger(required=True, load_only=True, validate=validate.Range(min=2000, max=2100))
     cvc = fields.String(required=True, load_only=True,
-                        validate=validate.Regexp(r"^[0-9]{3,4}$", error="Three or four digits."))
+                        validate=validate.Regexp(r"^[0-9]{3,4}$", error="Enter the card's security code (CVC): three or four digits."))
 
     @validates_schema
     def check_card(self, data, **kwargs):

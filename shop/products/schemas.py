@@ -28,7 +28,7 @@ class ProductUpdateSchema(ShopSchema):
 
 
 class ProductCreateSchema(ShopSchema):
-    sku = fields.String(required=True, validate=validate.Regexp(SKU_PATTERN, error="Letters, digits, '.', '_' or '-', up to 64."))
+    sku = fields.String(required=True, validate=validate.Regexp(SKU_PATTERN, error="Enter an SKU of up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit."))
     name = TrimmedString(required=True, validate=validate.Length(min=1, max=200))
     price = money(required=True)
     description = fields.String(validate=validate.Length(max=5000))

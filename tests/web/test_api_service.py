@@ -192,3 +192,16 @@ def test_the_openapi_schemas_show_money_as_integers(client):
     assert schemas["Product"]["properties"]["price"]["type"] == "integer"
     assert schemas["Order"]["properties"]["total"]["type"] == "integer"
     assert set(schemas["PlaceOrder"]["required"]) == {"items", "shipping_address"}
+
+
+@pytest.mark.parametrize("key", ["two words", "tab\there", "é", "x" * 256])
+def test_an_idempotency_key_the_document_refuses_the_api_refuses_too(app, client, key):
+    document = client.get("/api/v1/openapi.json").get_json()
+    [header] = [p for p in document["paths"]["/api/v1/orders"]["post"]["parameters"] if p["name"] == "Idempotency-Key"]
+    pattern = header["schema"]["pattern"]
+    assert re.fullmatch(pattern.removeprefix("^").removesuffix("$"), key) is None
+
+    token = client.post("/api/v1/auth/tokens", json={"email": "admin@example.com", "password": "admin-password-1"})
+    response = client.post("/api/v1/orders", json={}, headers={"Idempotency-Key": key.encode("utf-8").decode("latin-1"),
+                                                              "Authorization": "Bearer " + token.get_json()["token"]})
+    assert_error(response, 422, "validation_error")

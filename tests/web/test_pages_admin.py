@@ -62,7 +62,7 @@ def test_a_new_product_form_shows_schema_errors_next_to_fields_and_keeps_them(si
 
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert field_errors(html, "sku") == ["Letters, digits, '.', '_' or '-', up to 64."]
+    assert field_errors(html, "sku") == ["Enter an SKU of up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit."]
     assert field_errors(html, "price") == ["Enter an amount such as 12.50."]
     assert field_errors(html, "stock") == ["Enter a stock level between 0 and 1000000000."]
     assert input_value(html, "name") == "Brass Desk Lamp" and input_value(html, "price") == "12.345"

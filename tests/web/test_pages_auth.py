@@ -116,7 +116,7 @@ def test_a_form_post_without_a_csrf_token_is_refused_with_400(csrf_app, path):
     response = client.post(path, data={"email": "ada@example.com", "password": "correct horse battery"})
 
     assert response.status_code == 400
-    assert "CSRF" in response.get_data(as_text=True)
+    assert "This form has expired" in response.get_data(as_text=True)
 
 
 def test_a_form_post_with_the_pages_csrf_token_is_accepted(csrf_app):

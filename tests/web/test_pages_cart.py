@@ -119,7 +119,7 @@ def test_checkout_shows_address_errors_next_to_their_fields_and_keeps_the_rest(s
     assert response.status_code == 422
     assert field_errors(html, "city") == ["Enter a city: it cannot be only spaces."]
     assert field_errors(html, "country") == ["Enter a country by its two-letter code, such as US or DE."]
-    assert field_errors(html, "postal_code") == ["Letters, digits, spaces and dashes only."]
+    assert field_errors(html, "postal_code") == ["Enter a postal code of letters, digits, spaces and dashes."]
     assert input_value(html, "line1") == "1 Main Street"
     assert input_value(html, "idempotency_key") == CHECKOUT_KEY
     assert db.orders.count_documents({}) == 0

@@ -53,7 +53,7 @@ def test_a_declined_card_says_so_above_the_form_and_is_not_echoed(site, order_pa
     ("card_number", "4242 4242 4242 4241", "Check the card number: it is not a valid one."),
     ("exp_month", "13", "Enter the card's expiry month between 1 and 12."),
     ("exp_year", "twenty", "Enter the card's expiry year as a whole number between 2000 and 2100."),
-    ("cvc", "12", "Three or four digits."),
+    ("cvc", "12", "Enter the card's security code (CVC): three or four digits."),
     ("exp_year", "2001", "This card has expired: check its expiry date, or use another card."),
 ])
 def test_card_errors_come_from_the_card_schema_and_sit_next_to_their_field(site, order_path, field, value, message):
