@@ -54,7 +54,9 @@ class UtcDateTime(fields.DateTime):
 
 
 def money(**kwargs):
-    return StrictInteger(validate=validate.Range(min=0, max=MAX_MONEY), **kwargs)
+    """An amount in minor units (cents); its messages show it as an amount (0.00)."""
+    metadata = {"money": True, **kwargs.pop("metadata", {})}
+    return StrictInteger(validate=validate.Range(min=0, max=MAX_MONEY), metadata=metadata, **kwargs)
 
 
 def currency(**kwargs):

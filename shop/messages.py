@@ -68,6 +68,8 @@ def _bounds(field):
     for validator in field.validators:
         if isinstance(validator, validate.Range):
             low, high = validator.min, validator.max
+            if field.metadata.get("money"):  # minor units, shown as the amounts people type
+                low, high = (None if v is None else f"{v // 100}.{v % 100:02d}" for v in (low, high))
             if low is not None and high is not None:
                 return f" between {low} and {high}"
             return f" of {low} or more" if low is not None else f" of {high} or less"
