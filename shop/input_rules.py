@@ -44,7 +44,7 @@ def _unique_keys(pairs):
     return data
 
 
-def invalid_text(value, path=()):
+def invalid_text(value):
     """Marshmallow-shaped details ({field: {index: {field: [message]}}}) for every key
     or string in `value` that is not valid Unicode; {} when there is none."""
     found = {}
@@ -75,13 +75,13 @@ def read_json():
     if "strict_json" not in g:
         try:
             data = current_app.json.loads(request.get_data(cache=True))
+            problems = invalid_text(data)
         except UnreadableJSON as error:  # NaN or Infinity, a key twice
             raise BadRequest(f"The request body cannot be read. {error}")
         except ValueError:  # not JSON, or not UTF-8
             raise BadRequest("The request body cannot be read. It is not valid JSON.")
-        except RecursionError:  # nested deeper than the parser goes
+        except RecursionError:  # nested deeper than the parser or the text check goes
             raise BadRequest("The request body cannot be read. It is nested too deeply.")
-        problems = invalid_text(data)
         if problems:
             raise InvalidInput(problems)
         g.strict_json = data

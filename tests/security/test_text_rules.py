@@ -115,3 +115,13 @@ def test_valid_text_from_every_script_is_accepted(shopper, add_product):
 
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["shipping_address"]["name"] == "Zoë Ñandú 山田 😀"
+
+
+@pytest.mark.parametrize("depth", [500, 900, 950, 990, 1000, 5000])
+def test_a_body_nested_near_the_parsers_limit_is_answered_in_the_error_shape(shopper, depth):
+    body = '{"items": ' + "[" * depth + '"\\ud800"' + "]" * depth + "}"
+
+    response = shopper.post("/orders", data=body, headers={"Content-Type": "application/json"})
+
+    assert response.status_code in (400, 422)  # unreadable past the limit, invalid text before it
+    assert set(response.get_json()["error"]) == {"code", "message", "details"}
