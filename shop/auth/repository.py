@@ -61,10 +61,10 @@ class TokenRepository:
         )
 
     def user_id_for(self, token_hash, now, kind=API):
-        # The TTL monitor runs about once a minute, so expiry is checked here too.
-        kind_filter = kind if kind != self.API else {"$ne": self.SITE}
-        doc = self.tokens.find_one({"token_hash": token_hash, "expires_at": {"$gt": now}, "kind": kind_filter})
-        return doc["user_id"] if doc else None
+        # The TTL monitor runs about once a minute, so expiry is checked here too. The kind
+        # is compared here, not in the filter, so that the lookup stays the unique hash's.
+        doc = self.tokens.find_one({"token_hash": token_hash, "expires_at": {"$gt": now}})
+        return doc["user_id"] if doc and doc.get("kind", self.API) == kind else None
 
     def remove(self, token_hash):
         self.tokens.delete_one({"token_hash": token_hash})
