@@ -1,12 +1,11 @@
 """Fixtures for the multi-process tests: shop processes on the test's own database."""
-import os
 import subprocess
 import sys
 
 import pytest
 
 from tests import stores
-from tests.processes.harness import ROOT, ShopProcess
+from tests.processes.harness import ROOT, ShopProcess, child_env
 
 
 @pytest.fixture
@@ -16,8 +15,8 @@ def start_shops(db, tmp_path):
     started = []
 
     def start(count, db_name=None, mongo_uri=None, **settings):
-        shops = [ShopProcess(mongo_uri or stores.SERVER_URI, db_name or db.name,
-                             str(tmp_path / f"shop-{len(started) + index}.log"), **settings)
+        shops = [ShopProcess(str(tmp_path / f"shop-{len(started) + index}.log"), mongo_uri or stores.SERVER_URI,
+                             db_name or db.name, **settings)
                  for index in range(count)]
         started.extend(shops)
         for shop in shops:  # all at once, as a deployment's processes start
@@ -31,8 +30,7 @@ def start_shops(db, tmp_path):
 
 def flask_command(db, *args):
     """`flask --app shop <args>` as a process of its own on the test's database: (exit code, output)."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("MONGO_", "SHOP_", "TEST_MONGO"))}
-    env.update(MONGO_URI=stores.SERVER_URI, MONGO_DB_NAME=db.name, DEMO_CATALOG="false")
+    env = child_env(MONGO_URI=stores.SERVER_URI, MONGO_DB_NAME=db.name, DEMO_CATALOG="false")
     done = subprocess.run([sys.executable, "-m", "flask", "--app", "shop", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     return done.returncode, done.stdout + done.stderr

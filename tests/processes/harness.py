@@ -37,16 +37,23 @@ PROCESS_SETTINGS = {
 }
 
 
-class ShopProcess:
-    """One `python wsgi.py`; `url` is where it serves."""
+def child_env(**settings):
+    """The environment for a process of the shop's: this one's, without any store or shop
+    setting of the developer's (the test decides those), plus `settings`."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("MONGO_", "SHOP_", "TEST_MONGO"))}
+    env.update({key: str(value) for key, value in settings.items()})
+    return env
 
-    def __init__(self, mongo_uri, db_name, log_path, **settings):
+
+class ShopProcess:
+    """One `python wsgi.py`; `url` is where it serves. Without `mongo_uri`, on the
+    embedded store (as `make run` starts it)."""
+
+    def __init__(self, log_path, mongo_uri=None, db_name=None, **settings):
         self.port = free_port()
         self.log_path = log_path
-        self.env = {key: value for key, value in os.environ.items()
-                    if not key.startswith(("MONGO_", "SHOP_", "TEST_MONGO"))}
-        self.env.update(PROCESS_SETTINGS, MONGO_URI=mongo_uri, MONGO_DB_NAME=db_name, PORT=str(self.port),
-                        PYTHONUNBUFFERED="1", **{key: str(value) for key, value in settings.items()})
+        store = {"MONGO_URI": mongo_uri, "MONGO_DB_NAME": db_name} if mongo_uri else {}
+        self.env = child_env(**{**PROCESS_SETTINGS, **store, "PORT": self.port, "PYTHONUNBUFFERED": "1", **settings})
         self.process = None
 
     @property
@@ -55,8 +62,11 @@ class ShopProcess:
 
     def start(self):
         with open(self.log_path, "ab") as log:
+            # SIGINT handled as a terminal's Ctrl-C would be, even when the suite runs from a
+            # background job (which starts its children with SIGINT ignored).
             self.process = subprocess.Popen([sys.executable, "wsgi.py"], cwd=ROOT, env=self.env,
-                                            stdout=log, stderr=subprocess.STDOUT)
+                                            stdout=log, stderr=subprocess.STDOUT,
+                                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         return self
 
     def wait_ready(self, timeout=60):

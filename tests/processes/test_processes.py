@@ -121,9 +121,12 @@ def test_the_bootstrap_admin_is_created_once_when_processes_start_together(start
         db.client.drop_database(fresh.name)
 
 
+def csrf_token_on(page):
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
+
+
 def site_login(shop, session, email, password):
-    page = session.get(shop.url + "/login", timeout=30)
-    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
+    csrf = csrf_token_on(session.get(shop.url + "/login", timeout=30))
     return session.post(shop.url + "/login", data={"email": email, "password": password, "csrf_token": csrf},
                         allow_redirects=False, timeout=30)
 
@@ -144,8 +147,7 @@ def test_a_session_cookie_from_one_process_works_on_every_other_until_it_logs_ou
 
     # Logging out on one process ends the session on all: a copy of the cookie is a visitor's.
     copied = browser.cookies.get("session")
-    page = browser.get(shops[2].url + "/orders", timeout=30).text
-    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    csrf = csrf_token_on(browser.get(shops[2].url + "/orders", timeout=30))
     assert browser.post(shops[2].url + "/logout", data={"csrf_token": csrf}, allow_redirects=False,
                         timeout=30).status_code == 302
     for shop in shops:
