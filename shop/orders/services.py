@@ -219,7 +219,12 @@ def settle_charge(stores, order, charge, actor_id, now):
         order.id, [PLACED], PAID, {"by": actor_id}, now, actions=["email:paid"],
         extra={"payment": payment}, guard=guard,
     )
-    if paid is None:  # cancelled or expired while the card was being charged
+    if paid is None:
+        current = stores.orders.get(order.id)
+        if current is not None and (current.payment or {}).get("attempt_id") == charge.attempt_id \
+                and current.payment.get("status") == "paid":
+            return current  # this very charge was settled already (the repair, after a stall)
+        # cancelled or expired while the card was being charged
         stores.gateway.refund(charge.attempt_id)
         stores.orders.set_payment(order.id, dict(payment, status="refunded", refunded_at=now), guard, now)
         raise InvalidTransition("The order was cancelled while it was being paid; the charge was refunded.")

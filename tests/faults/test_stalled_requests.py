@@ -7,7 +7,7 @@ the contract's shape. tests/processes/ does the same with a real SIGSTOP.
 import pytest
 from bson import ObjectId
 
-from conftest import assert_error
+from conftest import GOOD_CARD, assert_error
 from invariants import assert_holds
 from shop import jobs
 from shop.orders import services
@@ -85,4 +85,22 @@ def test_a_cancel_stalled_before_its_restock_restocks_once(stall_at, register, a
     assert reports and reports[0]["actions"] >= 1
     assert stock_of(db, clock) == 5
     assert db.stock_movements.count_documents({"order_id": order["id"], "reason": "order_cancelled"}) == 1
+    assert_holds(db, settled=True)
+
+
+def test_a_payment_stalled_after_the_charge_is_settled_once_and_keeps_the_money(
+        stall_at, register, add_product, place_order, db):
+    clock = add_product("CLOCK-A", stock=5)
+    shopper = register()
+    order = place_order(shopper, [(clock, 1)]).get_json()
+    # The card is charged; before the request records it, the repair finds the charge and settles it.
+    reports = stall_at(services, "settle_charge", 1)
+
+    response = shopper.post(f"/orders/{order['id']}/payments", json=GOOD_CARD)
+
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["status"] == "paid"
+    assert reports and reports[0]["payments"] == 1
+    assert db.sandbox_charges.count_documents({"approved": True, "refunded": False}) == 1
+    assert db.orders.find_one()["payment"]["status"] == "paid"
     assert_holds(db, settled=True)
