@@ -132,6 +132,9 @@ def _handle_validation_error(error):
 # Flask-WTF's texts ("The CSRF session token is missing.") say nothing a person can act on.
 FORM_EXPIRED = ("This form has expired, or was opened in another session. "
                 "Go back, reload the page and send it again.")
+# The same, on a form that is shown again with what was typed (forms.keeps_typed_input).
+FORM_EXPIRED_KEPT = ("This form had expired, or was opened in another session, so nothing was saved. "
+                     "Check what you typed below and send it again.")
 
 
 def _handle_http_exception(error):

@@ -10,7 +10,8 @@ from flask import request
 from flask_wtf import FlaskForm
 from marshmallow import EXCLUDE, ValidationError
 
-from .errors import OutOfStock
+from .errors import FORM_EXPIRED_KEPT, OutOfStock
+from .extensions import csrf
 from .money import parse_money
 
 _INTEGER = re.compile(r"[+-]?[0-9]{1,12}")
@@ -49,8 +50,34 @@ def _flatten(messages, path=()):
         yield path, str(messages)
 
 
+def keeps_typed_input(view):
+    """For a view whose form has typed fields: the app-wide CSRF check, which answers a
+    bare 400 page, is skipped so that an expired form comes back with what was typed.
+    The form's own validate() still checks the token (SchemaForm.validate), and
+    tests/security/test_forms.py proves that every site POST refuses a forged one."""
+    return csrf.exempt(view)
+
+
 class SchemaForm(FlaskForm):
     """A Flask-WTF form (CSRF) whose data is validated by a Marshmallow schema."""
+
+    expired = False
+
+    def validate(self, extra_validators=None):
+        """Flask-WTF's checks, with a missing or stale CSRF token said as an expired form.
+        The re-rendered form carries a fresh token, so sending it again works."""
+        valid = super().validate(extra_validators)
+        if self.meta.csrf and self.csrf_token.errors:
+            self.csrf_token.errors = []
+            self.expired = True
+            self.form_errors.insert(0, FORM_EXPIRED_KEPT)
+        return valid
+
+    def status(self):
+        """The page's status: 200 when shown clean, 400 when it had expired, else 422."""
+        if self.expired:
+            return 400
+        return 422 if self.has_errors() else 200
 
     def load(self, schema, data):
         """The schema's result, or None with its messages shown on the form."""

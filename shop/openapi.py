@@ -15,6 +15,7 @@ from .products.schemas import (
     AdjustmentResultSchema, LowStockArgs, MovementSchema, ProductCreateSchema, ProductListArgs,
     ProductSchema, ProductUpdateSchema, StockAdjustmentSchema,
 )
+from .clock import utcnow
 from .fields import PageArgs
 from .orders.model import IDEMPOTENCY_KEY_PATTERN
 
@@ -130,7 +131,10 @@ def build_spec(api_prefix="/api/v1"):
                       "503": {"description": "The database does not answer",
                               "content": {"application/json": {"schema": HealthSchema}}}},
     }})
-    return spec.to_dict()
+    document = spec.to_dict()
+    # A card that expired in an earlier year is refused, so the document says the year it starts at.
+    document["components"]["schemas"]["Card"]["properties"]["exp_year"]["minimum"] = utcnow().year
+    return document
 
 
 def _path_names(path):
@@ -140,6 +144,7 @@ def _path_names(path):
 @bp.get("/openapi.json")
 def openapi_json():
     """This API's OpenAPI 3 document."""
-    if "openapi_spec" not in current_app.extensions:
-        current_app.extensions["openapi_spec"] = build_spec()
-    return jsonify(current_app.extensions["openapi_spec"])
+    year, document = current_app.extensions.get("openapi_spec", (None, None))
+    if year != utcnow().year:  # built again at New Year, for the card's expiry year
+        year, document = current_app.extensions["openapi_spec"] = (utcnow().year, build_spec())
+    return jsonify(document)

@@ -7,7 +7,7 @@ from ..clock import utcnow
 from ..db import get_db
 from ..errors import Conflict, OutOfStock
 from ..fields import PageArgs
-from ..forms import page_args
+from ..forms import keeps_typed_input, page_args
 from ..money import format_amount
 from ..products import services
 from ..products.forms import CatalogSearchForm, ProductCreateForm, ProductEditForm, StockAdjustmentForm
@@ -33,6 +33,7 @@ def products():
 
 
 @bp.route("/products/new", methods=["GET", "POST"])
+@keeps_typed_input
 def new_product():
     """Add a product; its initial stock is the first entry of its ledger."""
     form = ProductCreateForm(active=True) if request.method == "GET" else ProductCreateForm()
@@ -44,10 +45,11 @@ def new_product():
         else:
             flash(f"{product.name} is added.", "success")
             return redirect(url_for("admin.stock", product_id=product.id))
-    return render_template("admin/product_form.html", form=form, product=None), 422 if form.has_errors() else 200
+    return render_template("admin/product_form.html", form=form, product=None), form.status()
 
 
 @bp.route("/products/<id:product_id>/edit", methods=["GET", "POST"])
+@keeps_typed_input
 def edit_product(product_id):
     """Change a product's name, slug, description, price or whether it is on sale."""
     product = services.get_product(ProductRepository(get_db()), product_id, include_inactive=True)
@@ -60,7 +62,7 @@ def edit_product(product_id):
         else:
             flash(f"{product.name} is saved.", "success")
             return redirect(url_for("admin.products"))
-    return render_template("admin/product_form.html", form=form, product=product), 422 if form.has_errors() else 200
+    return render_template("admin/product_form.html", form=form, product=product), form.status()
 
 
 def _editable(product):
@@ -79,6 +81,7 @@ def archive_product(product_id):
 
 
 @bp.route("/products/<id:product_id>/stock", methods=["GET", "POST"])
+@keeps_typed_input
 def stock(product_id):
     """The product's stock ledger, newest first, and a form to adjust its stock with a reason."""
     form = StockAdjustmentForm()
@@ -99,4 +102,4 @@ def _stock_page(product_id, form):
     product = services.get_product(ProductRepository(get_db()), product_id, include_inactive=True)
     movements, total = services.movements(*_repositories(), product_id, page, PER_PAGE)
     return render_template("admin/stock.html", product=product, form=form, movements=movements, total=total,
-                           page=page, per_page=PER_PAGE), 422 if form.has_errors() else 200
+                           page=page, per_page=PER_PAGE), form.status()

@@ -6,6 +6,7 @@ from ..clock import utcnow
 from ..db import get_db
 from ..errors import Conflict, RateLimited, Unauthorized
 from . import services
+from ..forms import keeps_typed_input
 from .forms import ActionForm, LoginForm, RegisterForm
 from .repository import LoginFailures, UserRepository
 from .schemas import CredentialsSchema, RegisterSchema
@@ -15,6 +16,7 @@ bp = Blueprint("auth", __name__)
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@keeps_typed_input
 def register():
     """Create a customer account, then go to the log-in page."""
     form = RegisterForm()
@@ -26,10 +28,11 @@ def register():
         else:
             flash("Your account is ready. Please log in.", "success")
             return redirect(url_for("auth.login", next=safe_next(request.args.get("next"))))
-    return render_template("auth/register.html", form=form), 422 if form.has_errors() else 200
+    return render_template("auth/register.html", form=form), form.status()
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@keeps_typed_input
 def login():
     """Log in with email and password; follow `next` only inside the site."""
     form = LoginForm(next=request.args.get("next"))
@@ -43,7 +46,7 @@ def login():
             carry_cart_over()
             flash(f"Welcome back, {user.name}.", "success")
             return redirect(safe_next(form.next.data) or url_for("site.home"))
-    return render_template("auth/login.html", form=form), 422 if form.has_errors() else 200
+    return render_template("auth/login.html", form=form), form.status()
 
 
 def _authenticate(data):

@@ -8,6 +8,7 @@ from ..auth.session import signed_in_user
 from ..clock import utcnow
 from ..db import get_db
 from ..errors import BadRequest, Conflict, InvalidInput, OutOfStock
+from ..forms import keeps_typed_input
 from ..orders.schemas import AddressSchema, OrderItemSchema
 from ..orders.services import Stores
 from ..products.repository import ProductRepository
@@ -60,6 +61,7 @@ def show_cart():
 
 
 @bp.post("/cart/items")
+@keeps_typed_input
 def add_item():
     """Add a product to the cart (a visitor's cart is made on the first add)."""
     form = AddToCartForm()
@@ -71,10 +73,11 @@ def add_item():
         flash(f"Added {product.name} to your cart.", "success")
         return redirect(url_for("cart.show_cart"))
     product = get_product(ProductRepository(get_db()), form.product_id.data or "")
-    return render_template("products/detail.html", product=product, form=form), 422
+    return render_template("products/detail.html", product=product, form=form), form.status()
 
 
 @bp.post("/cart/items/<id:product_id>")
+@keeps_typed_input
 def update_item(product_id):
     """Change a line's quantity (1 to 100)."""
     form = CartLineForm()
@@ -83,7 +86,7 @@ def update_item(product_id):
         services.set_quantity(CartRepository(get_db()), owner, data["product_id"], data["quantity"], utcnow())
         flash("Your cart is updated.", "success")
         return redirect(url_for("cart.show_cart"))
-    return _cart_page({product_id: form}, status=422)
+    return _cart_page({product_id: form}, status=form.status() if owner else 422)
 
 
 @bp.post("/cart/items/<id:product_id>/remove")
@@ -115,10 +118,13 @@ def checkout():
 
 @bp.post("/checkout")
 @login_required
+@keeps_typed_input
 def place_order():
     """Place the cart as an order; a resubmitted form finds the order it placed."""
     form = CheckoutForm()
     if not form.validate_on_submit():
+        if form.expired:
+            return _checkout_page(form, status=form.status())
         raise BadRequest("This checkout form is not valid; please start again from the cart.")
     address = form.load(AddressSchema(), form.address_data())
     if address is not None:
@@ -128,7 +134,7 @@ def place_order():
             _show_checkout_error(form, error)
         else:
             return redirect(url_for("orders.show_order", order_id=order.id))
-    return _checkout_page(form, status=422)
+    return _checkout_page(form, status=form.status())
 
 
 def _place(form, address):

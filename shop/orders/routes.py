@@ -8,7 +8,7 @@ from ..clock import utcnow
 from ..db import get_db
 from ..errors import InvalidTransition, PaymentDeclined
 from ..fields import PageArgs
-from ..forms import page_args
+from ..forms import keeps_typed_input, page_args
 from . import services
 from .forms import PayForm
 from .schemas import CardSchema
@@ -45,6 +45,7 @@ def show_order(order_id):
 
 @bp.post("/orders/<id:order_id>/pay")
 @login_required
+@keeps_typed_input
 def pay(order_id):
     """Pay a placed order with a (sandbox) card; the number and CVC are never kept."""
     form = PayForm()
@@ -60,7 +61,7 @@ def pay(order_id):
             flash(f"Thank you! Order {order.number} is paid.", "success")
             return redirect(url_for("orders.show_order", order_id=order.id))
     form.forget_card()
-    return _order_page(order_id, form, status=422)
+    return _order_page(order_id, form, status=form.status())
 
 
 @bp.post("/orders/<id:order_id>/cancel")

@@ -41,24 +41,36 @@ class AddressSchema(ShopSchema):
 
 class PlaceOrderSchema(ShopSchema):
     items = fields.List(fields.Nested(OrderItemSchema), required=True,
-                        validate=validate.Length(min=1, max=MAX_LINES))
+                        validate=validate.Length(min=1, max=MAX_LINES), metadata={
+                            "description": "Each product must exist and be on sale. A product on several lines is "
+                                           f"one line with their quantities added up: at most {MAX_QUANTITY} in all.",
+                        })
     shipping_address = fields.Nested(AddressSchema, required=True)
+
+
+# 12 to 19 digits, one space or dash allowed between any two ("4242 4242 4242 4242").
+CARD_NUMBER = r"^[0-9](?:[ -]?[0-9]){11,18}$"
 
 
 class CardSchema(ShopSchema):
     card_number = fields.String(required=True, load_only=True, metadata={
-        "pattern": "^[0-9][0-9 -]{10,30}[0-9]$",
-        "description": "12 to 19 digits (spaces and dashes are ignored) that pass the Luhn check.",
+        "pattern": trimmed_pattern(CARD_NUMBER),
+        "description": "12 to 19 digits, with a space or dash allowed between any two, that pass the Luhn check "
+                       "(the card's check digit).",
     })
     exp_month = StrictInteger(required=True, load_only=True, validate=validate.Range(min=1, max=12))
-    exp_year = StrictInteger(required=True, load_only=True, validate=validate.Range(min=2000, max=2100))
+    # The OpenAPI document's minimum is the current year (openapi.py): an earlier one has expired.
+    exp_year = StrictInteger(required=True, load_only=True, validate=validate.Range(min=2000, max=2100), metadata={
+        "description": "With exp_month, not before the current month (UTC).",
+    })
     cvc = fields.String(required=True, load_only=True,
                         validate=validate.Regexp(r"^[0-9]{3,4}$", error="Enter the card's security code (CVC): three or four digits."))
 
     @validates_schema
     def check_card(self, data, **kwargs):
-        number = re.sub(r"[ -]", "", data.get("card_number", ""))
-        if not re.fullmatch(r"[0-9]{12,19}", number) or not luhn_valid(number):
+        typed = data.get("card_number", "").strip()
+        number = re.sub(r"[ -]", "", typed)
+        if not re.fullmatch(CARD_NUMBER, typed) or not luhn_valid(number):
             raise ValidationError("Check the card number: it is not a valid one.", "card_number")
         data["card_number"] = number
         now = utcnow()

@@ -12,6 +12,7 @@ import pytest
 from conftest import ADDRESS, TEST_SETTINGS
 from invariants import stored_state
 from shop import create_app
+from shop.errors import FORM_EXPIRED, FORM_EXPIRED_KEPT
 
 
 def token_on(client, path):
@@ -57,6 +58,11 @@ PLAUSIBLE_FORM = {"quantity": "2", "delta": "5", "reason": "restock", "status": 
                   "exp_year": "2099", "cvc": "123", "idempotency_key": "forged-key-0123456789", **ADDRESS}
 
 
+def plausible_form(ids):
+    """What a forged post would carry: every field a site form reads, for a real product."""
+    return dict(PLAUSIBLE_FORM, product_id=ids["product_id"])
+
+
 def test_every_site_form_refuses_a_post_without_its_csrf_token_and_changes_nothing(csrf_client):
     app, browser, ids = csrf_client
     db = app.extensions["mongo_db"]
@@ -66,9 +72,9 @@ def test_every_site_form_refuses_a_post_without_its_csrf_token_and_changes_nothi
     cart_before = list(db.carts.find({}, {"_id": 0}))
 
     for path in posts:
-        response = browser.post(path, data=PLAUSIBLE_FORM)
+        response = browser.post(path, data=plausible_form(ids))
         assert response.status_code == 400, (path, response.status_code)
-        forged_token = browser.post(path, data=dict(PLAUSIBLE_FORM, csrf_token="forged." + "a" * 40))
+        forged_token = browser.post(path, data=dict(plausible_form(ids), csrf_token="forged." + "a" * 40))
         assert forged_token.status_code == 400, path
 
     assert stored_state(db) == before
@@ -115,12 +121,48 @@ def test_logging_in_follows_a_next_path_inside_the_site(client, register):
     assert response.headers["Location"] == "/orders"
 
 
-def test_a_form_sent_without_its_token_says_it_expired_and_what_to_do(csrf_client):
+def keeps_typed_input(app, path):
+    """Whether the view behind a POST path shows its form again when it expired."""
+    endpoint, _ = app.url_map.bind("localhost").match(path, method="POST")
+    view = app.view_functions[endpoint]
+    return f"{view.__module__}.{view.__name__}" in app.extensions["csrf"]._exempt_views
+
+
+def test_every_expired_form_says_so_and_a_typed_form_comes_back_with_what_was_typed(csrf_client):
     app, browser, ids = csrf_client
+    typed_forms = 0
 
-    response = browser.post("/cart/items", data={"product_id": ids["product_id"], "quantity": "1"})
+    for path in site_form_posts(app, ids):
+        response = browser.post(path, data=plausible_form(ids))
 
-    assert response.status_code == 400
-    text = response.get_data(as_text=True)
-    assert "This form has expired, or was opened in another session. Go back, reload the page and send it again." in text
-    assert "CSRF" not in text
+        text = response.get_data(as_text=True)
+        assert response.status_code == 400, path
+        assert "CSRF" not in text, path
+        if keeps_typed_input(app, path):
+            typed_forms += 1
+            assert FORM_EXPIRED_KEPT in text, path
+            shown_back = re.findall(r'<input[^>]*value="([^"]*)"', text)
+            assert set(shown_back) & set(PLAUSIBLE_FORM.values()), (path, shown_back)
+            assert 'name="csrf_token"' in text, path  # a fresh token: sending it again works
+        else:  # a button: nothing was typed, so the page says to reload
+            assert FORM_EXPIRED in text, path
+    assert typed_forms >= 8
+
+
+def test_an_expired_form_sent_again_from_the_page_it_came_back_on_works(csrf_client):
+    app, _, _ = csrf_client
+    visitor = app.test_client()
+    typed = {"name": "Ada Lovelace", "email": "ada@example.com", "password": "correct horse battery"}
+
+    expired = visitor.post("/register", data=typed)
+    page = expired.get_data(as_text=True)
+    assert expired.status_code == 400
+    assert 'value="Ada Lovelace"' in page and 'value="ada@example.com"' in page
+    assert "correct horse battery" not in page  # a password is never shown back
+    assert app.extensions["mongo_db"].users.count_documents({"email": "ada@example.com"}) == 0
+
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    sent_again = visitor.post("/register", data={**typed, "csrf_token": token})
+
+    assert sent_again.status_code == 302
+    assert app.extensions["mongo_db"].users.count_documents({"email": "ada@example.com"}) == 1

@@ -205,3 +205,43 @@ def test_an_idempotency_key_the_document_refuses_the_api_refuses_too(app, client
     response = client.post("/api/v1/orders", json={}, headers={"Idempotency-Key": key.encode("utf-8").decode("latin-1"),
                                                               "Authorization": "Bearer " + token.get_json()["token"]})
     assert_error(response, 422, "validation_error")
+
+
+@pytest.mark.parametrize("typed", [
+    "4242424242424242", "4242 4242 4242 4242", "4242-4242-4242-4242", " 4242 4242 4242 4242 ", "4 2 4 2-4242 4242-42 42",
+    "4242  4242 4242 4242", "4242 - 4242 4242 4242", "-4242424242424242", "4242424242424242-", "42424242424",
+    "4242 4242 4242 4242 4242", "4242 4242 4242 424x",
+])
+def test_a_card_number_is_read_exactly_when_the_document_allows_it(client, shopper, add_product, place_order, typed):
+    document = client.get("/api/v1/openapi.json").get_json()
+    allowed = re.fullmatch(document["components"]["schemas"]["Card"]["properties"]["card_number"]["pattern"], typed)
+    order = place_order(shopper, [(add_product(), 1)]).get_json()
+
+    response = shopper.post(f"/orders/{order['id']}/payments",
+                            json={"card_number": typed, "exp_month": 12, "exp_year": 2099, "cvc": "123"})
+
+    if allowed:  # these typings are all of the approved test card
+        assert response.status_code == 200, response.get_json()
+    else:
+        assert_error(response, 422, "validation_error")
+        assert "card_number" in response.get_json()["error"]["details"]
+
+
+def test_the_document_starts_the_expiry_year_at_the_current_one_and_this_month_is_still_valid(
+        client, shopper, add_product, place_order):
+    from shop.clock import utcnow
+    now = utcnow()
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["components"]["schemas"]["Card"]["properties"]["exp_year"]["minimum"] == now.year
+    last_month = (now.year, now.month - 1) if now.month > 1 else (now.year - 1, 12)
+    product = add_product()
+
+    expired = shopper.post(f"/orders/{place_order(shopper, [(product, 1)]).get_json()['id']}/payments",
+                           json={"card_number": "4242424242424242", "exp_year": last_month[0],
+                                 "exp_month": last_month[1], "cvc": "123"})
+    this_month = shopper.post(f"/orders/{place_order(shopper, [(product, 1)]).get_json()['id']}/payments",
+                              json={"card_number": "4242424242424242", "exp_year": now.year,
+                                    "exp_month": now.month, "cvc": "123"})
+
+    assert_error(expired, 422, "validation_error")
+    assert this_month.status_code == 200
