@@ -9,6 +9,7 @@ from . import caching, db, input_rules, security, urls
 from .config import Config
 from .errors import register_error_handlers
 from .extensions import csrf, login_manager
+from .products.migration import give_products_variants
 from .ids import IdConverter
 from .mail import make_backend
 
@@ -68,6 +69,9 @@ def register_database(app, mongo_client):
     )
     db.init_app(app, client)
     db.ensure_indexes(app.extensions["mongo_db"])
+    migrated = give_products_variants(app.extensions["mongo_db"])
+    if migrated:
+        log.warning("Gave %d v1 product(s) their default variant and ledger.", migrated)
 
 
 def register_blueprints(app):

@@ -24,6 +24,7 @@ DEMO_PRODUCTS = [
     ("KNIFE-CHEF", "Chef's Knife 20 cm", "Forged carbon steel with an oak handle. Sharpen it and it will outlive you.", 11500, 3),
     ("APRON-CANVAS", "Canvas Apron", "Waxed cotton canvas with leather straps and two deep pockets.", 3900, 20),
     ("BOARD-OAK", "Oak Cutting Board", "End-grain oak, 40 x 30 cm, oiled and ready.", 6500, 0),
+    ("LINEN-TEE", "Linen T-Shirt", "Washed European linen, cool in summer; a relaxed fit in two colours.", 2600, 0),
 ]
 
 
@@ -39,6 +40,19 @@ def create_admin_from_env(app):
         log.warning("Created the admin account %s from SHOP_ADMIN_EMAIL.", email)
 
 
+DEMO_VARIANTS = {
+    "LINEN-TEE": {
+        "options": [{"name": "Size", "values": ["S", "M", "L"]}, {"name": "Colour", "values": ["Sand", "Slate"]}],
+        "variants": [
+            {"sku": f"LINEN-TEE-{size}-{colour.upper()}", "options": {"Size": size, "Colour": colour},
+             "stock": stock, **({"price": 2900} if size == "L" else {})}
+            for (size, colour), stock in {("S", "Sand"): 8, ("M", "Sand"): 12, ("L", "Sand"): 3,
+                                          ("S", "Slate"): 0, ("M", "Slate"): 6, ("L", "Slate"): 4}.items()
+        ],
+    },
+}
+
+
 def seed_demo_catalog(app):
     products, ledger = ProductRepository(get_db()), LedgerRepository(get_db())
     if products.count():
@@ -46,6 +60,9 @@ def seed_demo_catalog(app):
     now = utcnow()
     for sku, name, description, price, stock in DEMO_PRODUCTS:
         data = {"sku": sku, "name": name, "description": description, "price": price, "stock": stock}
+        if sku in DEMO_VARIANTS:  # a product sold in sizes and colours: no sku or stock of its own
+            data = dict(data, **DEMO_VARIANTS[sku])
+            del data["sku"], data["stock"]
         try:
             product_services.create_product(products, ledger, data, None, now)
         except Conflict:

@@ -36,12 +36,12 @@ def register(app):
 
     @app.cli.command("audit-stock")
     def audit_stock():
-        """Report products whose stock differs from their ledger, and units still held by
+        """Report variants whose stock differs from their ledger, and units still held by
         rejected or cancelled orders; exit 1 if there is either."""
         differ, held = jobs.audit_stock(get_db())
         for problem in differ + held:
             click.echo(json.dumps(problem))
-        click.echo(f"{len(differ)} product(s) differ from their ledger.")
+        click.echo(f"{len(differ)} variant(s) differ from their ledger.")
         click.echo(f"{len(held)} line(s) of rejected or cancelled orders still hold units.")
         if differ or held:
             raise SystemExit(1)

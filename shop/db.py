@@ -69,6 +69,16 @@ def ping(db):
     db.command("ping")
 
 
+def _drop_index(collection, name):
+    """Drop an index of an older version, if it is there (another process may drop it first)."""
+    if name in collection.index_information():
+        try:
+            collection.drop_index(name)
+        except pymongo.errors.OperationFailure as error:
+            if error.code != 27:  # IndexNotFound: dropped by the other process
+                raise
+
+
 def ensure_indexes(db):
     """Every index the app's queries and guarantees rely on. Safe to re-run."""
     db.users.create_index("email", unique=True)
@@ -77,17 +87,27 @@ def ensure_indexes(db):
     db.tokens.create_index("user_id")
     db.login_failures.create_index("key", unique=True)
     db.login_failures.create_index("expires_at", expireAfterSeconds=0)
-    db.products.create_index("sku", unique=True)
+    _drop_index(db.products, "sku_1")  # v1: the SKU moved to the variants (below)
     db.products.create_index("slug", unique=True)
     # The catalogue's sorts (repository.SORTS) end with _id, so that pages never overlap;
     # each index serves one of them (forwards or backwards) after `active`.
     db.products.create_index([("active", 1), ("created_at", -1), ("_id", -1)])
     db.products.create_index([("active", 1), ("sort_name", 1), ("_id", 1)])
-    db.products.create_index([("active", 1), ("price", 1), ("_id", 1)])
-    db.products.create_index([("active", 1), ("stock", 1), ("_id", 1)])
-    db.products.create_index("pending.created_at")
-    db.stock_movements.create_index([("product_id", 1), ("seq", -1)], unique=True)
-    db.stock_movements.create_index([("order_id", 1), ("product_id", 1), ("reason", 1)])
+    db.products.create_index([("active", 1), ("price_min", 1), ("_id", 1)])
+    db.products.create_index([("active", 1), ("price_max", 1), ("_id", 1)])
+    db.products.create_index("summary_stale_since", sparse=True)
+    db.variants.create_index("sku", unique=True)
+    db.variants.create_index([("product_id", 1), ("options_key", 1)], unique=True)
+    db.variants.create_index([("active", 1), ("stock", 1), ("_id", 1)])
+    db.variants.create_index("pending.created_at")
+    # v1's ledger counted per product; it counts per variant now. Entries written before
+    # the migration gave them a variant_id are outside this index until it does.
+    _drop_index(db.stock_movements, "product_id_1_seq_-1")
+    db.stock_movements.create_index([("variant_id", 1), ("seq", -1)], unique=True,
+                                    partialFilterExpression={"variant_id": {"$exists": True}})
+    db.stock_movements.create_index([("variant_id", 1), ("created_at", -1), ("seq", -1), ("_id", -1)])
+    db.stock_movements.create_index([("product_id", 1), ("variant_id", 1)])
+    db.stock_movements.create_index([("order_id", 1), ("variant_id", 1), ("reason", 1)])
     db.orders.create_index("number", unique=True)
     db.orders.create_index(
         [("user_id", 1), ("idempotency_key", 1)],

@@ -12,7 +12,8 @@ from .mail import Outbox, deliver_due
 from .orders import repair as order_repair
 from .orders import services as order_services
 from .products import services as product_services
-from .products.repository import LedgerRepository, ProductRepository
+from .products.repository import LedgerRepository
+from .products.variants import VariantRepository
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +31,8 @@ def repair(db, stale_after_seconds):
 
 
 def audit_stock(db):
-    """(products whose stock differs from their ledger, units held by rejected or cancelled orders)."""
-    differ = product_services.audit_stock(ProductRepository(db), LedgerRepository(db))
+    """(variants whose stock differs from their ledger, units held by rejected or cancelled orders)."""
+    differ = product_services.audit_stock(VariantRepository(db), LedgerRepository(db))
     return differ, order_repair.units_held_by_dead_orders(order_services.Stores.on(db))
 
 

@@ -12,8 +12,9 @@ from marshmallow import Schema, fields
 from .auth.schemas import CredentialsSchema, RegisterSchema, TokenSchema, UserSchema
 from .orders.schemas import CardSchema, OrderListArgs, OrderSchema, PlaceOrderSchema, TransitionSchema
 from .products.schemas import (
-    AdjustmentResultSchema, LowStockArgs, MovementSchema, ProductCreateSchema, ProductListArgs,
-    ProductSchema, ProductUpdateSchema, StockAdjustmentSchema,
+    AdjustmentResultSchema, LedgerArgs, LowStockArgs, LowStockItemSchema, MovementSchema, NewVariantSchema,
+    ProductCreateSchema, ProductListArgs, ProductSchema, ProductUpdateSchema, StockAdjustmentSchema, VariantSchema,
+    VariantUpdateSchema,
 )
 from .clock import utcnow
 from .fields import PageArgs
@@ -48,6 +49,7 @@ def _page_of(item_schema):
 
 
 ProductPage, MovementPage, OrderPage = _page_of(ProductSchema), _page_of(MovementSchema), _page_of(OrderSchema)
+LowStockPage = _page_of(LowStockItemSchema)
 
 # (path, method, summary, who, request body, query args, success status, response, error statuses)
 # who: "anyone", "token" (bearer token), "admin", or "optional" (a token widens what is shown).
@@ -63,8 +65,11 @@ ENDPOINTS = [
     ("/products/{product_id}", "patch", "Change a product (never its stock)", "admin", ProductUpdateSchema, None, 200, ProductSchema, [400, 401, 403, 404, 409, 413, 415, 422]),
     ("/products/{product_id}", "delete", "Archive a product", "admin", None, None, 204, None, [401, 403, 404]),
     ("/products/{product_id}/stock-adjustments", "post", "Adjust stock with a reason", "admin", StockAdjustmentSchema, None, 201, AdjustmentResultSchema, [400, 401, 403, 404, 409, 413, 415, 422]),
-    ("/products/{product_id}/stock-movements", "get", "The product's stock ledger, newest first", "admin", None, PageArgs, 200, MovementPage, [401, 403, 404, 422]),
-    ("/inventory/low-stock", "get", "Active products at or under a stock threshold", "admin", None, LowStockArgs, 200, ProductPage, [401, 403, 422]),
+    ("/products/{product_id}/stock-movements", "get", "The stock ledger of a product's variants (or one), newest first", "admin", None, LedgerArgs, 200, MovementPage, [401, 403, 404, 422]),
+    ("/products/{product_id}/variants", "post", "Add a variant (a new combination of the options)", "admin", NewVariantSchema, None, 201, VariantSchema, [400, 401, 403, 404, 409, 413, 415, 422]),
+    ("/products/{product_id}/variants/{variant_id}", "patch", "Change a variant's SKU, price or sale (never its stock)", "admin", VariantUpdateSchema, None, 200, VariantSchema, [400, 401, 403, 404, 409, 413, 415, 422]),
+    ("/products/{product_id}/variants/{variant_id}", "delete", "Archive a variant", "admin", None, None, 204, None, [401, 403, 404]),
+    ("/inventory/low-stock", "get", "Variants on sale at or under a stock threshold", "admin", None, LowStockArgs, 200, LowStockPage, [401, 403, 422]),
     ("/orders", "post", "Place an order (all or nothing)", "token", PlaceOrderSchema, None, 201, OrderSchema, [400, 401, 409, 413, 415, 422]),
     ("/orders", "get", "Your orders (admins: all), newest first", "token", None, OrderListArgs, 200, OrderPage, [401, 422]),
     ("/orders/{order_id}", "get", "One order", "token", None, None, 200, OrderSchema, [401, 404]),

@@ -20,12 +20,14 @@ def problems(db, settled=True):
     found = [f"stock differs from its ledger: {p}" for p in differ]
     if settled:
         found += [f"units held by an order that is not live: {p}" for p in held]
-    found += [f"negative stock: {d['sku']} {d['stock']}" for d in db.products.find({"stock": {"$lt": 0}})]
+    found += [f"negative stock: {d['sku']} {d['stock']}" for d in db.variants.find({"stock": {"$lt": 0}})]
     if settled:
-        found += [f"movement never recorded: {d['sku']}" for d in db.products.find({"pending.0": {"$exists": True}})]
+        found += [f"movement never recorded: {d['sku']}" for d in db.variants.find({"pending.0": {"$exists": True}})]
+        found += [f"product write never finished: {d['slug']}"
+                  for d in db.products.find({"summary_stale_since": {"$exists": True}})]
     moves = Counter()
     for move in db.stock_movements.find({"order_id": {"$ne": None}}):
-        key = (move["order_id"], str(move["product_id"]))
+        key = (move["order_id"], str(move["variant_id"]))
         moves[key + (move["reason"], move["delta"])] += 1
         moves[key + ("net",)] += move["delta"]
         moves[key + (move["reason"],)] += abs(move["delta"])
@@ -52,7 +54,7 @@ def _order_problems(order, moves, emails, charges, settled):
     if status in PLACED_STATUSES and not _valid_path(history, status):
         found.append(f"{label} has a history that is not a path of the state machine: {history}")
     for line in order["items"]:
-        key, quantity, sku = (oid, line["product_id"]), line["quantity"], line["sku"]
+        key, quantity, sku = (oid, line.get("variant_id", line["product_id"])), line["quantity"], line["sku"]
         net, returned = moves[key + ("net",)], moves[key + ("order_cancelled",)]
         if status in LIVE_STATUSES and (moves[key + ("order_placed", -quantity)] != 1 or net != -quantity):
             found.append(f"{label} holds {-net} of {sku} for a line of {quantity}")
@@ -115,7 +117,8 @@ def assert_holds(db, settled=True):
 def stored_state(db):
     """What a refused request must leave exactly as it was."""
     state = {name: db[name].count_documents({}) for name in
-             ("users", "tokens", "products", "stock_movements", "orders", "emails", "sandbox_charges")}
-    state["stock"] = sorted((p["sku"], p["stock"], p["price"], p["name"]) for p in db.products.find())
+             ("users", "tokens", "products", "variants", "stock_movements", "orders", "emails", "sandbox_charges")}
+    state["stock"] = sorted((v["sku"], v["stock"], v["price"], v["active"]) for v in db.variants.find())
+    state["products"] = sorted((p["slug"], p["name"], p["active"]) for p in db.products.find())
     state["statuses"] = sorted((str(o["_id"]), o["status"]) for o in db.orders.find())
     return state

@@ -21,4 +21,4 @@ def admins_only():
     return None
 
 
-from . import orders, products, routes  # noqa: E402,F401  (register the pages on the blueprint)
+from . import orders, products, routes, variants  # noqa: E402,F401  (register the pages on the blueprint)

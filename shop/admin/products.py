@@ -5,12 +5,12 @@ from flask_login import current_user
 from ..auth.forms import ActionForm
 from ..clock import utcnow
 from ..db import get_db
-from ..errors import Conflict, OutOfStock
+from ..errors import Conflict, InvalidInput, OutOfStock
 from ..fields import PageArgs
 from ..forms import keeps_typed_input, page_args
 from ..money import format_amount
 from ..products import services
-from ..products.forms import CatalogSearchForm, ProductCreateForm, ProductEditForm, StockAdjustmentForm
+from ..products.forms import CatalogSearchForm, ProductCreateForm, ProductEditForm, StockAdjustmentForm, options_text
 from ..products.repository import LedgerRepository, ProductRepository
 from ..products.schemas import ProductCreateSchema, ProductUpdateSchema, StockAdjustmentSchema
 from . import bp
@@ -40,24 +40,26 @@ def new_product():
     if form.validate_on_submit() and (data := form.load(ProductCreateSchema(), form.schema_data())):
         try:
             product = services.create_product(*_repositories(), data, current_user.id, utcnow())
-        except Conflict as error:
+        except (Conflict, InvalidInput) as error:
             form.show_error(error)
         else:
             flash(f"{product.name} is added.", "success")
-            return redirect(url_for("admin.stock", product_id=product.id))
+            return redirect(url_for("admin.variants" if product.options else "admin.stock", product_id=product.id))
     return render_template("admin/product_form.html", form=form, product=None), form.status()
 
 
 @bp.route("/products/<id:product_id>/edit", methods=["GET", "POST"])
 @keeps_typed_input
 def edit_product(product_id):
-    """Change a product's name, slug, description, price or whether it is on sale."""
+    """Change a product's name, slug, description, options, price (with one variant) or
+    whether it is on sale."""
     product = services.get_product(ProductRepository(get_db()), product_id, include_inactive=True)
     form = ProductEditForm(formdata=None, **_editable(product)) if request.method == "GET" else ProductEditForm()
+    form.for_product(product)
     if form.validate_on_submit() and (changes := form.load(ProductUpdateSchema(), form.schema_data())):
         try:
             product = services.update_product(ProductRepository(get_db()), product_id, changes, utcnow())
-        except Conflict as error:
+        except (Conflict, InvalidInput) as error:
             form.show_error(error)
         else:
             flash(f"{product.name} is saved.", "success")
@@ -68,7 +70,7 @@ def edit_product(product_id):
 def _editable(product):
     """The product's fields as the form shows them: the price as an amount such as 34.50."""
     return {"name": product.name, "slug": product.slug, "description": product.description,
-            "price": format_amount(product.price), "active": product.active}
+            "price": format_amount(product.price), "active": product.active, "options": options_text(product.options)}
 
 
 @bp.post("/products/<id:product_id>/archive")
@@ -83,23 +85,26 @@ def archive_product(product_id):
 @bp.route("/products/<id:product_id>/stock", methods=["GET", "POST"])
 @keeps_typed_input
 def stock(product_id):
-    """The product's stock ledger, newest first, and a form to adjust its stock with a reason."""
-    form = StockAdjustmentForm()
+    """The stock ledger of the product's variants, newest first, and a form to adjust a
+    variant's stock with a reason."""
+    product = services.get_product(ProductRepository(get_db()), product_id, include_inactive=True)
+    form = StockAdjustmentForm(variant_id=request.args.get("variant")).for_product(product)
     if form.validate_on_submit() and (data := form.load(StockAdjustmentSchema(), form.schema_data())):
         try:
-            services.adjust_stock(*_repositories(), product_id, data["delta"], data["reason"], data["note"],
-                                  current_user.id, utcnow())
+            services.adjust_stock(*_repositories(), product_id, data.get("variant_id"), data["delta"], data["reason"],
+                                  data["note"], current_user.id, utcnow())
         except OutOfStock as error:
             form.delta.errors = [f"Stock cannot go below zero: {error.details['items'][0]['available']} in stock."]
+        except InvalidInput as error:
+            form.show_error(error)
         else:
             flash("The stock is adjusted.", "success")
             return redirect(url_for("admin.stock", product_id=product_id))
-    return _stock_page(product_id, form)
+    return _stock_page(product, form)
 
 
-def _stock_page(product_id, form):
+def _stock_page(product, form):
     page = page_args(PageArgs(only=["page"]))["page"]
-    product = services.get_product(ProductRepository(get_db()), product_id, include_inactive=True)
-    movements, total = services.movements(*_repositories(), product_id, page, PER_PAGE)
+    movements, total = services.movements(*_repositories(), product.id, None, page, PER_PAGE)
     return render_template("admin/stock.html", product=product, form=form, movements=movements, total=total,
                            page=page, per_page=PER_PAGE), form.status()

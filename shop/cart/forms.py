@@ -7,17 +7,19 @@ from ..forms import SchemaForm, present, typed_integer
 
 class AddToCartForm(SchemaForm):
     product_id = HiddenField()
+    variant_id = HiddenField()
     quantity = StringField("Quantity", default="1", render_kw={"inputmode": "numeric", "size": 3})
 
     def schema_data(self):
-        return present(product_id=self.product_id.data, quantity=typed_integer(self.quantity.data))
+        return present(product_id=self.product_id.data, variant_id=self.variant_id.data,
+                       quantity=typed_integer(self.quantity.data))
 
 
 class CartLineForm(SchemaForm):
     quantity = StringField("Quantity", render_kw={"inputmode": "numeric", "size": 3})
 
-    def schema_data(self, product_id):
-        return present(product_id=product_id, quantity=typed_integer(self.quantity.data))
+    def schema_data(self):
+        return present(quantity=typed_integer(self.quantity.data))
 
 
 class CheckoutForm(SchemaForm):

@@ -1,4 +1,4 @@
-"""A cart: products and quantities, priced from the catalogue when shown."""
+"""A cart: variants and quantities, priced from the catalogue when shown."""
 from dataclasses import dataclass
 
 USER, ANONYMOUS = "user", "anon"
@@ -7,11 +7,20 @@ USER, ANONYMOUS = "user", "anon"
 @dataclass
 class CartLine:
     product: object  # products.model.Product
+    variant: object  # products.model.Variant: what the line holds
     quantity: int
 
     @property
+    def id(self):
+        return self.variant.id
+
+    @property
+    def unit_price(self):
+        return self.variant.price
+
+    @property
     def line_total(self):
-        return self.product.price * self.quantity
+        return self.variant.price * self.quantity
 
 
 @dataclass
@@ -32,7 +41,8 @@ class Cart:
 
     def order_items(self):
         """The lines as the `items` of an order (PlaceOrderSchema's shape)."""
-        return [{"product_id": line.product.id, "quantity": line.quantity} for line in self.lines]
+        return [{"product_id": line.product.id, "variant_id": line.variant.id, "quantity": line.quantity}
+                for line in self.lines]
 
 
 def owner_key(kind, ident):

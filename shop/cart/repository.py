@@ -1,6 +1,7 @@
-"""`carts`: one document per owner, `{"owner", "items": {product_id: quantity}}`.
+"""`carts`: one document per owner, `{"owner", "items": {variant_id: quantity}}`.
 
-Quantities are kept in a sub-document keyed by product id, so adding, setting
+Quantities are kept in a sub-document keyed by variant id (a product's only
+variant has the product's id, so v1 carts read the same), so adding, setting
 and removing a line are each one atomic update (`$inc`, `$set`, `$unset`).
 Anonymous carts carry an `expires_at` that MongoDB's TTL index acts on.
 """

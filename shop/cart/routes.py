@@ -12,12 +12,14 @@ from ..forms import keeps_typed_input
 from ..orders.schemas import AddressSchema, OrderItemSchema
 from ..orders.services import Stores
 from ..products.repository import ProductRepository
+from ..products.pages import product_page_context
 from ..products.services import get_product
 from . import services
 from .forms import AddToCartForm, CartLineForm, CheckoutForm
 from .model import ANONYMOUS, USER, owner_key
 from .repository import CartRepository
 
+CART_QUANTITY = OrderItemSchema(only=["quantity"])
 bp = Blueprint("cart", __name__)
 
 VISITOR_CART = "cart_id"  # the signed session cookie's key for a visitor's cart
@@ -49,7 +51,7 @@ def cart_count():
 def _cart_page(line_forms=None, status=200):
     owner = cart_owner()
     cart = services.view_cart(CartRepository(get_db()), ProductRepository(get_db()), owner) if owner else None
-    forms = {line.product.id: CartLineForm(formdata=None, quantity=line.quantity) for line in cart.lines} if cart else {}
+    forms = {line.id: CartLineForm(formdata=None, quantity=line.quantity) for line in cart.lines} if cart else {}
     forms.update(line_forms or {})
     return render_template("cart/cart.html", cart=cart, line_forms=forms), status
 
@@ -63,39 +65,45 @@ def show_cart():
 @bp.post("/cart/items")
 @keeps_typed_input
 def add_item():
-    """Add a product to the cart (a visitor's cart is made on the first add)."""
+    """Add a product's chosen variant to the cart (a visitor's cart is made on the first add)."""
     form = AddToCartForm()
     if form.validate_on_submit() and (data := form.load(OrderItemSchema(), form.schema_data())):
-        product = services.add_to_cart(
-            CartRepository(get_db()), ProductRepository(get_db()), cart_owner(create=True),
-            data["product_id"], data["quantity"], utcnow(), anonymous=signed_in_user() is None,
-        )
-        flash(f"Added {product.name} to your cart.", "success")
-        return redirect(url_for("cart.show_cart"))
+        try:
+            product, variant = services.add_to_cart(
+                CartRepository(get_db()), ProductRepository(get_db()), cart_owner(create=True),
+                data["product_id"], data.get("variant_id"), data["quantity"], utcnow(),
+                anonymous=signed_in_user() is None,
+            )
+        except InvalidInput as error:
+            form.show_error(error)
+        else:
+            flash(f"Added {product.name}{' (' + variant.label() + ')' if variant.label() else ''} to your cart.",
+                  "success")
+            return redirect(url_for("cart.show_cart"))
     product = get_product(ProductRepository(get_db()), form.product_id.data or "")
-    return render_template("products/detail.html", product=product, form=form), form.status()
+    return render_template("products/detail.html", **product_page_context(product, form.variant_id.data, form)), \
+        form.status()
 
 
-@bp.post("/cart/items/<id:product_id>")
+@bp.post("/cart/items/<id:line_id>")
 @keeps_typed_input
-def update_item(product_id):
+def update_item(line_id):
     """Change a line's quantity (1 to 100)."""
     form = CartLineForm()
     owner = cart_owner()
-    if owner and form.validate_on_submit() and (data := form.load(OrderItemSchema(), form.schema_data(product_id))):
-        services.set_quantity(CartRepository(get_db()), owner, data["product_id"], data["quantity"], utcnow())
+    if owner and form.validate_on_submit() and (data := form.load(CART_QUANTITY, form.schema_data())):
+        services.set_quantity(CartRepository(get_db()), owner, line_id, data["quantity"], utcnow())
         flash("Your cart is updated.", "success")
         return redirect(url_for("cart.show_cart"))
-    return _cart_page({product_id: form}, status=form.status() if owner else 422)
+    return _cart_page({line_id: form}, status=form.status() if owner else 422)
 
 
-@bp.post("/cart/items/<id:product_id>/remove")
-def remove_item(product_id):
+@bp.post("/cart/items/<id:line_id>/remove")
+def remove_item(line_id):
     """Take a line out of the cart."""
-    data = OrderItemSchema(only=["product_id"]).load({"product_id": product_id})
     owner = cart_owner()
     if owner and AddToCartForm().validate_on_submit():
-        services.remove_line(CartRepository(get_db()), owner, data["product_id"], utcnow())
+        services.remove_line(CartRepository(get_db()), owner, line_id, utcnow())
         flash("The item is removed from your cart.", "info")
     return redirect(url_for("cart.show_cart"))
 

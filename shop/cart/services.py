@@ -1,12 +1,13 @@
 """Cart use cases: add, change, remove, carry a visitor's cart over, check out.
 
-Repositories come in as arguments. The cart holds only product ids and
-quantities; names and prices are read from the catalogue each time it is
-shown, and copied into the order when it is placed.
+Repositories come in as arguments. The cart holds only variant ids and
+quantities (a product's only variant has the product's id); names and prices
+are read from the catalogue each time it is shown, and copied into the order
+when it is placed.
 """
 from datetime import timedelta
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, NotFound
 from ..orders import services as order_services
 from ..orders.model import MAX_QUANTITY, VISIBLE
 from ..products.services import get_product
@@ -16,11 +17,16 @@ ANONYMOUS_CART_DAYS = 30
 
 
 def view_cart(carts, products, owner):
-    """The cart with each line priced; products no longer sold are left out."""
+    """The cart with each line priced; variants and products no longer sold are left out."""
     items = carts.items(owner)
-    catalogue = products.many(items)
-    lines = [CartLine(catalogue[product_id], quantity) for product_id, quantity in items.items()
-             if product_id in catalogue and catalogue[product_id].active]
+    variants = products.variants.many(items)
+    catalogue = products.many({variant.product_id for variant in variants.values()})
+    lines = []
+    for variant_id, quantity in items.items():
+        variant = variants.get(variant_id)
+        product = catalogue.get(variant.product_id) if variant else None
+        if product is not None and product.active and variant.active:
+            lines.append(CartLine(product, product.variant(variant_id), quantity))
     return Cart(lines)
 
 
@@ -28,12 +34,19 @@ def count_items(carts, owner):
     return sum(carts.items(owner).values())
 
 
-def add_to_cart(carts, products, owner, product_id, quantity, now, anonymous):
-    """Add units of an active product (404 otherwise); a line holds at most MAX_QUANTITY."""
+def add_to_cart(carts, products, owner, product_id, variant_id, quantity, now, anonymous):
+    """Add units of a variant on sale (the product's only one when none is named; 404 for
+    none on sale, 422 for none chosen among several); a line holds at most MAX_QUANTITY.
+    Returns (product, variant)."""
     product = get_product(products, product_id)
+    variant = product.variant_for(variant_id)
+    if variant is None and variant_id is None:
+        raise InvalidInput({"variant_id": ["Choose one of the options first."]})
+    if variant is None or not variant.active:
+        raise NotFound("No such variant of this product.")
     expires_at = now + timedelta(days=ANONYMOUS_CART_DAYS) if anonymous else None
-    carts.add(owner, product.id, quantity, MAX_QUANTITY, now, expires_at)
-    return product
+    carts.add(owner, variant.id, quantity, MAX_QUANTITY, now, expires_at)
+    return product, variant
 
 
 def set_quantity(carts, owner, product_id, quantity, now):
@@ -66,5 +79,5 @@ def checkout(stores, carts, user, owner, address, idempotency_key, now, payment_
     order, created = order_services.place_order(
         stores, user, cart.order_items(), address, idempotency_key, now, payment_ttl_minutes
     )
-    carts.remove_many(owner, [line.product_id for line in order.items], now)
+    carts.remove_many(owner, [line.variant_id for line in order.items], now)
     return order, created

@@ -17,8 +17,8 @@ OPENINGS = {
 
 def order_email(order, status):
     """(subject, body) for the e-mail telling the shopper that `order` became `status`."""
-    lines = [f"  {line.quantity} x {line.name} ({line.sku})  {format_money(line.line_total, order.currency)}"
-             for line in order.items]
+    lines = [f"  {line.quantity} x {line.name}{', ' + line.label() if line.label() else ''} ({line.sku})  "
+             f"{format_money(line.line_total, order.currency)}" for line in order.items]
     body = "\n".join([
         f"Hello {order.shipping_address.get('name', '')},",
         "",

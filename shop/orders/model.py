@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..errors import InvalidInput, InvalidTransition
+from ..products.model import options_label
 
 PENDING = "pending"      # being placed: stored before any unit moves, never shown
 REJECTED = "rejected"    # placing failed and every unit went back, never shown
@@ -40,6 +41,14 @@ class OrderLine:
     name: str
     unit_price: int
     quantity: int
+    variant_id: str = None  # a v1 order's lines name none: the product's default variant, same id
+    options: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.variant_id = self.variant_id or self.product_id
+
+    def label(self):
+        return options_label(self.options)
 
     @property
     def line_total(self):
@@ -73,29 +82,39 @@ class Order:
         return self.subtotal
 
 
-def merge_lines(items):
-    """Repeated products become one line; order of first appearance is kept."""
-    merged = {}
-    for item in items:
-        merged[item["product_id"]] = merged.get(item["product_id"], 0) + item["quantity"]
-    over = [pid for pid, quantity in merged.items() if quantity > MAX_QUANTITY]
-    if over:
+def merge_lines(items, products):
+    """{(product_id, variant_id): quantity}: each item's variant (the only one when it names
+    none), repeated ones merged, in order of first appearance; 422 naming the items that
+    name no product on sale, or no variant of it."""
+    merged, errors = {}, {}
+    for index, item in enumerate(items):
+        product = products.get(item["product_id"])
+        if product is None or not product.active:
+            errors[str(index)] = {"product_id": ["No such product, or it is no longer sold."]}
+            continue
+        variant = product.variant_for(item.get("variant_id"))
+        if variant is None or not variant.active:
+            errors[str(index)] = {"variant_id": [
+                "Choose one of the product's variants." if item.get("variant_id") is None
+                else "No such variant of this product, or it is no longer sold."]}
+            continue
+        key = (product.id, variant.id)
+        merged[key] = merged.get(key, 0) + item["quantity"]
+    if errors:
+        raise InvalidInput({"items": errors})
+    if any(quantity > MAX_QUANTITY for quantity in merged.values()):
         raise InvalidInput({"items": [f"At most {MAX_QUANTITY} of one product per order."]})
     return merged
 
 
 def price_lines(quantities, products):
-    """OrderLines with names and prices copied from the catalogue; 422 for unknown products."""
-    errors = {}
+    """OrderLines with names, SKUs, options and prices copied from the catalogue."""
     lines = []
-    for index, (product_id, quantity) in enumerate(quantities.items()):
-        product = products.get(product_id)
-        if product is None or not product.active:
-            errors[str(index)] = {"product_id": ["No such product, or it is no longer sold."]}
-            continue
-        lines.append(OrderLine(product.id, product.sku, product.name, product.price, quantity))
-    if errors:
-        raise InvalidInput({"items": errors})
+    for (product_id, variant_id), quantity in quantities.items():
+        product = products[product_id]
+        variant = product.variant(variant_id)
+        lines.append(OrderLine(product.id, variant.sku, product.name, variant.price, quantity,
+                               variant_id=variant.id, options=dict(variant.options)))
     currencies = {products[line.product_id].currency for line in lines}
     if len(currencies) > 1:
         raise InvalidInput({"items": ["All products in one order must have the same currency."]})

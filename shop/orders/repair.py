@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from ..errors import InvalidTransition, PaymentDeclined
 from ..products.model import ORDER_PLACED
-from ..products.services import finish_movement
+from ..products.services import finish_movement, finish_products
 from .model import SYSTEM
 from .services import RETURN_REASONS, return_stock, run_actions, settle_charge
 
@@ -23,10 +23,11 @@ from .services import RETURN_REASONS, return_stock, run_actions, settle_charge
 def repair(stores, now, stale_after_seconds, lease_seconds=60):
     """Finish or undo what crashed requests left behind. Safe to run in several processes."""
     older_than = now - timedelta(seconds=stale_after_seconds)
-    report = {"movements": 0, "orders_undone": 0, "payments": 0, "actions": 0, "units_released": 0}
+    report = {"products": 0, "movements": 0, "orders_undone": 0, "payments": 0, "actions": 0, "units_released": 0}
     taken_for = set()
-    for _, movement in stores.products.pending_movements(older_than):
-        finish_movement(stores.products, stores.ledger, movement)
+    report["products"] = finish_products(stores.products, stores.ledger, older_than)
+    for movement in stores.products.variants.pending_movements(older_than):
+        finish_movement(stores.products.variants, stores.ledger, movement)
         report["movements"] += 1
         if movement["reason"] == ORDER_PLACED:
             taken_for.add(movement["order_id"])
@@ -76,12 +77,12 @@ def _repair_payment(stores, order, now):
 
 
 def units_held_by_dead_orders(stores):
-    """Every (order, product) whose recorded movements do not net to zero although the
+    """Every (order, variant) whose recorded movements do not net to zero although the
     order is rejected or cancelled: units neither sold nor returned. For the audit."""
     nets = stores.ledger.nonzero_order_nets()
     statuses = stores.orders.statuses({order_id for order_id, _ in nets})
     return [
-        {"order_id": order_id, "product_id": product_id, "status": statuses[order_id], "units_held": -net}
-        for (order_id, product_id), net in sorted(nets.items())
+        {"order_id": order_id, "variant_id": variant_id, "status": statuses[order_id], "units_held": -net}
+        for (order_id, variant_id), net in sorted(nets.items())
         if statuses.get(order_id) in RETURN_REASONS
     ]

@@ -13,6 +13,7 @@ from .payments import luhn_valid
 
 class OrderItemSchema(ShopSchema):
     product_id = ObjectIdString(required=True)
+    variant_id = ObjectIdString(metadata={"description": "Required when the product has more than one variant."})
     quantity = StrictInteger(required=True, validate=validate.Range(min=1, max=MAX_QUANTITY))
 
 
@@ -42,8 +43,9 @@ class AddressSchema(ShopSchema):
 class PlaceOrderSchema(ShopSchema):
     items = fields.List(fields.Nested(OrderItemSchema), required=True,
                         validate=validate.Length(min=1, max=MAX_LINES), metadata={
-                            "description": "Each product must exist and be on sale. A product on several lines is "
-                                           f"one line with their quantities added up: at most {MAX_QUANTITY} in all.",
+                            "description": "Each product (and variant) must exist and be on sale. A variant on "
+                                           "several lines is one line with their quantities added up: at most "
+                                           f"{MAX_QUANTITY} in all.",
                         })
     shipping_address = fields.Nested(AddressSchema, required=True)
 
@@ -89,6 +91,8 @@ class OrderListArgs(PageArgs):
 
 class OrderLineSchema(ShopSchema):
     product_id = fields.String()
+    variant_id = fields.String()
+    options = fields.Dict(keys=fields.String(), values=fields.String())
     sku = fields.String()
     name = fields.String()
     unit_price = fields.Integer()

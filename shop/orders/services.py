@@ -67,11 +67,12 @@ def place_order(stores, user, items, address, idempotency_key, now, payment_ttl_
 
 
 def _place(stores, user, items, address, idempotency_key, fingerprint, now, payment_ttl_minutes):
-    quantities = model.merge_lines(items)
-    catalogue = stores.products.many(quantities)
+    catalogue = stores.products.many({item["product_id"] for item in items})
+    quantities = model.merge_lines(items, catalogue)
     lines, currency = model.price_lines(quantities, catalogue)
-    short = [Shortage(line.product_id, line.quantity, catalogue[line.product_id].stock).as_dict()
-             for line in lines if catalogue[line.product_id].stock < line.quantity]
+    stock = {line.variant_id: _variant(catalogue, line) for line in lines}
+    short = [Shortage(line.product_id, line.variant_id, line.quantity, stock[line.variant_id].stock).as_dict()
+             for line in lines if stock[line.variant_id].stock < line.quantity]
     if short:
         raise OutOfStock(short)
     doc = {
@@ -81,7 +82,11 @@ def _place(stores, user, items, address, idempotency_key, fingerprint, now, paym
         "created_at": now, "updated_at": now, "expires_at": now + timedelta(minutes=payment_ttl_minutes),
     }
     order = _store_pending(stores.orders, doc)
-    return _take_stock(stores, order, user.id, now, catalogue)
+    return _take_stock(stores, order, user.id, now, stock)
+
+
+def _variant(catalogue, line):
+    return catalogue[line.product_id].variant(line.variant_id)
 
 
 def _fingerprint(items, address):
@@ -114,22 +119,22 @@ def _store_pending(orders, doc):
     raise Conflict("Could not number the order; please retry.")
 
 
-def _take_stock(stores, order, actor_id, now, catalogue):
+def _take_stock(stores, order, actor_id, now, stock):
     """Take every line, then place the order; the movements are recorded in the ledger
-    only once the order's fate is stored, so that whoever finds them knows it."""
+    only once the order's fate is stored, so that whoever finds them knows it.
+    `stock` holds each line's variant as just read."""
     taken, short = [], []
-    # One canonical order (by product id): two orders racing for the last units of the
-    # same products never each hold one product's last unit while wanting the other's.
+    # One canonical order (by variant id): two orders racing for the last units of the
+    # same variants never each hold one variant's last unit while wanting the other's.
     # Once one line is short nothing more is taken (a unit held only to be given back
     # would refuse another buyer); the later lines are only checked, to report them too.
-    for line in sorted(order.items, key=lambda line: line.product_id):
-        seen = catalogue[line.product_id]
+    for line in sorted(order.items, key=lambda line: line.variant_id):
+        seen = stock[line.variant_id]
         if short:
             if seen.stock < line.quantity:
-                short.append(Shortage(line.product_id, line.quantity, seen.stock).as_dict())
+                short.append(Shortage(line.product_id, line.variant_id, line.quantity, seen.stock).as_dict())
             continue
-        result = move_stock(stores.products, line.product_id, -line.quantity, ORDER_PLACED, order.id, actor_id,
-                            now, seen=seen)
+        result = move_stock(stores.products.variants, seen, -line.quantity, ORDER_PLACED, order.id, actor_id, now)
         if isinstance(result, Shortage):
             short.append(result.as_dict())
         else:
@@ -160,13 +165,13 @@ def _withdraw(stores, order, taken, now):
 
 def _finish(stores, movements):
     for movement in movements:
-        finish_movement(stores.products, stores.ledger, movement)
+        finish_movement(stores.products.variants, stores.ledger, movement)
 
 
 def return_stock(stores, order, reason, actor_id, now):
     """Give back every unit the order still holds, once, whoever else tries at the same time.
     Returns the movements made."""
-    movements = (give_back(stores.products, stores.ledger, line.product_id, order.id, reason, actor_id, now)
+    movements = (give_back(stores.products.variants, stores.ledger, line.variant_id, order.id, reason, actor_id, now)
                  for line in order.items)
     return [movement for movement in movements if movement is not None]
 

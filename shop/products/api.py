@@ -9,8 +9,9 @@ from . import api_bp, services
 from .model import ProductQuery
 from .repository import LedgerRepository, ProductRepository
 from .schemas import (
-    AdjustmentResultSchema, LowStockArgs, MovementSchema, ProductCreateSchema, ProductListArgs,
-    ProductSchema, ProductUpdateSchema, StockAdjustmentSchema,
+    AdjustmentResultSchema, LedgerArgs, LowStockArgs, LowStockItemSchema, MovementSchema, NewVariantSchema,
+    ProductCreateSchema, ProductListArgs, ProductSchema, ProductUpdateSchema, StockAdjustmentSchema,
+    VariantSchema, VariantUpdateSchema,
 )
 
 # Schemas hold no per-request state, so each is built once (building one costs more than using it).
@@ -22,7 +23,16 @@ STOCK_ADJUSTMENT = StockAdjustmentSchema()
 ADJUSTMENT_RESULT = AdjustmentResultSchema()
 MOVEMENT = MovementSchema()
 LOW_STOCK_ARGS = LowStockArgs()
-LEDGER_PAGE_ARGS = LowStockArgs(only=("page", "per_page"))
+LOW_STOCK_ITEM = LowStockItemSchema()
+LEDGER_ARGS = LedgerArgs()
+VARIANT = VariantSchema()
+NEW_VARIANT = NewVariantSchema()
+VARIANT_UPDATE = VariantUpdateSchema()
+
+
+def _seen_by(product, user):
+    """Shoppers see the variants on sale; admins every one."""
+    return product if user and user.is_admin else product.for_shoppers()
 
 
 def _repositories():
@@ -44,7 +54,7 @@ def list_products():
         sort=args["sort"], page=args["page"], per_page=args["per_page"],
     )
     items, total = services.list_products(ProductRepository(get_db()), query)
-    return page_response(PRODUCT, items, total, query.page, query.per_page)
+    return page_response(PRODUCT, [_seen_by(item, user) for item in items], total, query.page, query.per_page)
 
 
 @api_bp.get("/products/<id:product_id>")
@@ -54,7 +64,7 @@ def get_product(product_id):
     product = services.get_product(
         ProductRepository(get_db()), product_id, include_inactive=bool(user and user.is_admin)
     )
-    return jsonify(PRODUCT.dump(product))
+    return jsonify(PRODUCT.dump(_seen_by(product, user)))
 
 
 @api_bp.post("/products")
@@ -87,10 +97,10 @@ def archive_product(product_id):
 @api_bp.post("/products/<id:product_id>/stock-adjustments")
 @admin_required
 def adjust_stock(product_id):
-    """Restock, correct, write off or take back units, with a reason."""
+    """Restock, correct, write off or take back units of a variant, with a reason."""
     data = load_body(STOCK_ADJUSTMENT)
     movement, product = services.adjust_stock(
-        *_repositories(), product_id, data["delta"], data["reason"], data["note"],
+        *_repositories(), product_id, data.get("variant_id"), data["delta"], data["reason"], data["note"],
         current_api_user().id, utcnow(),
     )
     return ADJUSTMENT_RESULT.dump({"movement": movement, "product": product}), 201
@@ -99,16 +109,45 @@ def adjust_stock(product_id):
 @api_bp.get("/products/<id:product_id>/stock-movements")
 @admin_required
 def stock_movements(product_id):
-    """The product's ledger, newest first."""
-    args = load_args(LEDGER_PAGE_ARGS)
-    items, total = services.movements(*_repositories(), product_id, args["page"], args["per_page"])
+    """The ledger of a product's variants (or of one), newest first."""
+    args = load_args(LEDGER_ARGS)
+    items, total = services.movements(*_repositories(), product_id, args.get("variant_id"), args["page"],
+                                      args["per_page"])
     return page_response(MOVEMENT, items, total, args["page"], args["per_page"])
 
 
 @api_bp.get("/inventory/low-stock")
 @admin_required
 def low_stock():
-    """Active products at or under `threshold` units, lowest first."""
+    """Variants on sale at or under `threshold` units, lowest first."""
     args = load_args(LOW_STOCK_ARGS)
     items, total = services.low_stock(ProductRepository(get_db()), args["threshold"], args["page"], args["per_page"])
-    return page_response(PRODUCT, items, total, args["page"], args["per_page"])
+    rows = [{"product_id": product.id, "variant_id": variant.id, "sku": variant.sku, "name": product.name,
+             "options": variant.options, "stock": variant.stock} for product, variant in items]
+    return page_response(LOW_STOCK_ITEM, rows, total, args["page"], args["per_page"])
+
+
+@api_bp.post("/products/<id:product_id>/variants")
+@admin_required
+def add_variant(product_id):
+    """Add a variant: one new combination of the product's options, with its own SKU and stock."""
+    data = load_body(NEW_VARIANT)
+    variant = services.add_variant(*_repositories(), product_id, data, current_api_user().id, utcnow())
+    return VARIANT.dump(variant), 201
+
+
+@api_bp.patch("/products/<id:product_id>/variants/<id:variant_id>")
+@admin_required
+def update_variant(product_id, variant_id):
+    """Change a variant's price, SKU or whether it is on sale (never its stock)."""
+    changes = load_body(VARIANT_UPDATE)
+    variant = services.update_variant(ProductRepository(get_db()), product_id, variant_id, changes, utcnow())
+    return jsonify(VARIANT.dump(variant))
+
+
+@api_bp.delete("/products/<id:product_id>/variants/<id:variant_id>")
+@admin_required
+def archive_variant(product_id, variant_id):
+    """Archive a variant: off sale, its stock and ledger kept; orders keep their copy."""
+    services.archive_variant(ProductRepository(get_db()), product_id, variant_id, utcnow())
+    return "", 204

@@ -1,4 +1,7 @@
 """Catalogue and back-office product forms. Their rules are the product schemas."""
+import itertools
+import re
+
 from marshmallow import ValidationError
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -49,35 +52,127 @@ class CatalogSearchForm(SchemaForm):
         )
 
 
+def options_text(options):
+    """`Size: S, M, L` lines, as the options field shows them."""
+    return "\n".join(f"{option['name']}: {', '.join(option['values'])}" for option in options)
+
+
+def parse_options(text):
+    """Lines of `Name: value, value` as the API's options; a line without a colon is kept
+    as a name without values, which the schema refuses with its message."""
+    options = []
+    for line in (text or "").splitlines():
+        if line.strip():
+            name, _, values = line.partition(":")
+            options.append({"name": name.strip(), "values": [v.strip() for v in values.split(",") if v.strip()]})
+    return options
+
+
+def variant_sku(prefix, values):
+    """`TEE` and (`M`, `Sand`) -> `TEE-M-SAND`, within the SKU's characters."""
+    return "-".join([prefix, *(re.sub(r"[^A-Za-z0-9._-]+", "", value).upper() for value in values)])[:64]
+
+
 class ProductEditForm(SchemaForm):
     name = StringField("Name")
     slug = StringField("Slug", description="The product page's address: lower-case letters, digits and dashes.")
     description = TextAreaField("Description", render_kw={"rows": 5})
     price = StringField("Price", description="In the product's currency, such as 34.50.",
                         render_kw={"inputmode": "decimal"})
+    options = TextAreaField("Options", description="One option per line, such as Size: S, M, L. "
+                                                   "Values may be added; one a variant uses stays.",
+                            render_kw={"rows": 3})
     active = BooleanField("On sale (shown in the catalogue)")
 
+    def for_product(self, product):
+        """Only what this product's edit may change: its price when it has one variant,
+        its options when it has them."""
+        if len(product.variants) > 1:
+            del self.price
+        if not product.options:
+            del self.options
+        return self
+
     def schema_data(self):
-        typed = present(name=self.name.data, slug=self.slug.data, price=self.money_field(self.price))
+        typed = present(name=self.name.data, slug=self.slug.data)
+        if "price" in self:
+            typed |= present(price=self.money_field(self.price))
+        if "options" in self:
+            typed["options"] = parse_options(self.options.data)
         return typed | {"description": self.description.data or "", "active": self.active.data}
 
 
 class ProductCreateForm(ProductEditForm):
-    sku = StringField("SKU", description="Letters, digits, '.', '_' or '-'.")
+    sku = StringField("SKU", description="Letters, digits, '.', '_' or '-'. With options, each variant's SKU "
+                                         "starts with it (TEE-M-SAND).")
     currency = SelectField("Currency", choices=sorted(CURRENCIES), default="USD", validate_choice=False)
-    stock = StringField("Initial stock", default="0", render_kw={"inputmode": "numeric"})
+    stock = StringField("Initial stock", default="0", description="Without options. With them, each variant "
+                                                                  "starts at 0: adjust its stock after.",
+                        render_kw={"inputmode": "numeric"})
+    options = TextAreaField("Options (optional)", description="One option per line, such as Size: S, M, L. "
+                                                              "A variant is made for every combination.",
+                            render_kw={"rows": 3})
 
     def schema_data(self):
-        return super().schema_data() | present(
-            sku=self.sku.data, currency=self.currency.data, stock=typed_integer(self.stock.data)
-        )
+        typed = super().schema_data()
+        options = typed.pop("options") or []
+        if not options:
+            return typed | present(sku=self.sku.data, currency=self.currency.data, stock=typed_integer(self.stock.data))
+        prefix = (self.sku.data or "").strip()
+        combinations = itertools.product(*(option["values"] for option in options))
+        variants = [{"sku": variant_sku(prefix, values), "options": dict(zip((o["name"] for o in options), values))}
+                    for values in combinations]
+        return typed | present(currency=self.currency.data) | {"options": options, "variants": variants}
 
 
 class StockAdjustmentForm(SchemaForm):
+    variant_id = SelectField("Variant", choices=[], validate_choice=False)
     delta = StringField("Change in units", description="Positive to add units, negative to remove them.",
                         render_kw={"inputmode": "numeric"})
     reason = SelectField("Reason", choices=[SelectChoice(r, r.title()) for r in ADJUSTMENT_REASONS], validate_choice=False)
     note = StringField("Note (optional)")
 
+    def for_product(self, product):
+        if len(product.variants) > 1:
+            self.variant_id.choices = [SelectChoice(v.id, f"{v.sku} · {v.label()}") for v in product.variants]
+        else:
+            del self.variant_id
+        return self
+
     def schema_data(self):
-        return present(delta=typed_integer(self.delta.data), reason=self.reason.data, note=self.note.data)
+        typed = present(delta=typed_integer(self.delta.data), reason=self.reason.data, note=self.note.data)
+        return typed | (present(variant_id=self.variant_id.data) if "variant_id" in self else {})
+
+
+class VariantEditForm(SchemaForm):
+    sku = StringField("SKU")
+    price = StringField("Price", render_kw={"inputmode": "decimal", "size": 8})
+    active = BooleanField("On sale")
+
+    def schema_data(self):
+        return present(sku=self.sku.data, price=self.money_field(self.price)) | {"active": self.active.data}
+
+
+class NewVariantForm(SchemaForm):
+    """A new combination: one select per option (o0, o1, o2), its SKU, price and stock."""
+
+    sku = StringField("SKU")
+    price = StringField("Price (optional)", description="The product's price when left empty.",
+                        render_kw={"inputmode": "decimal", "size": 8})
+    stock = StringField("Initial stock", default="0", render_kw={"inputmode": "numeric", "size": 6})
+
+    @classmethod
+    def for_product(cls, product, **kwargs):
+        fields = {f"o{index}": SelectField(option["name"], choices=option["values"], validate_choice=False)
+                  for index, option in enumerate(product.options)}
+        form = type("NewVariantFormFor", (cls,), fields)(**kwargs)
+        form.option_names = [option["name"] for option in product.options]
+        return form
+
+    def option_fields(self):
+        return [self[f"o{index}"] for index in range(len(self.option_names))]
+
+    def schema_data(self):
+        chosen = {name: field.data for name, field in zip(self.option_names, self.option_fields())}
+        return present(sku=self.sku.data, price=self.money_field(self.price),
+                       stock=typed_integer(self.stock.data)) | {"options": chosen}

@@ -1,8 +1,10 @@
 """Products, their stock, and the ledger entries that explain every unit."""
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+
+from ..errors import InvalidInput
 
 ADJUSTMENT_REASONS = ("restock", "correction", "damaged", "returned")
 INITIAL = "initial"
@@ -13,27 +15,112 @@ ORDER_REJECTED = "order_rejected"
 REASONS = ADJUSTMENT_REASONS + (INITIAL, ORDER_PLACED, ORDER_CANCELLED, ORDER_REJECTED)
 
 
+def options_label(options):
+    """`Size M / Colour Blue`, or "" for a product's only, option-less variant."""
+    return " / ".join(f"{name} {value}" for name, value in options.items())
+
+
+MAX_OPTIONS = 3
+MAX_VARIANTS = 100
+
+
+@dataclass
+class Variant:
+    """One combination of a product's option values: the unit of stock (one SKU)."""
+
+    id: str
+    product_id: str
+    sku: str
+    options: dict
+    price: int
+    stock: int
+    active: bool
+    position: int
+    created_at: datetime
+    updated_at: datetime
+    # How many stock movements the variant has had: the version each stock update checks.
+    ledger_seq: int = 0
+
+    def label(self):
+        return options_label(self.options)
+
+
 @dataclass
 class Product:
     id: str
-    sku: str
     slug: str
     name: str
     description: str
-    price: int
     currency: str
-    stock: int
     active: bool
     created_at: datetime
     updated_at: datetime
-    # How many stock movements the product has had: the version each stock update checks.
-    ledger_seq: int = 0
+    options: list = field(default_factory=list)  # [{"name": "Size", "values": ["S", "M"]}]
+    variants: list = field(default_factory=list)  # every Variant, in position order
+
+    @property
+    def on_sale(self):
+        """The variants a shopper may buy; all of them when none is (so the figures stay defined)."""
+        return [v for v in self.variants if v.active] or self.variants
+
+    @property
+    def sku(self):
+        return self.on_sale[0].sku if self.on_sale else ""
+
+    @property
+    def price(self):
+        """The only variant's price, else the lowest: what "from" prices show."""
+        return min((v.price for v in self.on_sale), default=0)
+
+    @property
+    def price_range(self):
+        prices = [v.price for v in self.on_sale] or [0]
+        return {"min": min(prices), "max": max(prices)}
+
+    @property
+    def stock(self):
+        """Units a shopper can buy: those of the variants on sale."""
+        return sum(v.stock for v in self.variants if v.active)
+
+    @property
+    def has_options(self):
+        return bool(self.options)
+
+    def for_shoppers(self):
+        """The product as a shopper sees it: only the variants on sale."""
+        return replace(self, variants=[v for v in self.variants if v.active])
+
+    def variant(self, variant_id):
+        return next((v for v in self.variants if v.id == variant_id), None)
+
+    def variant_for(self, variant_id):
+        """The variant an order or cart line means: the one named, or the only one when
+        none is named. None for an unknown id, or none named among several."""
+        if variant_id is None:
+            return self.variants[0] if len(self.variants) == 1 else None
+        return self.variant(variant_id)
+
+    def pick(self, variant_id=None, chosen=None):
+        """The variant a product page shows: the one named (by id, or by a value of each
+        option), else the first on sale that is in stock, else the first on sale. None when
+        what was named does not exist or is not on sale."""
+        if variant_id or chosen:
+            variant = self.variant(variant_id) if variant_id else self.variant_with(chosen)
+            return variant if variant is not None and variant.active else None
+        on_sale = [v for v in self.variants if v.active]
+        return next((v for v in on_sale if v.stock > 0), on_sale[0] if on_sale else None)
+
+    def variant_with(self, chosen):
+        """The variant with exactly these option values ({"Size": "M"}), or None."""
+        return next((v for v in self.variants if v.options == chosen), None)
 
 
 @dataclass
 class StockMovement:
     id: str
     product_id: str
+    variant_id: str
+    sku: str
     seq: int
     delta: int
     reason: str
@@ -49,11 +136,13 @@ class Shortage:
     """A line that stock cannot serve, as the 409 `insufficient_stock` reports it."""
 
     product_id: str
+    variant_id: str
     requested: int
     available: int
 
     def as_dict(self):
-        return {"product_id": self.product_id, "requested": self.requested, "available": self.available}
+        return {"product_id": self.product_id, "variant_id": self.variant_id, "requested": self.requested,
+                "available": self.available}
 
 
 @dataclass
@@ -67,6 +156,59 @@ class ProductQuery:
     page: int = 1
     per_page: int = 20
     extra: dict = field(default_factory=dict)
+
+
+def check_options(options):
+    """Option names are unique (ignoring case), and so are each option's values."""
+    names = [option["name"].casefold() for option in options]
+    if len(set(names)) != len(names):
+        raise InvalidInput({"options": ["Give each option a different name."]})
+    for index, option in enumerate(options):
+        values = [value.casefold() for value in option["values"]]
+        if len(set(values)) != len(values):
+            raise InvalidInput({"options": {str(index): {"values": ["Give each value of an option once."]}}})
+
+
+def combination_problem(options, chosen):
+    """What is wrong with `chosen` as a combination of the product's options, or None:
+    it must name one value of each option, and nothing else."""
+    allowed = {option["name"]: option["values"] for option in options}
+    if set(chosen) == set(allowed) and all(chosen[name] in allowed[name] for name in chosen):
+        return None
+    if not allowed:
+        return "This product has no options: leave them out."
+    wanted = "; ".join(f"{name} ({', '.join(values)})" for name, values in allowed.items())
+    return f"Choose one value of each option: {wanted}."
+
+
+def check_variants(options, variants):
+    """Each variant is one combination of the options, and no combination or SKU comes twice."""
+    combinations, skus = set(), set()
+    for index, variant in enumerate(variants):
+        problem = combination_problem(options, variant["options"])
+        key = tuple(sorted(variant["options"].items()))
+        if problem is None and key in combinations:
+            problem = "Another variant has these options."
+        if problem:
+            raise InvalidInput({"variants": {str(index): {"options": [problem]}}})
+        if variant["sku"] in skus:
+            raise InvalidInput({"variants": {str(index): {"sku": ["Another variant has this SKU."]}}})
+        combinations.add(key)
+        skus.add(variant["sku"])
+
+
+def check_options_change(old, new, variants):
+    """Options keep their names and order; values may be added, and removed while no
+    variant uses them. (A new option would need a value in every variant at once.)"""
+    check_options(new)
+    if [option["name"] for option in new] != [option["name"] for option in old]:
+        raise InvalidInput({"options": ["Options keep their names and order: add or remove values only."]})
+    values = {option["name"]: set(option["values"]) for option in new}
+    for variant in variants:
+        for name, value in variant.options.items():
+            if value not in values[name]:
+                raise InvalidInput({"options": [f"{name} {value} is used by variant {variant.sku}: "
+                                                "archive or change that variant first."]})
 
 
 def slugify(text):

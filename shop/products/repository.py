@@ -1,15 +1,13 @@
-"""`products` and `stock_movements`: documents in, models out, atomic stock updates.
+"""`products`: documents in, models out; a product's variants come with it.
 
-Stock changes are optimistic, single-document updates: the filter names the
-ledger sequence number that was read (and, when taking, `stock >= quantity`),
-so two writers can never both apply against the same state. The same update
-`$inc`s the stock and pushes the movement into the product's `pending` list,
-so that a crash before the ledger write loses nothing: `finish_pending` (or the
-repair command) copies it into `stock_movements` and pulls it from `pending`.
+A product document holds what is shared by its variants (name, slug, options)
+and a summary of them for the catalogue's filters and sorts (`price_min`,
+`price_max`, `variant_prices`, `skus`). Each variant, with its stock, is its
+own document (variants.py). A write that changes variants first marks the
+summary stale (and lists variants about to be inserted in `pending_variants`),
+so that a crash between the writes leaves the repair something to finish.
 """
-import random
 import re
-import time
 
 from bson import ObjectId
 from pymongo import ReturnDocument
@@ -19,88 +17,103 @@ from ..db import at_most, at_or_before
 from ..errors import Conflict
 from ..ids import object_id
 from .model import Product, StockMovement
+from .variants import VariantRepository, variant_from_doc
 
 SORTS = {
     "name": [("sort_name", 1), ("_id", 1)],
     "-name": [("sort_name", -1), ("_id", -1)],
-    "price": [("price", 1), ("_id", 1)],
-    "-price": [("price", -1), ("_id", -1)],
+    "price": [("price_min", 1), ("_id", 1)],
+    "-price": [("price_max", -1), ("_id", -1)],
     "-created_at": [("created_at", -1), ("_id", -1)],
 }
-MAX_ATTEMPTS = 200
 
 
-class StockBusy(Exception):
-    """Too many concurrent writers on one product; the caller may retry."""
-
-
-def backoff(attempt):
-    """A short random pause before retrying an update that lost a race."""
-    time.sleep(random.uniform(0, 0.001 * min(attempt, 10)))
-
-
-def _product(doc):
+def _product(doc, variant_docs):
+    """The model, with its variants: those stored, then those still pending (being created)."""
     if doc is None:
         return None
+    stored = {d["_id"] for d in variant_docs}
+    docs = list(variant_docs) + [d for d in doc.get("pending_variants", []) if d["_id"] not in stored]
     return Product(
-        id=str(doc["_id"]), sku=doc["sku"], slug=doc["slug"], name=doc["name"],
-        description=doc.get("description", ""), price=doc["price"], currency=doc["currency"],
-        stock=doc["stock"], active=doc["active"], created_at=doc["created_at"], updated_at=doc["updated_at"],
-        ledger_seq=doc.get("ledger_seq", 0),
+        id=str(doc["_id"]), slug=doc["slug"], name=doc["name"], description=doc.get("description", ""),
+        currency=doc["currency"], active=doc["active"], created_at=doc["created_at"], updated_at=doc["updated_at"],
+        options=doc.get("options", []), variants=[variant_from_doc(d) for d in docs],
     )
+
+
+def summary(variant_docs):
+    """What the catalogue filters and sorts by, from the variants' documents."""
+    on_sale = [d for d in variant_docs if d["active"]] or list(variant_docs)
+    prices = [d["price"] for d in on_sale] or [0]
+    return {"price_min": min(prices), "price_max": max(prices),
+            "variant_prices": sorted({d["price"] for d in variant_docs if d["active"]}),
+            "skus": [d["sku"] for d in variant_docs]}
 
 
 def movement_from_doc(doc):
     return StockMovement(
-        id=str(doc["_id"]), product_id=str(doc["product_id"]), seq=doc["seq"], delta=doc["delta"],
-        reason=doc["reason"], stock_after=doc["stock_after"], created_at=doc["created_at"],
-        order_id=doc.get("order_id"), actor_id=doc.get("actor_id"), note=doc.get("note", ""),
+        id=str(doc["_id"]), product_id=str(doc["product_id"]), variant_id=str(doc.get("variant_id", doc["product_id"])),
+        sku=doc.get("sku", ""), seq=doc["seq"], delta=doc["delta"], reason=doc["reason"],
+        stock_after=doc["stock_after"], created_at=doc["created_at"], order_id=doc.get("order_id"),
+        actor_id=doc.get("actor_id"), note=doc.get("note", ""),
     )
 
 
 class ProductRepository:
     def __init__(self, db):
         self.products = db.products
+        self.variants = VariantRepository(db)
 
-    def add(self, fields, initial_movement=None):
-        """Insert a product; with stock, its first movement is pending in the same write."""
-        doc = dict(fields, _id=ObjectId(), sort_name=fields["name"].lower(), ledger_seq=0, pending=[])
-        movement = None
-        if initial_movement:
-            movement = dict(
-                initial_movement, _id=ObjectId(), product_id=doc["_id"], seq=1, stock_after=fields["stock"]
-            )
-            doc.update(ledger_seq=1, pending=[movement])
+    def _with_variants(self, docs):
+        docs = list(docs)
+        variants = self.variants.docs_of([doc["_id"] for doc in docs])
+        return [_product(doc, variants.get(str(doc["_id"]), [])) for doc in docs]
+
+    def _one(self, doc):
+        return self._with_variants([doc])[0] if doc else None
+
+    def new_id(self):
+        return str(ObjectId())
+
+    def add(self, fields, variant_docs):
+        """Insert a product whose variants are still to be stored (`pending_variants`). It is
+        stored off sale until they are (`refresh` puts it on sale if it is to be), so that no
+        shopper sees, or orders from, a product that is half made."""
+        doc = dict(fields, _id=ObjectId(fields["_id"]), sort_name=fields["name"].lower(),
+                   pending_variants=variant_docs, active=False, active_when_created=fields["active"],
+                   summary_stale_since=fields["created_at"], **summary(variant_docs))
         try:
             self.products.insert_one(doc)
         except DuplicateKeyError:
-            raise self._duplicate(fields)
-        return _product(doc), movement
+            raise Conflict("A product with this slug exists.", {"slug": ["A product with this slug exists."]})
+        return str(doc["_id"])
 
-    def _duplicate(self, fields):
-        details = {}
-        if self.products.find_one({"sku": fields["sku"]}, {"_id": 1}):
-            details["sku"] = ["A product with this SKU exists."]
-        if self.products.find_one({"slug": fields["slug"]}, {"_id": 1}):
-            details["slug"] = ["A product with this slug exists."]
-        return Conflict("A product with this SKU or slug exists.", details)
+    def delete(self, product_id):
+        self.products.delete_one({"_id": object_id(product_id)})
+
+    def being_created(self, product_id):
+        return self.products.find_one({"_id": object_id(product_id), "active_when_created": {"$exists": True}},
+                                      {"_id": 1}) is not None
+
+    def drop_pending_variant(self, product_id, variant_id):
+        self.products.update_one({"_id": object_id(product_id)}, {"$pull": {"pending_variants": {"_id": variant_id}}})
 
     def count(self):
         return self.products.count_documents({})
 
     def get(self, product_id):
         oid = object_id(product_id)
-        return _product(self.products.find_one({"_id": oid})) if oid else None
+        return self._one(self.products.find_one({"_id": oid})) if oid else None
 
     def by_slug(self, slug):
-        return _product(self.products.find_one({"slug": slug}))
+        return self._one(self.products.find_one({"slug": slug}))
 
     def slug_taken(self, slug):
         return self.products.find_one({"slug": slug}, {"_id": 1}) is not None
 
     def many(self, product_ids):
         oids = [oid for oid in map(object_id, product_ids) if oid]
-        return {p.id: p for p in map(_product, self.products.find({"_id": {"$in": oids}}))}
+        return {p.id: p for p in self._with_variants(self.products.find({"_id": {"$in": oids}}))}
 
     def search(self, query):
         """A page of products matching `query`, and how many match in all."""
@@ -108,30 +121,25 @@ class ProductRepository:
         if query.active is not None:
             mongo_filter["active"] = query.active
         if query.in_stock:
-            mongo_filter["stock"] = {"$gt": 0}
+            mongo_filter["_id"] = {"$in": self.variants.product_ids_in_stock()}
         price = {}
         if query.min_price is not None:
             price["$gte"] = query.min_price
         if query.max_price is not None:
             price.update(at_most(query.max_price))
-        if price:
-            mongo_filter["price"] = price
+        if price:  # any variant on sale at a price in the range
+            mongo_filter["variant_prices"] = {"$elemMatch": price}
         if query.text:
             literal = {"$regex": re.escape(query.text), "$options": "i"}
-            mongo_filter["$or"] = [{"name": literal}, {"sku": literal}, {"description": literal}]
+            mongo_filter["$or"] = [{"name": literal}, {"skus": literal}, {"description": literal}]
         total = self.products.count_documents(mongo_filter)
         docs = self.products.find(
             mongo_filter, sort=SORTS[query.sort], skip=(query.page - 1) * query.per_page, limit=query.per_page
         )
-        return [_product(doc) for doc in docs], total
+        return self._with_variants(docs), total
 
-    def low_stock(self, threshold, page, per_page):
-        mongo_filter = {"active": True, "stock": at_most(threshold)}
-        total = self.products.count_documents(mongo_filter)
-        docs = self.products.find(
-            mongo_filter, sort=[("stock", 1), ("_id", 1)], skip=(page - 1) * per_page, limit=per_page
-        )
-        return [_product(doc) for doc in docs], total
+    def active_ids(self):
+        return self.products.distinct("_id", {"active": True})
 
     def update(self, product_id, changes, now):
         changes = dict(changes, updated_at=now)
@@ -143,67 +151,40 @@ class ProductRepository:
             )
         except DuplicateKeyError:
             raise Conflict("A product with this slug exists.", {"slug": ["A product with this slug exists."]})
-        return _product(doc)
+        return self._one(doc)
 
-    def apply_movement(self, product_id, delta, fields, now, seen=None):
-        """Move stock by `delta` atomically. Returns (product, pending movement doc),
-        or (product, None) when stock would go below zero; (None, None) if no such product.
+    # Keeping the summary true to the variants ---------------------------------
 
-        `seen` is the product as the caller last read it: the first attempt trusts it,
-        and the conditional update finds out if it is stale."""
+    def mark_changing(self, product_id, now, new_variant=None):
+        """Before a variant write: the summary is stale until `refresh` (and the new variant,
+        if any, is listed so that the product shows it and the repair can store it)."""
+        update = {"$set": {"summary_stale_since": now}}
+        if new_variant is not None:
+            update["$push"] = {"pending_variants": new_variant}
+        self.products.update_one({"_id": object_id(product_id)}, update)
+
+    def refresh(self, product_id):
+        """Recompute the summary from the stored variants; drop pending variants now stored."""
         oid = object_id(product_id)
-        for attempt in range(MAX_ATTEMPTS):
-            if seen is None or seen.stock + delta < 0:
-                seen = _product(self.products.find_one({"_id": oid}, {"pending": 0}))
-                if seen is None or seen.stock + delta < 0:
-                    return seen, None
-            updated, movement = self.try_movement(seen, delta, fields, now)
-            if updated is not None:
-                return updated, movement
-            # Another writer moved this product's stock first: read again.
-            seen = None
-            backoff(attempt)
-        raise StockBusy(product_id)
+        doc = self.products.find_one({"_id": oid}, {"summary_stale_since": 1, "active_when_created": 1})
+        if doc is None:
+            return
+        variant_docs = self.variants.docs_of([oid]).get(str(oid), [])
+        stored = [d["_id"] for d in variant_docs]
+        update = {"$set": summary(variant_docs), "$pull": {"pending_variants": {"_id": {"$in": stored}}}}
+        guard = {"_id": oid}
+        if "summary_stale_since" in doc:  # a write that marked it since this read keeps it marked
+            guard["summary_stale_since"] = doc["summary_stale_since"]
+            update["$unset"] = {"summary_stale_since": ""}
+        if "active_when_created" in doc:  # a new product: on sale now, if it is to be
+            update["$set"]["active"] = doc["active_when_created"]
+            update.setdefault("$unset", {})["active_when_created"] = ""
+        self.products.update_one(guard, update)
 
-    def try_movement(self, seen, delta, fields, now):
-        """One conditional update: applies only if the product is still at `seen.ledger_seq`.
-        Returns (product after, pending movement doc), or (None, None) if it moved on."""
-        oid = object_id(seen.id)
-        movement = dict(
-            fields, _id=ObjectId(), product_id=oid, seq=seen.ledger_seq + 1,
-            delta=delta, stock_after=seen.stock + delta, created_at=now,
-        )
-        guard = {"_id": oid, "ledger_seq": seen.ledger_seq, "stock": {"$gte": max(0, -delta)}}
-        updated = self.products.find_one_and_update(
-            guard,
-            {"$inc": {"stock": delta, "ledger_seq": 1}, "$push": {"pending": movement},
-             "$set": {"updated_at": now}},
-            projection={"pending": 0},
-            return_document=ReturnDocument.AFTER,
-        )
-        return (_product(updated), movement) if updated is not None else (None, None)
-
-    def with_pending(self, product_id):
-        """(product, its pending movement docs) as stored now, or (None, [])."""
-        doc = self.products.find_one({"_id": object_id(product_id)})
-        return (_product(doc), doc.get("pending", [])) if doc else (None, [])
-
-    def clear_pending(self, product_id, movement_id):
-        self.products.update_one(
-            {"_id": object_id(str(product_id))}, {"$pull": {"pending": {"_id": movement_id}}}
-        )
-
-    def pending_movements(self, older_than):
-        """(product_id, movement doc) for every movement not yet copied into the ledger."""
-        for doc in self.products.find({"pending.created_at": at_or_before(older_than)}, {"pending": 1}):
-            for movement in doc["pending"]:
-                if movement["created_at"] <= older_than:
-                    yield str(doc["_id"]), movement
-
-    def all_stock(self):
-        """(product_id, stock, pending movements) for every product, for the audit."""
-        for doc in self.products.find({}, {"stock": 1, "pending": 1, "sku": 1}):
-            yield str(doc["_id"]), doc["sku"], doc["stock"], doc.get("pending", [])
+    def unfinished(self, older_than):
+        """(product id, pending variant docs) of products whose variant writes did not finish."""
+        for doc in self.products.find({"summary_stale_since": at_or_before(older_than)}, {"pending_variants": 1}):
+            yield str(doc["_id"]), doc.get("pending_variants", [])
 
 
 class LedgerRepository:
@@ -219,34 +200,35 @@ class LedgerRepository:
             pass  # already recorded (a retry, or the repair command got there first)
         return movement_from_doc(movement)
 
-    def for_product(self, product_id, page, per_page):
-        mongo_filter = {"product_id": object_id(product_id)}
+    def for_variants(self, variant_ids, page, per_page):
+        mongo_filter = {"variant_id": {"$in": [object_id(v) for v in variant_ids]}}
         total = self.movements.count_documents(mongo_filter)
         docs = self.movements.find(
-            mongo_filter, sort=[("seq", -1)], skip=(page - 1) * per_page, limit=per_page
+            mongo_filter, sort=[("created_at", -1), ("seq", -1), ("_id", -1)], skip=(page - 1) * per_page,
+            limit=per_page
         )
         return [movement_from_doc(doc) for doc in docs], total
 
-    def net_for_order(self, order_id, product_id, excluding=()):
-        """The sum of the recorded deltas of `order_id` on this product, leaving out
+    def net_for_order(self, order_id, variant_id, excluding=()):
+        """The sum of the recorded deltas of `order_id` on this variant, leaving out
         the movement ids in `excluding` (those the caller counts from `pending`)."""
-        docs = self.movements.find({"order_id": order_id, "product_id": object_id(product_id)}, {"delta": 1})
+        docs = self.movements.find({"order_id": order_id, "variant_id": object_id(variant_id)}, {"delta": 1})
         return sum(doc["delta"] for doc in docs if doc["_id"] not in excluding)
 
     def nonzero_order_nets(self):
-        """{(order_id, product_id): net delta} for every order whose movements on a
-        product do not sum to zero, for the audit."""
+        """{(order_id, variant_id): net delta} for every order whose movements on a
+        variant do not sum to zero, for the audit."""
         groups = self.movements.aggregate([
             {"$match": {"order_id": {"$type": "string"}}},
-            {"$group": {"_id": {"order": "$order_id", "product": "$product_id"}, "net": {"$sum": "$delta"}}},
+            {"$group": {"_id": {"order": "$order_id", "variant": "$variant_id"}, "net": {"$sum": "$delta"}}},
             {"$match": {"net": {"$ne": 0}}},
         ])
-        return {(group["_id"]["order"], str(group["_id"]["product"])): group["net"] for group in groups}
+        return {(group["_id"]["order"], str(group["_id"]["variant"])): group["net"] for group in groups}
 
     def has(self, movement_id):
         return self.movements.find_one({"_id": movement_id}, {"_id": 1}) is not None
 
-    def sum_by_product(self):
-        """{product_id: sum of deltas} over the whole ledger, for the audit."""
-        groups = self.movements.aggregate([{"$group": {"_id": "$product_id", "total": {"$sum": "$delta"}}}])
+    def sum_by_variant(self):
+        """{variant_id: sum of deltas} over the whole ledger, for the audit."""
+        groups = self.movements.aggregate([{"$group": {"_id": "$variant_id", "total": {"$sum": "$delta"}}}])
         return {str(group["_id"]): group["total"] for group in groups}

@@ -2,12 +2,12 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..cart.forms import AddToCartForm
 from ..db import get_db
 from ..fields import PageArgs
 from ..forms import page_args
 from . import services
 from .forms import CatalogSearchForm
+from .pages import product_page_context
 from .repository import ProductRepository
 
 bp = Blueprint("products", __name__)
@@ -25,10 +25,10 @@ def catalog():
 
 @bp.get("/products/<slug>")
 def product_page(slug):
-    """One product, with an add-to-cart form; its address is always its slug."""
+    """One product: pick its options, see that variant's price and stock, add it to the cart.
+    Its address is always its slug."""
     is_admin = current_user.is_authenticated and current_user.is_admin
     product = services.get_product(ProductRepository(get_db()), slug, include_inactive=is_admin)
     if product.slug != slug:
         return redirect(url_for("products.product_page", slug=product.slug), 301)
-    form = AddToCartForm(formdata=None, product_id=product.id)
-    return render_template("products/detail.html", product=product, form=form)
+    return render_template("products/detail.html", **product_page_context(product))

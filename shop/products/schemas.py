@@ -1,11 +1,11 @@
 """JSON in and out for products, stock adjustments and the ledger."""
-from marshmallow import ValidationError, fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..fields import (
     SLUG_PATTERN, ObjectIdString, PageArgs, StrictBoolean, StrictInteger, TrimmedString, UtcDateTime, currency, money,
 )
 from ..messages import ShopSchema
-from .model import ADJUSTMENT_REASONS, REASONS
+from .model import ADJUSTMENT_REASONS, MAX_OPTIONS, MAX_VARIANTS, REASONS
 from .repository import SORTS
 
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
@@ -14,6 +14,52 @@ MAX_STOCK = 1_000_000_000
 
 def _refuse_stock(value):
     raise ValidationError("Stock changes only through stock adjustments and orders.")
+
+
+SKU_ERROR = "Enter an SKU of up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit."
+OPTION_TEXT = r"^[^=|]*$"  # `=` and `|` join a combination into its index key
+
+
+def sku(**kwargs):
+    return fields.String(validate=validate.Regexp(SKU_PATTERN, error=SKU_ERROR), **kwargs)
+
+
+def option_text(**kwargs):
+    return TrimmedString(validate=[validate.Length(min=1, max=50),
+                                   validate.Regexp(OPTION_TEXT, error="Leave out '=' and '|'.")], **kwargs)
+
+
+class OptionSchema(ShopSchema):
+    name = option_text(required=True)
+    values = fields.List(option_text(), required=True, validate=validate.Length(min=1, max=MAX_VARIANTS))
+
+
+def options_field():
+    return fields.List(fields.Nested(OptionSchema), validate=validate.Length(max=MAX_OPTIONS), metadata={
+        "description": "Up to 3 options, each with its values; names and each option's values are unique.",
+    })
+
+
+def combination(**kwargs):
+    return fields.Dict(keys=option_text(), values=option_text(), metadata={
+        "description": "One value of each of the product's options, by option name: {\"Size\": \"M\"}.",
+    }, **kwargs)
+
+
+class NewVariantSchema(ShopSchema):
+    sku = sku(required=True)
+    options = combination(required=True)
+    price = money(metadata={"description": "In minor units; the product's price when left out."})
+    stock = StrictInteger(validate=validate.Range(min=0, max=MAX_STOCK))
+
+
+class VariantUpdateSchema(ShopSchema):
+    sku = sku()
+    price = money()
+    active = StrictBoolean()
+    stock = fields.Raw(load_only=True, validate=_refuse_stock, metadata={
+        "description": "Refused: use stock adjustments.", "not": {},
+    })
 
 
 class ProductUpdateSchema(ShopSchema):
@@ -25,17 +71,51 @@ class ProductUpdateSchema(ShopSchema):
     stock = fields.Raw(load_only=True, validate=_refuse_stock, metadata={
         "description": "Refused: use stock adjustments.", "not": {},  # no value is valid
     })
+    options = options_field()
 
 
 class ProductCreateSchema(ShopSchema):
-    sku = fields.String(required=True, validate=validate.Regexp(SKU_PATTERN, error="Enter an SKU of up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit."))
+    sku = sku(metadata={"description": "Without options: the SKU of the product's one variant (required then)."})
     name = TrimmedString(required=True, validate=validate.Length(min=1, max=200))
-    price = money(required=True)
+    price = money(required=True, metadata={"description": "In minor units; each variant's price unless it gives one."})
     description = fields.String(validate=validate.Length(max=5000))
     currency = currency()
-    stock = StrictInteger(validate=validate.Range(min=0, max=MAX_STOCK))
+    stock = StrictInteger(validate=validate.Range(min=0, max=MAX_STOCK),
+                          metadata={"description": "Without options: the initial stock of its one variant."})
     active = StrictBoolean()
     slug = fields.String(validate=[validate.Length(max=100), validate.Regexp(SLUG_PATTERN, error="Lower-case letters, digits and single dashes.")])
+    options = options_field()
+    variants = fields.List(fields.Nested(NewVariantSchema), validate=validate.Length(min=1, max=MAX_VARIANTS),
+                           metadata={"description": "With options (and only then): 1 to 100 variants, each one "
+                                                    "combination of the options, in the order given."})
+
+    @validates_schema
+    def sku_or_variants(self, data, **kwargs):
+        if data.get("options"):
+            beside = {name: ["Give each variant its own SKU and stock instead."] for name in ("sku", "stock") if name in data}
+            if beside:
+                raise ValidationError(beside)
+            if not data.get("variants"):
+                raise ValidationError({"variants": ["A product with options needs its variants."]})
+        else:
+            if "variants" in data:
+                raise ValidationError({"variants": ["Variants need options: add them, or leave the variants out."]})
+            if "sku" not in data:
+                raise ValidationError({"sku": ["Enter an SKU."]})
+
+
+class VariantSchema(ShopSchema):
+    id = ObjectIdString(dump_only=True)
+    sku = fields.String(dump_only=True)
+    options = fields.Dict(keys=fields.String(), values=fields.String(), dump_only=True)
+    price = fields.Integer(dump_only=True, metadata={"description": "In minor units (cents)."})
+    stock = fields.Integer(dump_only=True)
+    active = fields.Boolean(dump_only=True)
+
+
+class PriceRangeSchema(ShopSchema):
+    min = fields.Integer(dump_only=True)
+    max = fields.Integer(dump_only=True)
 
 
 class ProductSchema(ShopSchema):
@@ -46,8 +126,12 @@ class ProductSchema(ShopSchema):
     description = fields.String(dump_only=True)
     price = fields.Integer(dump_only=True, metadata={"description": "In minor units (cents)."})
     currency = fields.String(dump_only=True)
-    stock = fields.Integer(dump_only=True)
+    stock = fields.Integer(dump_only=True, metadata={"description": "The summed stock of the variants on sale."})
     active = fields.Boolean(dump_only=True)
+    options = fields.List(fields.Nested(OptionSchema), dump_only=True)
+    variants = fields.List(fields.Nested(VariantSchema), dump_only=True,
+                           metadata={"description": "The variants on sale; admins see every one."})
+    price_range = fields.Nested(PriceRangeSchema, dump_only=True)
     created_at = UtcDateTime(dump_only=True)
     updated_at = UtcDateTime(dump_only=True)
 
@@ -62,6 +146,7 @@ class ProductListArgs(PageArgs):
 
 
 class StockAdjustmentSchema(ShopSchema):
+    variant_id = ObjectIdString(metadata={"description": "Required when the product has more than one variant."})
     delta = StrictInteger(required=True, validate=[
         validate.Range(min=-MAX_STOCK, max=MAX_STOCK),
         validate.NoneOf([0], error="Must not be zero."),
@@ -73,6 +158,8 @@ class StockAdjustmentSchema(ShopSchema):
 class MovementSchema(ShopSchema):
     id = ObjectIdString(dump_only=True)
     product_id = ObjectIdString(dump_only=True)
+    variant_id = ObjectIdString(dump_only=True)
+    sku = fields.String(dump_only=True)
     delta = fields.Integer(dump_only=True)
     reason = fields.String(dump_only=True, metadata={"enum": list(REASONS)})
     order_id = fields.String(dump_only=True, allow_none=True)
@@ -89,3 +176,16 @@ class AdjustmentResultSchema(ShopSchema):
 
 class LowStockArgs(PageArgs):
     threshold = fields.Integer(load_default=5, validate=validate.Range(min=0, max=MAX_STOCK))
+
+
+class LedgerArgs(PageArgs):
+    variant_id = ObjectIdString(metadata={"description": "One variant's movements; all the product's when left out."})
+
+
+class LowStockItemSchema(ShopSchema):
+    product_id = ObjectIdString(dump_only=True)
+    variant_id = ObjectIdString(dump_only=True)
+    sku = fields.String(dump_only=True)
+    name = fields.String(dump_only=True)
+    options = fields.Dict(keys=fields.String(), values=fields.String(), dump_only=True)
+    stock = fields.Integer(dump_only=True)

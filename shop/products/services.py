@@ -1,41 +1,82 @@
 """Catalogue and stock use cases. Repositories come in as arguments.
 
-Every unit of stock moves through `move_stock`, which changes the product and
-records the movement in the ledger, so that a product's stock always equals
-the sum of its ledger's deltas.
+Every unit of stock moves through a variant's conditional update (`move_stock`,
+`adjust_stock`, `give_back`), which changes the variant and records the
+movement in the ledger, so that a variant's stock always equals the sum of its
+ledger's deltas.
 """
 import logging
 
 from pymongo.errors import PyMongoError
 
-from ..errors import Conflict, NotFound, OutOfStock
-from .model import INITIAL, Shortage, slugify
+from ..errors import Conflict, InvalidInput, NotFound, OutOfStock
 from ..ids import object_id
-from .repository import MAX_ATTEMPTS, StockBusy, backoff, movement_from_doc
+from .model import INITIAL, Shortage, check_options, check_options_change, check_variants, combination_problem, slugify
+from .repository import movement_from_doc
+from .variants import MAX_ATTEMPTS, DuplicateVariant, StockBusy, backoff, variant_doc, with_initial_stock
 
 log = logging.getLogger(__name__)
+BUSY = "This product is being changed by many requests at once; please retry."
+
+
+# The catalogue ------------------------------------------------------------
 
 
 def create_product(products, ledger, data, actor_id, now):
+    """A product and its variants: the one default variant (options {}) when it has no
+    options, whose id is the product's, as every v1 product's is after the migration."""
+    options = data.get("options") or []
+    wanted = data.get("variants") or [{"sku": data["sku"], "options": {}, "stock": data.get("stock", 0)}]
+    check_options(options)
+    check_variants(options, wanted)
+    _refuse_taken_skus(products, [variant["sku"] for variant in wanted])
+    product_id = products.new_id()
+    docs, movements = [], []
+    for position, variant in enumerate(wanted):
+        doc = variant_doc(product_id, variant["sku"], variant["options"], variant.get("price", data["price"]),
+                          variant.get("stock", 0), position, now, variant_id=product_id if not options else None)
+        if doc["stock"]:
+            doc, movement = with_initial_stock(doc, {"reason": INITIAL, "order_id": None, "actor_id": actor_id,
+                                                     "created_at": now})
+            movements.append(movement)
+        docs.append(doc)
     fields = {
-        "sku": data["sku"],
-        "name": data["name"],
-        "description": data.get("description", ""),
-        "price": data["price"],
-        "currency": data.get("currency", "USD"),
-        "stock": data.get("stock", 0),
-        "active": data.get("active", True),
-        "slug": data.get("slug") or _free_slug(products, data["name"], data["sku"]),
-        "created_at": now,
-        "updated_at": now,
+        "_id": product_id, "name": data["name"], "description": data.get("description", ""),
+        "currency": data.get("currency", "USD"), "active": data.get("active", True), "options": options,
+        "slug": data.get("slug") or _free_slug(products, data["name"], wanted[0]["sku"]),
+        "created_at": now, "updated_at": now,
     }
-    initial = None
-    if fields["stock"]:
-        initial = {"delta": fields["stock"], "reason": INITIAL, "order_id": None, "actor_id": actor_id, "created_at": now}
-    product, movement = products.add(fields, initial)
-    if movement:
-        finish_movement(products, ledger, movement)
-    return product
+    products.add(fields, docs)
+    store_pending_variants(products, ledger, product_id, docs)
+    return products.get(product_id)
+
+
+def store_pending_variants(products, ledger, product_id, docs):
+    """Store the variants a product lists as pending, record their initial stock, then
+    refresh its summary. Safe to repeat (the repair does, after a crash). When another
+    product took an SKU meanwhile, a product being created is undone as a whole, and an
+    added variant is dropped: nothing is left half-made."""
+    for doc in docs:
+        try:
+            products.variants.insert(doc)
+        except DuplicateVariant:
+            if products.being_created(product_id):
+                products.variants.delete_of_product(product_id)
+                products.delete(product_id)
+            else:
+                products.drop_pending_variant(product_id, doc["_id"])
+            raise Conflict("A product with this SKU exists.", {"sku": ["A product with this SKU exists."]})
+    for doc in docs:
+        for movement in doc["pending"]:
+            finish_movement(products.variants, ledger, movement)
+    products.refresh(product_id)
+
+
+def _refuse_taken_skus(products, skus):
+    taken = products.variants.sku_taken(skus)
+    if taken:
+        message = "A product with this SKU exists." if len(skus) == 1 else f"A product with the SKU {min(taken)} exists."
+        raise Conflict(message, {"sku": [message]})
 
 
 def _free_slug(products, name, sku):
@@ -57,7 +98,16 @@ def list_products(products, query):
 
 
 def update_product(products, product_id, changes, now):
-    get_product(products, product_id, include_inactive=True)
+    """Name, description, slug, active, options; `price` only for a product with one variant."""
+    product = get_product(products, product_id, include_inactive=True)
+    changes = dict(changes)
+    price = changes.pop("price", None)
+    if price is not None:
+        if len(product.variants) > 1:
+            raise InvalidInput({"price": ["This product has several variants: change each variant's price."]})
+        update_variant(products, product_id, product.variants[0].id, {"price": price}, now)
+    if "options" in changes:
+        check_options_change(product.options, changes["options"], product.variants)
     if not changes:
         return products.get(product_id)
     return products.update(product_id, changes, now)
@@ -68,57 +118,133 @@ def archive_product(products, product_id, now):
     return products.update(product_id, {"active": False}, now)
 
 
-def adjust_stock(products, ledger, product_id, delta, reason, note, actor_id, now):
-    """An admin's stock adjustment. Returns (movement, product)."""
+# Variants -----------------------------------------------------------------
+
+
+def add_variant(products, ledger, product_id, data, actor_id, now):
+    product = get_product(products, product_id, include_inactive=True)
+    if not product.options:
+        raise InvalidInput({"options": ["This product has no options, so it has one variant only."]})
+    problem = combination_problem(product.options, data["options"])
+    if problem:
+        raise InvalidInput({"options": [problem]})
+    if product.variant_with(data["options"]):
+        raise Conflict("A variant with these options exists.", {"options": ["A variant with these options exists."]})
+    _refuse_taken_skus(products, [data["sku"]])
+    doc = variant_doc(product_id, data["sku"], data["options"], data.get("price", product.price),
+                      data.get("stock", 0), len(product.variants), now)
+    if doc["stock"]:
+        doc, _ = with_initial_stock(doc, {"reason": INITIAL, "order_id": None, "actor_id": actor_id, "created_at": now})
+    products.mark_changing(product_id, now, new_variant=doc)
+    store_pending_variants(products, ledger, product_id, [doc])
+    return products.variants.get(str(doc["_id"]))
+
+
+def get_variant(products, product_id, variant_id, include_inactive=True):
+    product = get_product(products, product_id, include_inactive=True)
+    variant = product.variant(variant_id)
+    if variant is None or (not variant.active and not include_inactive):
+        raise NotFound("No such variant.")
+    return product, variant
+
+
+def update_variant(products, product_id, variant_id, changes, now):
+    """Price, active or SKU of one variant (never its stock)."""
+    get_variant(products, product_id, variant_id)
+    if "sku" in changes:
+        _refuse_taken_skus(products, [changes["sku"]])
+    products.mark_changing(product_id, now)
+    try:
+        variant = products.variants.update(variant_id, changes, now)
+    except DuplicateVariant:
+        raise Conflict("A variant with this SKU exists.", {"sku": ["A variant with this SKU exists."]})
+    finally:
+        products.refresh(product_id)
+    return variant
+
+
+def archive_variant(products, product_id, variant_id, now):
+    return update_variant(products, product_id, variant_id, {"active": False}, now)
+
+
+def finish_products(products, ledger, older_than):
+    """Repair: store the variants and refresh the summaries that crashed writes left."""
+    finished = 0
+    for product_id, pending in products.unfinished(older_than):
+        try:
+            store_pending_variants(products, ledger, product_id, pending)
+        except Conflict:
+            pass  # undone, or the variant dropped: nothing left to finish
+        finished += 1
+    return finished
+
+
+# Stock ----------------------------------------------------------------------
+
+
+def stock_variant(products, product_id, variant_id):
+    """The variant that a stock adjustment or ledger request means (404/422 otherwise)."""
+    product = get_product(products, product_id, include_inactive=True)
+    variant = product.variant_for(variant_id)
+    if variant is None:
+        if variant_id is None:
+            raise InvalidInput({"variant_id": ["This product has several variants: say which one."]})
+        raise NotFound("No such variant.")
+    return product, variant
+
+
+def adjust_stock(products, ledger, product_id, variant_id, delta, reason, note, actor_id, now):
+    """An admin's stock adjustment of one variant. Returns (movement, product)."""
+    product, variant = stock_variant(products, product_id, variant_id)
     fields = {"reason": reason, "note": note, "order_id": None, "actor_id": actor_id}
-    product, movement = _move(products, product_id, delta, fields, now)
-    if product is None:
-        raise NotFound("No such product.")
+    moved, movement = _move(products.variants, variant.id, delta, fields, now)
+    if moved is None:
+        raise NotFound("No such variant.")
     if movement is None:
-        raise OutOfStock([Shortage(product_id, -delta, product.stock).as_dict()])
-    return finish_movement(products, ledger, movement), product
+        raise OutOfStock([Shortage(product.id, variant.id, -delta, moved.stock).as_dict()])
+    recorded = finish_movement(products.variants, ledger, movement)
+    return recorded, products.get(product.id)
 
 
-def move_stock(products, product_id, delta, reason, order_id, actor_id, now, seen=None):
+def move_stock(variants, variant, delta, reason, order_id, actor_id, now):
     """Move stock for an order. Returns the pending movement, or a Shortage.
 
-    The movement is stored in the product until `finish_movement` records it.
-    `seen` is the product as just read, when the caller has it (saves a read).
-    """
+    The movement is stored in the variant until `finish_movement` records it.
+    `variant` is the variant as just read (its version saves a read)."""
     fields = {"reason": reason, "order_id": order_id, "actor_id": actor_id}
-    product, movement = _move(products, product_id, delta, fields, now, seen)
+    moved, movement = _move(variants, variant.id, delta, fields, now, variant)
     if movement is None:
-        return Shortage(product_id, -delta, product.stock if product else 0)
+        return Shortage(variant.product_id, variant.id, -delta, moved.stock if moved else 0)
     return movement
 
 
-def _move(products, product_id, delta, fields, now, seen=None):
+def _move(variants, variant_id, delta, fields, now, seen=None):
     try:
-        return products.apply_movement(product_id, delta, fields, now, seen)
+        return variants.apply_movement(variant_id, delta, fields, now, seen)
     except StockBusy:
-        raise Conflict("This product is being changed by many requests at once; please retry.")
+        raise Conflict(BUSY)
 
 
-def finish_movement(products, ledger, movement):
-    """Copy a pending movement into the ledger, then drop it from the product.
+def finish_movement(variants, ledger, movement):
+    """Copy a pending movement into the ledger, then drop it from the variant.
 
-    The movement counts from the moment it is in the product, so a database
+    The movement counts from the moment it is in the variant, so a database
     error here does not undo the caller's change: the repair records it later.
     """
     try:
         ledger.record(movement)
-        products.clear_pending(movement["product_id"], movement["_id"])
+        variants.clear_pending(movement["variant_id"], movement["_id"])
     except PyMongoError as error:
         log.warning("stock movement %s left for the repair: %s", movement["_id"], type(error).__name__)
     return movement_from_doc(movement)
 
 
-def give_back(products, ledger, product_id, order_id, reason, actor_id, now):
-    """Return every unit that `order_id` still holds of this product. Returns the movement,
+def give_back(variants, ledger, variant_id, order_id, reason, actor_id, now):
+    """Return every unit that `order_id` still holds of this variant. Returns the movement,
     or None when the order holds none (never taken, or given back already).
 
     Exactly once, however many callers try at the same time (a slow request, the
-    repair, a second cancel): the product is read with its pending movements,
+    repair, a second cancel): the variant is read with its pending movements,
     then the ledger, and the write is guarded by the `ledger_seq` of that read.
     Another give-back either came before the read (it is then in `pending`, or
     already in the ledger, which is written before `pending` is cleared) or
@@ -126,39 +252,46 @@ def give_back(products, ledger, product_id, order_id, reason, actor_id, now):
     """
     fields = {"reason": reason, "order_id": order_id, "actor_id": actor_id}
     for attempt in range(MAX_ATTEMPTS):
-        product, pending = products.with_pending(product_id)
-        if product is None:
+        variant, pending = variants.with_pending(variant_id)
+        if variant is None:
             return None
         mine = [m for m in pending if m.get("order_id") == order_id]
-        recorded = ledger.net_for_order(order_id, product_id, excluding={m["_id"] for m in mine})
+        recorded = ledger.net_for_order(order_id, variant_id, excluding={m["_id"] for m in mine})
         held = -(recorded + sum(m["delta"] for m in mine))
         if held <= 0:
             return None
-        _, movement = products.try_movement(product, held, fields, now)
+        _, movement = variants.try_movement(variant, held, fields, now)
         if movement is not None:
-            return finish_movement(products, ledger, movement)
+            return finish_movement(variants, ledger, movement)
         backoff(attempt)
-    raise Conflict("This product is being changed by many requests at once; please retry.")
+    raise Conflict(BUSY)
 
 
-def movements(products, ledger, product_id, page, per_page):
-    get_product(products, product_id, include_inactive=True)
-    return ledger.for_product(product_id, page, per_page)
+def movements(products, ledger, product_id, variant_id, page, per_page):
+    """A product's ledger, newest first: of one variant, or of all when none is named."""
+    product = get_product(products, product_id, include_inactive=True)
+    if variant_id is not None:
+        _, variant = stock_variant(products, product_id, variant_id)
+        return ledger.for_variants([variant.id], page, per_page)
+    return ledger.for_variants([v.id for v in product.variants], page, per_page)
 
 
 def low_stock(products, threshold, page, per_page):
-    return products.low_stock(threshold, page, per_page)
+    """Active variants of products on sale at or under `threshold`: [(product, variant)], total."""
+    variants, total = products.variants.low_stock(threshold, products.active_ids(), page, per_page)
+    catalogue = products.many({v.product_id for v in variants})
+    return [(catalogue[v.product_id], v) for v in variants if v.product_id in catalogue], total
 
 
-
-def audit_stock(products, ledger):
-    """Every product whose stock is not the sum of its ledger (counting movements
-    still pending in the product), or is negative."""
-    ledger_sums = ledger.sum_by_product()
+def audit_stock(variants, ledger):
+    """Every variant whose stock is not the sum of its ledger (counting movements still
+    pending in it), or is negative."""
+    ledger_sums = ledger.sum_by_variant()
     problems = []
-    for product_id, sku, stock, pending in products.all_stock():
+    for variant_id, product_id, sku, stock, pending in variants.all_stock():
         unrecorded = sum(m["delta"] for m in pending if not ledger.has(m["_id"]))
-        expected = ledger_sums.get(product_id, 0) + unrecorded
+        expected = ledger_sums.get(variant_id, 0) + unrecorded
         if stock != expected or stock < 0:
-            problems.append({"product_id": product_id, "sku": sku, "stock": stock, "ledger_sum": expected})
+            problems.append({"product_id": product_id, "variant_id": variant_id, "sku": sku, "stock": stock,
+                             "ledger_sum": expected})
     return problems

@@ -53,7 +53,7 @@ def test_repair_finishes_every_kind_of_crash_debris(debris):
 
     report = repair(db, utcnow())
 
-    assert report == {"movements": 3, "orders_undone": 1, "payments": 1, "actions": 1, "units_released": 0}
+    assert report == {"products": 0, "movements": 3, "orders_undone": 1, "payments": 1, "actions": 1, "units_released": 0}
     assert problems(db) == []
     order = db.orders.find_one({"status": "paid", "payment.status": "paid", "history.by": "system"})
     assert order is not None, "the charged order should be paid, settled by the repair"
@@ -128,14 +128,14 @@ def test_flask_audit_stock_passes_a_sound_store_and_names_a_tampered_product(bas
     runner = app.test_cli_runner()
 
     sound = runner.invoke(args=["audit-stock"])
-    app.extensions["mongo_db"].products.update_one({"sku": "STONE-MUG"}, {"$inc": {"stock": 3}})
+    app.extensions["mongo_db"].variants.update_one({"sku": "STONE-MUG"}, {"$inc": {"stock": 3}})
     tampered = runner.invoke(args=["audit-stock"])
 
     assert sound.exit_code == 0, sound.output
-    assert "0 product(s) differ" in sound.output
+    assert "0 variant(s) differ" in sound.output
     assert tampered.exit_code == 1
     assert "STONE-MUG" in tampered.output and "RETRO-CLOCK" not in tampered.output
-    assert "1 product(s) differ" in tampered.output
+    assert "1 variant(s) differ" in tampered.output
 
 
 def test_flask_audit_stock_counts_a_crashed_adjustment_as_sound_and_a_negative_stock_as_not(base):
@@ -145,7 +145,7 @@ def test_flask_audit_stock_counts_a_crashed_adjustment_as_sound_and_a_negative_s
     runner = app.test_cli_runner()
 
     pending = runner.invoke(args=["audit-stock"])
-    app.extensions["mongo_db"].products.update_one({"sku": "STONE-MUG"}, {"$set": {"stock": -1}})
+    app.extensions["mongo_db"].variants.update_one({"sku": "STONE-MUG"}, {"$set": {"stock": -1}})
     negative = runner.invoke(args=["audit-stock"])
 
     assert pending.exit_code == 0, pending.output

@@ -40,7 +40,7 @@ def stall_at(monkeypatch, db):
 
 
 def stock_of(db, product):
-    return db.products.find_one({"_id": ObjectId(product["id"])})["stock"]
+    return db.variants.find_one({"_id": ObjectId(product["id"])})["stock"]
 
 
 @pytest.mark.parametrize("line", [1, 2])

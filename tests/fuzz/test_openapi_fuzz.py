@@ -58,7 +58,10 @@ def _prepare(app):
                                                                  "password": "correct horse battery"}).get_json()["token"]
     shopper = {"Authorization": f"Bearer {tokens['shopper']}"}
     admin = {"Authorization": f"Bearer {tokens['admin']}"}
-    products = client.get("/api/v1/products?per_page=100").get_json()["items"][:6]
+    # Products with one variant: an order line names only the product (a product with
+    # several variants needs a variant_id, which JSON Schema cannot tie to the product).
+    products = [p for p in client.get("/api/v1/products?per_page=100").get_json()["items"]
+                if len(p["variants"]) == 1][:6]
     for product in products:  # enough that random quantities rarely run out
         client.post(f"/api/v1/products/{product['id']}/stock-adjustments", json={"delta": 100_000, "reason": "restock"},
                     headers=admin)
@@ -70,12 +73,18 @@ def _prepare(app):
     # Products the fuzzer may edit and archive, apart from those it orders.
     spare = [client.post("/api/v1/products", json={"sku": f"SPARE-{n}", "name": f"Spare {n}", "price": 100 + n},
                          headers=admin).get_json()["id"] for n in range(4)]
+    # A product with options, for the variant endpoints.
+    tee = client.post("/api/v1/products", json={
+        "name": "Fuzz Tee", "price": 2500, "options": [{"name": "Size", "values": ["S", "M", "L", "XL"]}],
+        "variants": [{"sku": "FUZZ-TEE-S", "options": {"Size": "S"}, "stock": 5}]}, headers=admin).get_json()
     ids = {"product_id": [p["id"] for p in products] + [p["slug"] for p in products[:3]], "order_id": orders,
-           "spare": spare, "on_sale": [p["id"] for p in products]}
+           "spare": spare, "on_sale": [p["id"] for p in products], "tee": tee["id"],
+           "variant_id": [v["id"] for v in tee["variants"]]}
     return tokens, ids
 
 
 TOKENS, REAL_IDS = _prepare(app)
+ARCHIVING_PATHS = {"/api/v1/products/{product_id}", "/api/v1/products/{product_id}/variants/{variant_id}"}
 ANSWERS = Counter()  # (method, path, status) of every call the fuzzer made
 
 
@@ -100,8 +109,20 @@ def with_check_digit(typed):
 def valid_beyond_the_schema(case):
     """What the document says only in words, made true of a valid case: a card number passes
     the Luhn check, its expiry is not in the past, and an order's products exist and are on
-    sale. Every other check then holds the API to the document as it is."""
+    sale (an order line names the product's one variant, if any). A new product has no options
+    (the combinations its variants must make cannot be said in JSON Schema), and a new variant
+    is one value of the fuzz tee's one option. Every other check then holds the API to the
+    document as it is."""
     body = case.body if isinstance(case.body, dict) else {}
+    if case.path == "/api/v1/products" and case.method == "POST":
+        body.pop("options", None), body.pop("variants", None)
+        body.setdefault("sku", f"FUZZ-{zlib.crc32(repr(body).encode())}")
+    if case.path == "/api/v1/products/{product_id}" and case.method == "PATCH":
+        body.pop("options", None)
+    if case.path == "/api/v1/products/{product_id}/variants":
+        case.path_parameters["product_id"] = REAL_IDS["tee"]
+        if "options" in body:
+            body["options"] = {"Size": ["S", "M", "L", "XL"][zlib.crc32(repr(body).encode()) % 4]}
     if isinstance(body.get("card_number"), str):
         body["card_number"] = with_check_digit(body["card_number"].strip())
     now = utcnow()
@@ -113,6 +134,8 @@ def valid_beyond_the_schema(case):
         pick = zlib.crc32(repr(body).encode())
         for index, item in enumerate(items):
             item["product_id"] = REAL_IDS["on_sale"][(pick + index) % len(REAL_IDS["on_sale"])]
+            if "variant_id" in item:
+                item["variant_id"] = item["product_id"]
             if isinstance(item.get("quantity"), int):  # the same product's lines add up to at most 100
                 item["quantity"] = min(item["quantity"], MAX_QUANTITY - ordered[item["product_id"]])
                 ordered[item["product_id"]] += item["quantity"]
@@ -202,9 +225,9 @@ class AdminWorkflow(as_admin.as_state_machine()):
 
     def validate_response(self, response, case, additional_checks=None, **kwargs):
         excluded = []
-        # The contract's DELETE archives a product: an admin still reads it (200), so
-        # "a deleted resource is gone" does not hold for it, and only for it.
-        if case.path == "/api/v1/products/{product_id}":
+        # The contract's DELETE archives a product or a variant: an admin still reads and
+        # changes it (200), so "a deleted resource is gone" does not hold for them, and only them.
+        if case.path in ARCHIVING_PATHS:
             excluded.append(use_after_free)
         ANSWERS[(case.method, case.path, response.status_code)] += 1
         case.validate_response(response, excluded_checks=excluded, transport_kwargs=kwargs)

@@ -48,7 +48,7 @@ def test_buyers_racing_across_three_processes_buy_exactly_the_stock(start_shops,
 
     assert Counter(status for status, _ in results) == {201: 10, 409: 35}
     assert {answer["error"]["code"] for status, answer in results if status == 409} == {"insufficient_stock"}
-    assert db.products.find_one({"sku": "RETRO-CLOCK"})["stock"] == 0
+    assert db.variants.find_one({"sku": "RETRO-CLOCK"})["stock"] == 0
     assert db.orders.count_documents({"status": "placed"}) == 10
     assert_holds(db, settled=True)
 
@@ -65,8 +65,8 @@ def test_two_line_orders_across_processes_never_hold_each_others_last_units(
                     for index, (_, token) in enumerate(make_customers(40))])
 
     assert Counter(status for status, _ in results) == {201: 5, 409: 35}
-    assert db.products.find_one({"sku": "CLOCK-A"})["stock"] == 0
-    assert db.products.find_one({"sku": "MUG-B"})["stock"] == 0
+    assert db.variants.find_one({"sku": "CLOCK-A"})["stock"] == 0
+    assert db.variants.find_one({"sku": "MUG-B"})["stock"] == 0
     assert_holds(db, settled=True)
 
 
@@ -82,7 +82,7 @@ def test_one_idempotency_key_retried_on_every_process_makes_one_order(start_shop
     assert Counter(status for status, _ in results) == {201: 1, 200: 20}
     assert len({answer["id"] for _, answer in results}) == 1
     assert db.orders.count_documents({}) == 1
-    assert db.products.find_one({"sku": "RETRO-CLOCK"})["stock"] == 7
+    assert db.variants.find_one({"sku": "RETRO-CLOCK"})["stock"] == 7
     assert_holds(db, settled=True)
 
 
@@ -98,7 +98,7 @@ def test_racing_cancels_on_every_process_restock_and_refund_once(start_shops, ad
                     for shop in shops for who in (token, admin.token) * 4])
 
     assert Counter(status for status, _ in results) == {200: 1, 409: 23}
-    assert db.products.find_one({"sku": "RETRO-CLOCK"})["stock"] == 10
+    assert db.variants.find_one({"sku": "RETRO-CLOCK"})["stock"] == 10
     assert db.stock_movements.count_documents({"order_id": order["id"], "reason": "order_cancelled"}) == 1
     assert db.sandbox_charges.count_documents({"refunded": True}) == 1
     stored = db.orders.find_one({"_id": ObjectId(order["id"])})
@@ -172,7 +172,7 @@ def test_the_jobs_running_in_every_process_do_each_thing_once(start_shops, add_p
     time.sleep(3 * WORKER_INTERVAL_SECONDS)  # rounds enough for a second delivery or expiry to show
 
     assert db.orders.count_documents({"status": "cancelled"}) == 3
-    assert db.products.find_one({"sku": "RETRO-CLOCK"})["stock"] == 20 - 2 * 3
+    assert db.variants.find_one({"sku": "RETRO-CLOCK"})["stock"] == 20 - 2 * 3
     for order_id in due:  # each expiry gave its units back once
         assert db.stock_movements.count_documents({"order_id": str(order_id), "reason": "order_cancelled"}) == 1
     logs = "".join(shop.log() for shop in shops)

@@ -25,7 +25,10 @@ from tests import stores
 pytestmark = pytest.mark.slow
 TTL_MINUTES = 30
 GOOD, DECLINED = "4242424242424242", "4000000000000002"
-SKUS = ("RETRO-CLOCK", "STONE-MUG", "BRASS-LAMP")
+# Two products with one variant each, and one sold in two sizes (siblings whose stocks are apart).
+SIMPLE = ("RETRO-CLOCK", "STONE-MUG")
+TEE = ("TEE-S", "TEE-M")
+SKUS = SIMPLE + TEE
 
 
 class OrderModel:
@@ -66,10 +69,16 @@ class ShopMachine(RuleBasedStateMachine):
 
     @initialize(stocks=st.lists(st.integers(0, 6), min_size=len(SKUS), max_size=len(SKUS)))
     def catalogue(self, stocks):
-        for sku, stock in zip(SKUS, stocks):
+        for sku, stock in zip(SIMPLE, stocks):
             data = {"sku": sku, "name": sku.title(), "price": 1000 + len(sku), "stock": stock}
             product = products.create_product(self.stores.products, self.stores.ledger, data, self.admin.id, self.now)
-            self.ids[sku], self.stock[sku], self.active[sku] = product.id, stock, True
+            self.ids[sku], self.stock[sku], self.active[sku] = (product.id, product.id), stock, True
+        tee = {"name": "Tee", "price": 2500, "options": [{"name": "Size", "values": ["S", "M"]}],
+               "variants": [{"sku": sku, "options": {"Size": sku[-1]}, "stock": stock}
+                            for sku, stock in zip(TEE, stocks[len(SIMPLE):])]}
+        product = products.create_product(self.stores.products, self.stores.ledger, tee, self.admin.id, self.now)
+        for variant, stock in zip(product.variants, stocks[len(SIMPLE):]):
+            self.ids[variant.sku], self.stock[variant.sku], self.active[variant.sku] = (product.id, variant.id), stock, True
 
     # Rules ------------------------------------------------------------
 
@@ -80,7 +89,7 @@ class ShopMachine(RuleBasedStateMachine):
         wanted = {}
         for sku, quantity in lines:
             wanted[sku] = wanted.get(sku, 0) + quantity
-        items = [{"product_id": self.ids[sku], "quantity": quantity} for sku, quantity in lines]
+        items = [self._item(sku, quantity) for sku, quantity in lines]
         try:
             order, created = services.place_order(self.stores, user, items, ADDRESS, None, self.now, TTL_MINUTES)
         except InvalidInput:
@@ -159,7 +168,7 @@ class ShopMachine(RuleBasedStateMachine):
     @rule(sku=st.sampled_from(SKUS), delta=st.integers(-5, 5).filter(bool))
     def adjust(self, sku, delta):
         try:
-            products.adjust_stock(self.stores.products, self.stores.ledger, self.ids[sku], delta, "correction", "",
+            products.adjust_stock(self.stores.products, self.stores.ledger, *self.ids[sku], delta, "correction", "",
                                   self.admin.id, self.now)
         except OutOfStock:
             assert self.stock[sku] + delta < 0
@@ -167,10 +176,22 @@ class ShopMachine(RuleBasedStateMachine):
         assert self.stock[sku] + delta >= 0
         self.stock[sku] += delta
 
-    @rule(sku=st.sampled_from(SKUS))
-    def archive(self, sku):
-        products.archive_product(self.stores.products, self.ids[sku], self.now)
-        self.active[sku] = False
+    @rule(sku=st.sampled_from(SKUS), whole_product=st.booleans())
+    def archive(self, sku, whole_product):
+        """Archive the product (both sizes of the tee go off sale), or only this variant."""
+        product_id, variant_id = self.ids[sku]
+        if not whole_product:
+            products.archive_variant(self.stores.products, product_id, variant_id, self.now)
+            self.active[sku] = False
+            return
+        products.archive_product(self.stores.products, product_id, self.now)
+        for other, (other_product, _) in self.ids.items():
+            if other_product == product_id:
+                self.active[other] = False
+
+    def _item(self, sku, quantity):
+        product_id, variant_id = self.ids[sku]
+        return {"product_id": product_id, "variant_id": variant_id, "quantity": quantity}
 
     @rule(minutes=st.sampled_from([1, 10, TTL_MINUTES]))
     def time_passes(self, minutes):
@@ -190,7 +211,7 @@ class ShopMachine(RuleBasedStateMachine):
     def stock_matches_the_model_and_the_ledger(self):
         if not self.ids:
             return
-        stored = {doc["sku"]: doc["stock"] for doc in self.db.products.find()}
+        stored = {doc["sku"]: doc["stock"] for doc in self.db.variants.find()}
         assert stored == self.stock
         assert problems(self.db) == []
 
@@ -226,20 +247,20 @@ class CrashingShopMachine(ShopMachine):
 
     def _attempt(self, flow, order_id):
         if flow == "place":
-            items = [{"product_id": self.ids[SKUS[0]], "quantity": 1}, {"product_id": self.ids[SKUS[1]], "quantity": 1}]
+            items = [self._item(SKUS[0], 1), self._item(TEE[0], 1), self._item(TEE[1], 1)]
             services.place_order(self.stores, self.shoppers[0], items, ADDRESS, None, self.now, TTL_MINUTES)
         elif flow == "pay" and order_id:
             services.pay_order(self.stores, self.models[order_id].owner, order_id, {"card_number": GOOD}, self.now)
         elif flow == "cancel" and order_id:
             services.cancel_order(self.stores, self.admin, order_id, self.now)
         elif flow == "adjust":
-            products.adjust_stock(self.stores.products, self.stores.ledger, self.ids[SKUS[2]], 2, "restock", "",
+            products.adjust_stock(self.stores.products, self.stores.ledger, *self.ids[TEE[1]], 2, "restock", "",
                                   self.admin.id, self.now)
         elif flow == "expiry":
             services.expire_unpaid(self.stores, self.now)
 
     def _follow_the_store(self):
-        for doc in self.db.products.find():
+        for doc in self.db.variants.find():
             self.stock[doc["sku"]] = doc["stock"]
         for doc in self.db.orders.find({"status": {"$ne": "rejected"}}):
             order_id = str(doc["_id"])

@@ -29,17 +29,24 @@ def csrf_client():
     admin_token = api.post("/api/v1/auth/tokens", json={"email": "admin@example.com",
                                                         "password": "admin-password-1"}).get_json()["token"]
     headers = {"Authorization": f"Bearer {admin_token}"}
-    product = api.post("/api/v1/products", json={"sku": "RETRO-CLOCK", "name": "Retro Clock", "price": 3450,
-                                                 "stock": 10}, headers=headers).get_json()
-    order = api.post("/api/v1/orders", json={"items": [{"product_id": product["id"], "quantity": 1}],
+    # Sold in two colours, so that every form that names a variant names one.
+    product = api.post("/api/v1/products", json={
+        "name": "Retro Clock", "price": 3450, "options": [{"name": "Colour", "values": ["Red", "Blue"]}],
+        "variants": [{"sku": "RETRO-CLOCK-RED", "options": {"Colour": "Red"}, "stock": 10},
+                     {"sku": "RETRO-CLOCK-BLUE", "options": {"Colour": "Blue"}, "stock": 10}],
+    }, headers=headers).get_json()
+    red = product["variants"][0]["id"]
+    order = api.post("/api/v1/orders", json={"items": [{"product_id": product["id"], "variant_id": red, "quantity": 1}],
                                              "shipping_address": ADDRESS}, headers=headers).get_json()
     browser = app.test_client()
     login = browser.post("/login", data={"email": "admin@example.com", "password": "admin-password-1",
                                          "csrf_token": token_on(browser, "/login")})
     assert login.status_code == 302
-    browser.post("/cart/items", data={"product_id": product["id"], "quantity": "1",
+    browser.post("/cart/items", data={"product_id": product["id"], "variant_id": red, "quantity": "1",
                                       "csrf_token": token_on(browser, "/products/retro-clock")})
-    return app, browser, {"product_id": product["id"], "order_id": order["id"], "slug": "retro-clock"}
+    assert app.extensions["mongo_db"].carts.count_documents({}) == 1
+    return app, browser, {"product_id": product["id"], "order_id": order["id"], "slug": "retro-clock",
+                          "variant_id": red, "line_id": red}
 
 
 def site_form_posts(app, ids):
@@ -60,7 +67,7 @@ PLAUSIBLE_FORM = {"quantity": "2", "delta": "5", "reason": "restock", "status": 
 
 def plausible_form(ids):
     """What a forged post would carry: every field a site form reads, for a real product."""
-    return dict(PLAUSIBLE_FORM, product_id=ids["product_id"])
+    return dict(PLAUSIBLE_FORM, product_id=ids["product_id"], variant_id=ids["variant_id"], o0="Blue")
 
 
 def test_every_site_form_refuses_a_post_without_its_csrf_token_and_changes_nothing(csrf_client):
@@ -88,10 +95,11 @@ def test_a_csrf_token_from_another_browsers_session_is_refused(csrf_client):
     foreign_token = token_on(stranger, "/login")
 
     response = browser.post(f"/admin/products/{ids['product_id']}/stock",
-                            data={"delta": "5", "reason": "restock", "note": "", "csrf_token": foreign_token})
+                            data={"variant_id": ids["variant_id"], "delta": "5", "reason": "restock", "note": "",
+                                  "csrf_token": foreign_token})
 
     assert response.status_code == 400
-    assert app.extensions["mongo_db"].products.find_one()["stock"] == 9
+    assert app.extensions["mongo_db"].variants.find_one({"sku": "RETRO-CLOCK-RED"})["stock"] == 9
 
 
 @pytest.mark.parametrize("target", [

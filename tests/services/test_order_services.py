@@ -11,6 +11,7 @@ from shop.errors import OutOfStock
 from shop.orders import services
 from shop.products import services as product_services
 from shop.products.repository import LedgerRepository, ProductRepository
+from shop.products.variants import VariantRepository
 from tests.conftest import ADDRESS
 
 TTL_MINUTES = 30
@@ -22,7 +23,8 @@ class StaleCatalogue(ProductRepository):
     def many(self, product_ids):
         products = super().many(product_ids)
         for product in products.values():
-            product.stock = 1000
+            for variant in product.variants:
+                variant.stock = 1000
         return products
 
 
@@ -54,7 +56,7 @@ def stock(db, product):
 
 
 def reasons(db, product):
-    movements, _ = LedgerRepository(db).for_product(product.id, 1, 100)
+    movements, _ = LedgerRepository(db).for_variants([product.id], 1, 100)
     return [(m.reason, m.delta) for m in reversed(movements)]
 
 
@@ -69,7 +71,7 @@ def test_a_line_found_short_while_taking_stock_gives_back_the_lines_already_take
     with pytest.raises(OutOfStock) as raised:
         place(stores, ada, [(clock, 3), (mug, 2)], key="checkout-1")
 
-    assert raised.value.details["items"] == [{"product_id": mug.id, "requested": 2, "available": 1}]
+    assert raised.value.details["items"] == [{"product_id": mug.id, "variant_id": mug.id, "requested": 2, "available": 1}]
     assert (stock(db, clock), stock(db, mug)) == (10, 1)
     assert reasons(db, clock) == [("initial", 10), ("order_placed", -3), ("order_rejected", 3)]
     assert reasons(db, mug) == [("initial", 1)]
@@ -85,7 +87,7 @@ def test_a_key_freed_by_a_rejected_order_places_a_new_order(db, stores, ada, mak
     with pytest.raises(OutOfStock):
         place(stores, ada, [(clock, 3), (mug, 2)], key="checkout-1")
     stores.products = ProductRepository(db)
-    product_services.adjust_stock(ProductRepository(db), LedgerRepository(db), mug.id, 1, "restock", "", None, utcnow())
+    product_services.adjust_stock(ProductRepository(db), LedgerRepository(db), mug.id, None, 1, "restock", "", None, utcnow())
 
     order, created = place(stores, ada, [(clock, 3), (mug, 2)], key="checkout-1")
 
@@ -139,14 +141,14 @@ def test_the_stock_audit_finds_nothing_after_orders_and_cancels(db, stores, ada,
     place(stores, ada, [(clock, 1)])
     services.cancel_order(stores, ada, first.id, utcnow())
 
-    assert product_services.audit_stock(ProductRepository(db), LedgerRepository(db)) == []
+    assert product_services.audit_stock(VariantRepository(db), LedgerRepository(db)) == []
     assert (stock(db, clock), stock(db, mug)) == (9, 5)
 
 
 def test_the_stock_audit_reports_a_product_whose_stock_drifted_from_its_ledger(db, make_product):
     clock = make_product("CLOCK", 10)
-    db.products.update_one({"sku": "CLOCK"}, {"$inc": {"stock": 1}})
+    db.variants.update_one({"sku": "CLOCK"}, {"$inc": {"stock": 1}})
 
-    problems = product_services.audit_stock(ProductRepository(db), LedgerRepository(db))
+    problems = product_services.audit_stock(VariantRepository(db), LedgerRepository(db))
 
-    assert problems == [{"product_id": clock.id, "sku": "CLOCK", "stock": 11, "ledger_sum": 10}]
+    assert problems == [{"product_id": clock.id, "variant_id": clock.id, "sku": "CLOCK", "stock": 11, "ledger_sum": 10}]

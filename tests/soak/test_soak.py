@@ -215,9 +215,9 @@ def assert_stock_is_what_the_orders_and_adjustments_account_for(db):
     """Counted from the orders themselves, not from the ledger's order entries."""
     expected = Counter()
     for move in db.stock_movements.find({"reason": {"$in": list(ADJUSTMENT_REASONS) + [INITIAL]}}):
-        expected[str(move["product_id"])] += move["delta"]
+        expected[str(move["variant_id"])] += move["delta"]
     for order in db.orders.find({"status": {"$nin": ["rejected", "cancelled"]}}):
         for line in order["items"]:
-            expected[line["product_id"]] -= line["quantity"]
-    for product in db.products.find():
-        assert product["stock"] == expected[str(product["_id"])] >= 0, product["sku"]
+            expected[line["variant_id"]] -= line["quantity"]
+    for variant in db.variants.find():
+        assert variant["stock"] == expected[str(variant["_id"])] >= 0, variant["sku"]

@@ -60,10 +60,10 @@ def test_placing_an_order_copies_prices_takes_stock_and_records_it(shopper, admi
     assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", order["number"])
     assert order["user_id"] == shopper.user["id"]
     assert order["items"] == [
-        {"product_id": clock["id"], "sku": "RETRO-CLOCK", "name": "Retro Alarm Clock", "unit_price": 3450,
-         "quantity": 2, "line_total": 6900},
-        {"product_id": mug["id"], "sku": "MUG-STONE", "name": "Stoneware Mug", "unit_price": 1800,
-         "quantity": 1, "line_total": 1800},
+        {"product_id": clock["id"], "variant_id": clock["id"], "sku": "RETRO-CLOCK", "name": "Retro Alarm Clock",
+         "options": {}, "unit_price": 3450, "quantity": 2, "line_total": 6900},
+        {"product_id": mug["id"], "variant_id": mug["id"], "sku": "MUG-STONE", "name": "Stoneware Mug",
+         "options": {}, "unit_price": 1800, "quantity": 1, "line_total": 1800},
     ]
     assert (order["subtotal"], order["total"], order["currency"]) == (8700, 8700, "USD")
     assert all(type(order[key]) is int for key in ("subtotal", "total"))
@@ -112,8 +112,8 @@ def test_an_order_that_cannot_be_served_in_full_moves_no_stock(shopper, admin, c
 
     details = assert_error(response, 409, "insufficient_stock")
     assert sorted(details["items"], key=lambda item: item["product_id"]) == sorted([
-        {"product_id": mug["id"], "requested": 6, "available": 5},
-        {"product_id": lamp["id"], "requested": 3, "available": 1},
+        {"product_id": mug["id"], "variant_id": mug["id"], "requested": 6, "available": 5},
+        {"product_id": lamp["id"], "variant_id": lamp["id"], "requested": 3, "available": 1},
     ], key=lambda item: item["product_id"])
     assert [stock_of(admin, p["id"]) for p in (clock, mug, lamp)] == [10, 5, 1]
     assert db.stock_movements.count_documents({"order_id": {"$ne": None}}) == 0

@@ -4,9 +4,10 @@ from bson import ObjectId
 
 from tests.conftest import assert_error, ledger_sum, stock_of
 
-MOVEMENT_FIELDS = {"id", "product_id", "delta", "reason", "order_id", "actor_id", "stock_after", "created_at"}
+MOVEMENT_FIELDS = {"id", "product_id", "variant_id", "sku", "delta", "reason", "order_id", "actor_id", "stock_after",
+                   "created_at"}
 PRODUCT_FIELDS = {"id", "sku", "slug", "name", "description", "price", "currency", "stock", "active",
-                  "created_at", "updated_at"}
+                  "created_at", "updated_at", "options", "variants", "price_range"}
 
 
 def skus(response):
@@ -158,7 +159,7 @@ def test_creating_a_product_records_its_initial_stock_in_the_ledger(admin, db):
     assert response.headers["Location"].endswith(f"/api/v1/products/{product['id']}")
     [entry] = admin.get(f"/products/{product['id']}/stock-movements").get_json()["items"]
     assert (entry["delta"], entry["reason"], entry["stock_after"]) == (12, "initial", 12)
-    assert db.products.find_one({"sku": "TEAPOT-CAST"})["stock"] == 12
+    assert db.variants.find_one({"sku": "TEAPOT-CAST"})["stock"] == 12
 
 
 def test_a_product_without_stock_starts_at_zero_with_an_empty_ledger(admin):
@@ -304,7 +305,7 @@ def test_deleting_a_product_archives_it(admin, anonymous, add_product, db):
     assert response.status_code == 204
     assert_error(anonymous.get(f"/products/{clock['id']}"), 404, "not_found")
     assert admin.get(f"/products/{clock['id']}").get_json()["active"] is False
-    assert db.products.count_documents({"sku": "RETRO-CLOCK"}) == 1
+    assert db.variants.count_documents({"sku": "RETRO-CLOCK"}) == 1
 
 
 def test_an_archived_product_keeps_its_copy_in_past_orders(admin, shopper, add_product, place_order):
@@ -314,7 +315,8 @@ def test_an_archived_product_keeps_its_copy_in_past_orders(admin, shopper, add_p
     admin.delete(f"/products/{clock['id']}")
 
     items = shopper.get(f"/orders/{order['id']}").get_json()["items"]
-    assert items == [{"product_id": clock["id"], "sku": "RETRO-CLOCK", "name": "Retro Clock",
+    assert items == [{"product_id": clock["id"], "variant_id": clock["id"], "options": {}, "sku": "RETRO-CLOCK",
+                      "name": "Retro Clock",
                       "unit_price": 3450, "quantity": 2, "line_total": 6900}]
 
 
@@ -354,7 +356,7 @@ def test_an_adjustment_below_zero_is_refused_and_moves_nothing(admin, add_produc
     response = admin.post(f"/products/{clock['id']}/stock-adjustments", json={"delta": -4, "reason": "damaged"})
 
     details = assert_error(response, 409, "insufficient_stock")
-    assert details["items"] == [{"product_id": clock["id"], "requested": 4, "available": 3}]
+    assert details["items"] == [{"product_id": clock["id"], "variant_id": clock["id"], "requested": 4, "available": 3}]
     assert stock_of(admin, clock["id"]) == 3 == ledger_sum(admin, clock["id"])
 
 

@@ -34,15 +34,15 @@ def server(app):
 
 
 def assert_stock_is_accounted_for(db):
-    """For every product: stock == sum of its ledger, >= 0, nothing left pending;
+    """For every variant: stock == sum of its ledger, >= 0, nothing left pending;
     and no order is left half-placed."""
     sums = Counter()
     for movement in db.stock_movements.find():
-        sums[movement["product_id"]] += movement["delta"]
-    for product in db.products.find():
-        assert product["stock"] == sums[product["_id"]], product["sku"]
-        assert product["stock"] >= 0, product["sku"]
-        assert product["pending"] == [], product["sku"]
+        sums[movement["variant_id"]] += movement["delta"]
+    for variant in db.variants.find():
+        assert variant["stock"] == sums[variant["_id"]], variant["sku"]
+        assert variant["stock"] >= 0, variant["sku"]
+        assert variant["pending"] == [], variant["sku"]
     assert db.orders.count_documents({"status": "pending"}) == 0
 
 
@@ -67,8 +67,8 @@ def test_fifty_buyers_racing_for_ten_units_buy_exactly_ten(server, add_product, 
         if status == 409:
             assert answer["error"]["code"] == "insufficient_stock"
             assert answer["error"]["details"]["items"] == [
-                {"product_id": clock["id"], "requested": 1, "available": 0}]
-    assert db.products.find_one({"sku": "RETRO-CLOCK"})["stock"] == 0
+                {"product_id": clock["id"], "variant_id": clock["id"], "requested": 1, "available": 0}]
+    assert db.variants.find_one({"sku": "RETRO-CLOCK"})["stock"] == 0
     assert db.orders.count_documents({"status": "placed"}) == 10
     assert len({answer["user_id"] for status, answer in results if status == 201}) == 10
     assert_stock_is_accounted_for(db)
@@ -95,7 +95,7 @@ def test_racing_multi_line_orders_never_sell_a_unit_twice_nor_leave_a_partial_or
         assert net_moved(db, order["id"]) == lines  # every line taken, exactly once
         sold.update(lines)
     for product_id in products:
-        stock = db.products.find_one({"_id": ObjectId(product_id)})["stock"]
+        stock = db.variants.find_one({"_id": ObjectId(product_id)})["stock"]
         assert stock == 12 - sold[product_id]
     for hidden in db.orders.find({"status": {"$nin": ["placed"]}}):
         assert hidden["status"] == "rejected"
@@ -117,8 +117,8 @@ def test_racing_write_offs_and_orders_never_take_stock_below_zero(server, add_pr
     sold = sum(1 for status, _ in results[:24] if status == 201)
     written_off = sum(2 for status, _ in results[24:] if status == 201)
     assert {status for status, _ in results} <= {201, 409}
-    assert sold + written_off == 20 - db.products.find_one({"sku": "RETRO-CLOCK"})["stock"]
-    assert db.products.find_one({"sku": "RETRO-CLOCK"})["stock"] <= 1  # demand (40) far exceeds 20 units
+    assert sold + written_off == 20 - db.variants.find_one({"sku": "RETRO-CLOCK"})["stock"]
+    assert db.variants.find_one({"sku": "RETRO-CLOCK"})["stock"] <= 1  # demand (40) far exceeds 20 units
     assert db.stock_movements.count_documents({"reason": "damaged"}) == written_off // 2
     assert_stock_is_accounted_for(db)
 
@@ -134,7 +134,7 @@ def test_racing_retries_with_one_idempotency_key_make_one_order(server, add_prod
     assert Counter(status for status, _ in results) == {201: 1, 200: 19}
     assert len({answer["id"] for _, answer in results}) == 1
     assert db.orders.count_documents({}) == 1
-    assert db.products.find_one({"sku": "RETRO-CLOCK"})["stock"] == 7
+    assert db.variants.find_one({"sku": "RETRO-CLOCK"})["stock"] == 7
     assert db.stock_movements.count_documents({"reason": "order_placed"}) == 1
     assert_stock_is_accounted_for(db)
 
@@ -153,8 +153,8 @@ def test_racing_cancels_of_one_order_restock_and_refund_once(server, add_product
 
     assert Counter(status for status, _ in results) == {200: 1, 409: 19}
     assert {answer["error"]["code"] for status, answer in results if status == 409} == {"invalid_transition"}
-    assert db.products.find_one({"sku": "RETRO-CLOCK"})["stock"] == 10
-    assert db.products.find_one({"sku": "MUG-STONE"})["stock"] == 4
+    assert db.variants.find_one({"sku": "RETRO-CLOCK"})["stock"] == 10
+    assert db.variants.find_one({"sku": "MUG-STONE"})["stock"] == 4
     assert db.stock_movements.count_documents({"order_id": order["id"], "reason": "order_cancelled"}) == 2
     assert db.sandbox_charges.find_one()["refunded"] is True
     stored = db.orders.find_one({"_id": ObjectId(order["id"])})
@@ -176,7 +176,7 @@ def test_racing_cancels_and_payments_leave_one_consistent_outcome(server, add_pr
     assert {status for status, _ in results} <= {200, 409}
     stored = db.orders.find_one({"_id": ObjectId(order["id"])})
     assert stored["status"] == "cancelled"
-    assert db.products.find_one({"sku": "RETRO-CLOCK"})["stock"] == 10
+    assert db.variants.find_one({"sku": "RETRO-CLOCK"})["stock"] == 10
     charges = list(db.sandbox_charges.find({"approved": True, "refunded": False}))
     assert charges == []  # a charge that raced the cancel was refunded
     assert_stock_is_accounted_for(db)
@@ -191,6 +191,6 @@ def test_two_line_orders_never_hold_each_others_last_units(server, add_product, 
                     for index, (_, token) in enumerate(make_customers(40))])
 
     assert Counter(status for status, _ in results) == {201: 5, 409: 35}
-    assert db.products.find_one({"sku": "CLOCK-A"})["stock"] == 0
-    assert db.products.find_one({"sku": "MUG-B"})["stock"] == 0
+    assert db.variants.find_one({"sku": "CLOCK-A"})["stock"] == 0
+    assert db.variants.find_one({"sku": "MUG-B"})["stock"] == 0
     assert_stock_is_accounted_for(db)

@@ -41,7 +41,7 @@ def test_a_shopper_cannot_post_back_office_forms(site, add_product, db):
     assert site.post("/admin/products/new", NEW_PRODUCT).status_code == 403
     assert site.post(f"/admin/products/{product['id']}/archive").status_code == 403
     assert site.post(f"/admin/products/{product['id']}/stock", {"delta": "5", "reason": "restock"}).status_code == 403
-    assert db.products.count_documents({}) == 1 and db.products.find_one()["stock"] == 5
+    assert db.products.count_documents({}) == 1 and db.variants.find_one()["stock"] == 5
 
 
 def test_the_dashboard_shows_todays_orders_revenue_of_paid_ones_and_low_stock(site, paid_order, add_product):
@@ -74,8 +74,8 @@ def test_adding_a_product_stores_its_price_in_minor_units_and_records_its_stock(
 
     response = site.post("/admin/products/new", NEW_PRODUCT, follow_redirects=True)
 
-    product = db.products.find_one()
-    assert product["price"] == 8900 and product["stock"] == 8 and product["slug"] == "brass-desk-lamp"
+    product, variant = db.products.find_one(), db.variants.find_one()
+    assert variant["price"] == 8900 and variant["stock"] == 8 and product["slug"] == "brass-desk-lamp"
     assert db.stock_movements.find_one()["reason"] == "initial"
     assert "Brass Desk Lamp is added." in response.get_data(as_text=True)
 
@@ -100,7 +100,7 @@ def test_editing_a_product_shows_its_values_and_saves_changes(site, add_product,
     assert input_value(form, "price") == "59.00" and input_value(form, "name") == "Cast Iron Teapot"
     assert response.status_code == 302
     stored = db.products.find_one()
-    assert (stored["name"], stored["slug"], stored["price"]) == ("Big Teapot", "big-teapot", 6150)
+    assert (stored["name"], stored["slug"], db.variants.find_one()["price"]) == ("Big Teapot", "big-teapot", 6150)
 
 
 def test_archiving_takes_a_product_off_sale(site, add_product, db):
@@ -121,7 +121,7 @@ def test_adjusting_stock_with_a_reason_shows_in_the_ledger(site, add_product, db
                          {"delta": "-2", "reason": "damaged", "note": "dropped"}, follow_redirects=True)
 
     html = response.get_data(as_text=True)
-    assert db.products.find_one()["stock"] == 3
+    assert db.variants.find_one()["stock"] == 3
     assert "damaged" in html and "-2" in html and "dropped" in html and "initial" in html
 
 
@@ -138,7 +138,7 @@ def test_a_bad_stock_adjustment_is_shown_next_to_its_field(site, add_product, db
 
     assert response.status_code == 422
     assert field_errors(response.get_data(as_text=True), field) == [message]
-    assert db.products.find_one()["stock"] == 5
+    assert db.variants.find_one()["stock"] == 5
 
 
 def test_orders_filter_by_status(site, paid_order):
@@ -178,4 +178,4 @@ def test_an_admin_cancels_a_paid_order_which_refunds_and_restocks(site, paid_ord
 
     order = db.orders.find_one()
     assert order["status"] == "cancelled" and order["payment"]["status"] == "refunded"
-    assert db.products.find_one()["stock"] == 5
+    assert db.variants.find_one()["stock"] == 5

@@ -136,7 +136,7 @@ def test_checkout_places_the_order_empties_the_cart_and_shows_the_order(site, ad
     order = db.orders.find_one()
     assert response.headers["Location"] == f"/orders/{order['_id']}"
     assert order["status"] == "placed" and order["items"][0]["quantity"] == 2
-    assert db.products.find_one()["stock"] == 3
+    assert db.variants.find_one()["stock"] == 3
     assert db.carts.find_one()["items"] == {}
     assert f"Order {order['number']} is placed." in page and "$118.00" in page
 
@@ -149,7 +149,7 @@ def test_submitting_the_checkout_form_twice_places_one_order(site, add_product, 
 
     assert first.headers["Location"] == second.headers["Location"]
     assert db.orders.count_documents({}) == 1
-    assert db.products.find_one()["stock"] == 3
+    assert db.variants.find_one()["stock"] == 3
 
 
 def test_checkout_without_a_valid_idempotency_key_is_refused(site, add_product, db):
@@ -174,7 +174,7 @@ def test_checkout_says_which_products_are_short_and_keeps_the_cart(site, add_pro
     assert response.status_code == 422
     assert "Cast Iron Teapot: you asked for 4, 2 left." in html
     assert db.carts.find_one()["items"] == {product["id"]: 4}
-    assert db.products.find_one()["stock"] == 2
+    assert db.variants.find_one()["stock"] == 2
 
 
 def test_checking_out_an_emptied_cart_says_the_cart_is_empty(site, add_product, db):

@@ -68,7 +68,7 @@ def test_cancelling_returns_the_units_to_stock(site, order_path, db):
 
     assert "is cancelled" in response.get_data(as_text=True)
     assert db.orders.find_one()["status"] == "cancelled"
-    assert db.products.find_one()["stock"] == 5
+    assert db.variants.find_one()["stock"] == 5
 
 
 def test_cancelling_twice_says_it_cannot(site, order_path):
