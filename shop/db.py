@@ -86,6 +86,11 @@ def ensure_indexes(db):
     db.products.create_index([("active", 1), ("price", 1), ("_id", 1)])
     db.products.create_index([("active", 1), ("stock", 1), ("_id", 1)])
     db.products.create_index("pending.created_at")
+    # A category's products (`?category=`, category pages): one index per catalogue sort, after
+    # the categories and `active`; category_ids first, so the embedded store narrows by it.
+    for sort in ([("created_at", -1), ("_id", -1)], [("sort_name", 1), ("_id", 1)], [("price", 1), ("_id", 1)]):
+        db.products.create_index([("category_ids", 1), ("active", 1), *sort])
+    db.categories.create_index("slug", unique=True)
     db.stock_movements.create_index([("product_id", 1), ("seq", -1)], unique=True)
     db.stock_movements.create_index([("order_id", 1), ("product_id", 1), ("reason", 1)])
     db.orders.create_index("number", unique=True)

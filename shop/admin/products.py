@@ -5,7 +5,10 @@ from flask_login import current_user
 from ..auth.forms import ActionForm
 from ..clock import utcnow
 from ..db import get_db
-from ..errors import Conflict, OutOfStock
+from ..categories import services as category_services
+from ..categories.forms import indented
+from ..categories.repository import CategoryRepository
+from ..errors import Conflict, InvalidInput, OutOfStock
 from ..fields import PageArgs
 from ..forms import keeps_typed_input, page_args
 from ..money import format_amount
@@ -37,10 +40,12 @@ def products():
 def new_product():
     """Add a product; its initial stock is the first entry of its ledger."""
     form = ProductCreateForm(active=True) if request.method == "GET" else ProductCreateForm()
+    form.category_ids.choices = _category_choices()
     if form.validate_on_submit() and (data := form.load(ProductCreateSchema(), form.schema_data())):
         try:
-            product = services.create_product(*_repositories(), data, current_user.id, utcnow())
-        except Conflict as error:
+            product = services.create_product(*_repositories(), data, current_user.id, utcnow(),
+                                              categories=CategoryRepository(get_db()))
+        except (Conflict, InvalidInput) as error:
             form.show_error(error)
         else:
             flash(f"{product.name} is added.", "success")
@@ -54,10 +59,12 @@ def edit_product(product_id):
     """Change a product's name, slug, description, price or whether it is on sale."""
     product = services.get_product(ProductRepository(get_db()), product_id, include_inactive=True)
     form = ProductEditForm(formdata=None, **_editable(product)) if request.method == "GET" else ProductEditForm()
+    form.category_ids.choices = _category_choices()
     if form.validate_on_submit() and (changes := form.load(ProductUpdateSchema(), form.schema_data())):
         try:
-            product = services.update_product(ProductRepository(get_db()), product_id, changes, utcnow())
-        except Conflict as error:
+            product = services.update_product(ProductRepository(get_db()), product_id, changes, utcnow(),
+                                              categories=CategoryRepository(get_db()))
+        except (Conflict, InvalidInput) as error:
             form.show_error(error)
         else:
             flash(f"{product.name} is saved.", "success")
@@ -68,7 +75,12 @@ def edit_product(product_id):
 def _editable(product):
     """The product's fields as the form shows them: the price as an amount such as 34.50."""
     return {"name": product.name, "slug": product.slug, "description": product.description,
-            "price": format_amount(product.price), "active": product.active}
+            "price": format_amount(product.price), "active": product.active, "category_ids": product.category_ids}
+
+
+def _category_choices():
+    """Every category, in tree order, indented, for the product form's checkboxes."""
+    return indented(category_services.tree(CategoryRepository(get_db())).in_order())
 
 
 @bp.post("/products/<id:product_id>/archive")

@@ -28,6 +28,7 @@ class Product:
     updated_at: datetime
     # How many stock movements the product has had: the version each stock update checks.
     ledger_seq: int = 0
+    category_ids: list = field(default_factory=list)
 
 
 @dataclass
@@ -66,6 +67,7 @@ class ProductQuery:
     sort: str = "-created_at"
     page: int = 1
     per_page: int = 20
+    category_ids: tuple = None  # products in any of these categories; None: any product
     extra: dict = field(default_factory=dict)
 
 

@@ -46,7 +46,7 @@ def _product(doc):
         id=str(doc["_id"]), sku=doc["sku"], slug=doc["slug"], name=doc["name"],
         description=doc.get("description", ""), price=doc["price"], currency=doc["currency"],
         stock=doc["stock"], active=doc["active"], created_at=doc["created_at"], updated_at=doc["updated_at"],
-        ledger_seq=doc.get("ledger_seq", 0),
+        ledger_seq=doc.get("ledger_seq", 0), category_ids=doc.get("category_ids", []),
     )
 
 
@@ -116,6 +116,8 @@ class ProductRepository:
             price.update(at_most(query.max_price))
         if price:
             mongo_filter["price"] = price
+        if query.category_ids is not None:
+            mongo_filter["category_ids"] = {"$in": list(query.category_ids)}
         if query.text:
             literal = {"$regex": re.escape(query.text), "$options": "i"}
             mongo_filter["$or"] = [{"name": literal}, {"sku": literal}, {"description": literal}]
@@ -124,6 +126,22 @@ class ProductRepository:
             mongo_filter, sort=SORTS[query.sort], skip=(query.page - 1) * query.per_page, limit=query.per_page
         )
         return [_product(doc) for doc in docs], total
+
+    def count_in_category(self, category_id):
+        """Products in the category, archived ones too."""
+        return self.products.count_documents({"category_ids": category_id})
+
+    def remove_category(self, category_id, now):
+        """Take a deleted category out of every product still in it."""
+        self.products.update_many({"category_ids": category_id},
+                                  {"$pull": {"category_ids": category_id}, "$set": {"updated_at": now}})
+
+    def remove_categories(self, product_id, category_ids, now):
+        doc = self.products.find_one_and_update(
+            {"_id": object_id(product_id)}, {"$pull": {"category_ids": {"$in": category_ids}}, "$set": {"updated_at": now}},
+            projection={"pending": 0}, return_document=ReturnDocument.AFTER,
+        )
+        return _product(doc)
 
     def low_stock(self, threshold, page, per_page):
         mongo_filter = {"active": True, "stock": at_most(threshold)}

@@ -5,11 +5,19 @@ from ..fields import (
     SLUG_PATTERN, ObjectIdString, PageArgs, StrictBoolean, StrictInteger, TrimmedString, UtcDateTime, currency, money,
 )
 from ..messages import ShopSchema
+from ..categories.model import MAX_PER_PRODUCT
 from .model import ADJUSTMENT_REASONS, REASONS
 from .repository import SORTS
 
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 MAX_STOCK = 1_000_000_000
+
+
+def category_ids():
+    """The categories a product is in, each an existing category's id (422 otherwise); repeats count once."""
+    return fields.List(ObjectIdString(), validate=validate.Length(max=MAX_PER_PRODUCT), metadata={
+        "label": "categories", "description": f"Up to {MAX_PER_PRODUCT} ids of existing categories (422 otherwise); "
+                                               "in a PATCH, the whole new list."})
 
 
 def _refuse_stock(value):
@@ -22,6 +30,7 @@ class ProductUpdateSchema(ShopSchema):
     price = money()
     active = StrictBoolean()
     slug = fields.String(validate=validate.Regexp(SLUG_PATTERN, error="Lower-case letters, digits and single dashes."))
+    category_ids = category_ids()
     stock = fields.Raw(load_only=True, validate=_refuse_stock, metadata={
         "description": "Refused: use stock adjustments.", "not": {},  # no value is valid
     })
@@ -36,6 +45,7 @@ class ProductCreateSchema(ShopSchema):
     stock = StrictInteger(validate=validate.Range(min=0, max=MAX_STOCK))
     active = StrictBoolean()
     slug = fields.String(validate=[validate.Length(max=100), validate.Regexp(SLUG_PATTERN, error="Lower-case letters, digits and single dashes.")])
+    category_ids = category_ids()
 
 
 class ProductSchema(ShopSchema):
@@ -50,6 +60,7 @@ class ProductSchema(ShopSchema):
     active = fields.Boolean(dump_only=True)
     created_at = UtcDateTime(dump_only=True)
     updated_at = UtcDateTime(dump_only=True)
+    category_ids = fields.List(ObjectIdString(), dump_only=True)
 
 
 class ProductListArgs(PageArgs):
@@ -59,6 +70,9 @@ class ProductListArgs(PageArgs):
     max_price = fields.Integer(validate=validate.Range(min=0, max=10**12))
     sort = fields.String(load_default="-created_at", validate=validate.OneOf(sorted(SORTS)))
     active = fields.String(validate=validate.OneOf(["true", "false", "all"]))
+    category = fields.String(validate=validate.Length(min=1, max=100), metadata={
+        "label": "a category", "description": "A category's id or slug: its products and those of every category "
+                                              "below it. An unknown category lists no products."})
 
 
 class StockAdjustmentSchema(ShopSchema):

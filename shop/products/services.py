@@ -8,6 +8,7 @@ import logging
 
 from pymongo.errors import PyMongoError
 
+from ..categories import services as category_services
 from ..errors import Conflict, NotFound, OutOfStock
 from .model import INITIAL, Shortage, slugify
 from ..ids import object_id
@@ -16,7 +17,7 @@ from .repository import MAX_ATTEMPTS, StockBusy, backoff, movement_from_doc
 log = logging.getLogger(__name__)
 
 
-def create_product(products, ledger, data, actor_id, now):
+def create_product(products, ledger, data, actor_id, now, categories=None):
     fields = {
         "sku": data["sku"],
         "name": data["name"],
@@ -26,6 +27,7 @@ def create_product(products, ledger, data, actor_id, now):
         "stock": data.get("stock", 0),
         "active": data.get("active", True),
         "slug": data.get("slug") or _free_slug(products, data["name"], data["sku"]),
+        "category_ids": category_services.require_existing(categories, data.get("category_ids")),
         "created_at": now,
         "updated_at": now,
     }
@@ -35,7 +37,7 @@ def create_product(products, ledger, data, actor_id, now):
     product, movement = products.add(fields, initial)
     if movement:
         finish_movement(products, ledger, movement)
-    return product
+    return category_services.without_deleted(categories, products, product, now)
 
 
 def _free_slug(products, name, sku):
@@ -56,11 +58,13 @@ def list_products(products, query):
     return products.search(query)
 
 
-def update_product(products, product_id, changes, now):
+def update_product(products, product_id, changes, now, categories=None):
     get_product(products, product_id, include_inactive=True)
     if not changes:
         return products.get(product_id)
-    return products.update(product_id, changes, now)
+    if "category_ids" in changes:
+        changes = dict(changes, category_ids=category_services.require_existing(categories, changes["category_ids"]))
+    return category_services.without_deleted(categories, products, products.update(product_id, changes, now), now)
 
 
 def archive_product(products, product_id, now):

@@ -6,7 +6,7 @@ from tests.conftest import assert_error, ledger_sum, stock_of
 
 MOVEMENT_FIELDS = {"id", "product_id", "delta", "reason", "order_id", "actor_id", "stock_after", "created_at"}
 PRODUCT_FIELDS = {"id", "sku", "slug", "name", "description", "price", "currency", "stock", "active",
-                  "created_at", "updated_at"}
+                  "created_at", "updated_at", "category_ids"}  # v1.1 adds category_ids
 
 
 def skus(response):
