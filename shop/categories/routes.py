@@ -5,6 +5,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from ..db import get_db
 from ..fields import PageArgs
 from ..forms import page_args
+from ..ids import canonical_id
 from ..products import services as product_services
 from ..products.forms import CatalogSearchForm
 from ..products.repository import ProductRepository
@@ -24,7 +25,7 @@ def all_categories():
 @bp.get("/categories/<slug>")
 def category_page(slug):
     """A category's products and those of the categories below it; its address is always its slug."""
-    category, tree = services.get_category(CategoryRepository(get_db()), slug)
+    category, tree = services.get_category(CategoryRepository(get_db()), canonical_id(slug))
     if category.slug != slug:
         return redirect(url_for("categories.category_page", slug=category.slug), 301)
     form = CatalogSearchForm(formdata=request.args)

@@ -10,7 +10,7 @@ the other's read, so one of the two sees it).
 import logging
 
 from ..errors import Conflict, InvalidInput, NotFound
-from ..ids import object_id
+from ..ids import canonical_id, object_id
 from ..products.model import slugify
 from ..products.repository import MAX_ATTEMPTS, backoff
 from .model import CategoryTree
@@ -154,5 +154,5 @@ def products_filter(categories, id_or_slug):
     if id_or_slug is None:
         return None
     found = tree(categories)
-    category = found.find(id_or_slug)
+    category = found.find(canonical_id(id_or_slug))
     return tuple(found.descendant_ids(category)) if category else ()

@@ -59,17 +59,17 @@ def list_products(products, query):
 
 
 def update_product(products, product_id, changes, now, categories=None):
-    get_product(products, product_id, include_inactive=True)
+    product = get_product(products, product_id, include_inactive=True)  # by id or slug: write by its id
     if not changes:
-        return products.get(product_id)
+        return product
     if "category_ids" in changes:
         changes = dict(changes, category_ids=category_services.require_existing(categories, changes["category_ids"]))
-    return category_services.without_deleted(categories, products, products.update(product_id, changes, now), now)
+    return category_services.without_deleted(categories, products, products.update(product.id, changes, now), now)
 
 
 def archive_product(products, product_id, now):
-    get_product(products, product_id, include_inactive=True)
-    return products.update(product_id, {"active": False}, now)
+    product = get_product(products, product_id, include_inactive=True)
+    return products.update(product.id, {"active": False}, now)
 
 
 def adjust_stock(products, ledger, product_id, delta, reason, note, actor_id, now):

@@ -26,7 +26,10 @@ from conftest import ADDRESS, GOOD_CARD, TEST_SETTINGS
 from invariants import problems
 from shop import create_app
 from shop import db as shop_db
+from shop.categories.model import CategoryTree
+from shop.categories.repository import CategoryRepository
 from shop.clock import utcnow
+from shop.ids import canonical_id
 from shop.orders.model import MAX_QUANTITY
 from shop.orders.payments import luhn_valid
 from tests import stores
@@ -70,9 +73,20 @@ def _prepare(app):
     # Products the fuzzer may edit and archive, apart from those it orders.
     spare = [client.post("/api/v1/products", json={"sku": f"SPARE-{n}", "name": f"Spare {n}", "price": 100 + n},
                          headers=admin).get_json()["id"] for n in range(4)]
+    # The demo tree's categories are never deleted (each has products or subcategories); the
+    # spare ones, made here, are those the fuzzer may change and delete.
+    demo_categories = [entry[0].id for entry in _category_tree().in_order()]
+    spare_categories = [client.post("/api/v1/categories", json={"name": f"Spare category {n}"},
+                                    headers=admin).get_json()["id"] for n in range(4)]
     ids = {"product_id": [p["id"] for p in products] + [p["slug"] for p in products[:3]], "order_id": orders,
-           "spare": spare, "on_sale": [p["id"] for p in products]}
+           "spare": spare, "on_sale": [p["id"] for p in products],
+           "category_id": demo_categories + ["kitchen", "tea-and-coffee"], "demo_categories": demo_categories,
+           "spare_categories": spare_categories}
     return tokens, ids
+
+
+def _category_tree():
+    return CategoryTree(CategoryRepository(app.extensions["mongo_db"]).all())
 
 
 TOKENS, REAL_IDS = _prepare(app)
@@ -99,9 +113,15 @@ def with_check_digit(typed):
 
 def valid_beyond_the_schema(case):
     """What the document says only in words, made true of a valid case: a card number passes
-    the Luhn check, its expiry is not in the past, and an order's products exist and are on
-    sale. Every other check then holds the API to the document as it is."""
+    the Luhn check, its expiry is not in the past, an order's products exist and are on
+    sale, a product's categories exist, and a category's parent exists and makes no loop
+    and no tree deeper than allowed. Every other check then holds the API to the document as it is."""
     body = case.body if isinstance(case.body, dict) else {}
+    if isinstance(body.get("category_ids"), list):
+        pool, pick = REAL_IDS["demo_categories"], zlib.crc32(repr(body).encode())
+        body["category_ids"] = [pool[(pick + n) % len(pool)] for n in range(min(len(body["category_ids"]), len(pool)))]
+    if isinstance(body.get("parent_id"), str):
+        body["parent_id"] = possible_parent(case, body)
     if isinstance(body.get("card_number"), str):
         body["card_number"] = with_check_digit(body["card_number"].strip())
     now = utcnow()
@@ -119,6 +139,15 @@ def valid_beyond_the_schema(case):
         body["items"] = [item for item in body["items"] if not isinstance(item, dict) or item.get("quantity") != 0]
 
 
+def possible_parent(case, body):
+    """A parent the category of this case may go under (None: the top), from the tree as stored now."""
+    tree = _category_tree()
+    named = (case.path_parameters or {}).get("category_id")
+    category = tree.find(canonical_id(named)) if isinstance(named, str) else None
+    parents = tree.possible_parents(category)
+    return parents[zlib.crc32(repr(body).encode()) % len(parents)][0].id if parents else None
+
+
 def is_valid_case(case):
     return case.meta is not None and case.meta.generation.mode == GenerationMode.POSITIVE
 
@@ -133,7 +162,9 @@ def flatmap_case(context, case):
             return case
         pick = zlib.crc32(repr(case.body).encode())
         for name in list(case.path_parameters or {}):
-            pool = REAL_IDS["spare"] if name == "product_id" and case.method in ("PATCH", "DELETE") else REAL_IDS.get(name)
+            pool = REAL_IDS.get(name)
+            if case.method in ("PATCH", "DELETE") and name in ("product_id", "category_id"):
+                pool = REAL_IDS["spare" if name == "product_id" else "spare_categories"]
             if pool:
                 case.path_parameters[name] = pool[pick % len(pool)]
         return case
@@ -221,7 +252,8 @@ def test_the_fuzzing_reached_past_the_errors_and_left_every_invariant_intact():
     reached = {(method, path) for method, path, status in ANSWERS if status < 300}
     for operation in [("POST", "/api/v1/orders"), ("POST", "/api/v1/products"), ("GET", "/api/v1/orders/{order_id}"),
                       ("PATCH", "/api/v1/products/{product_id}"), ("POST", "/api/v1/products/{product_id}/stock-adjustments"),
-                      ("POST", "/api/v1/orders/{order_id}/cancel")]:
+                      ("POST", "/api/v1/orders/{order_id}/cancel"), ("POST", "/api/v1/categories"),
+                      ("PATCH", "/api/v1/categories/{category_id}"), ("GET", "/api/v1/categories/{category_id}")]:
         assert operation in reached, f"the fuzzer never got a success from {operation}: {sorted(ANSWERS.items())}"
     assert problems(app.extensions["mongo_db"], settled=True) == []
 

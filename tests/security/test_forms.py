@@ -33,13 +33,15 @@ def csrf_client():
                                                  "stock": 10}, headers=headers).get_json()
     order = api.post("/api/v1/orders", json={"items": [{"product_id": product["id"], "quantity": 1}],
                                              "shipping_address": ADDRESS}, headers=headers).get_json()
+    category = api.post("/api/v1/categories", json={"name": "Clocks"}, headers=headers).get_json()
     browser = app.test_client()
     login = browser.post("/login", data={"email": "admin@example.com", "password": "admin-password-1",
                                          "csrf_token": token_on(browser, "/login")})
     assert login.status_code == 302
     browser.post("/cart/items", data={"product_id": product["id"], "quantity": "1",
                                       "csrf_token": token_on(browser, "/products/retro-clock")})
-    return app, browser, {"product_id": product["id"], "order_id": order["id"], "slug": "retro-clock"}
+    return app, browser, {"product_id": product["id"], "order_id": order["id"], "slug": "retro-clock",
+                          "category_id": category["id"]}
 
 
 def site_form_posts(app, ids):
