@@ -31,6 +31,8 @@ ALLOWED = {
         "the stock audit and the catalogue size read every product, by design (a rare admin job)",
     ("stock_movements", (), (), ()):
         "the stock audit sums the whole ledger, by design ($group over every movement)",
+    ("categories", (), (), ()):
+        "the category tree is read whole (pages, the product filter): tens to hundreds of small documents",
 }
 # An admin listing every product, archived or not (`active=all`): a catalogue of a few
 # hundred products sorted in memory, rather than four more indexes on every product write.
