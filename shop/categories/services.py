@@ -41,7 +41,11 @@ def create_category(categories, products, data, now):
     fields = {"name": data["name"], "description": data.get("description", ""), "created_at": now, "updated_at": now}
     category = _add(categories, fields, data.get("slug"))
     if data.get("parent_id"):
-        _change_tree(categories, products, now, lambda found: _move(found, category.id, data["parent_id"]))
+        try:
+            _change_tree(categories, products, now, lambda found: _move(found, category.id, data["parent_id"]))
+        except (InvalidInput, Conflict):  # the parent went (or moved too deep) meanwhile: nothing is kept
+            _change_tree(categories, products, now, lambda found: {"kind": "delete", "category_id": category.id})
+            raise
     return get_category(categories, category.id)[0]
 
 

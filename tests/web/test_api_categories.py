@@ -342,3 +342,27 @@ def _flatten(nodes):
     for node in nodes:
         yield node
         yield from _flatten(node["children"])
+
+
+def test_a_new_category_whose_parent_is_deleted_meanwhile_is_refused_and_not_kept(admin, anonymous, kitchen, db):
+    from shop.categories import services
+    from shop.categories.repository import CategoryRepository
+    from shop.clock import utcnow
+    from shop.errors import InvalidInput
+    from shop.products.repository import ProductRepository
+
+    categories = CategoryRepository(db)
+    add = categories.add
+
+    def parent_deleted_right_after_the_check(fields):
+        added = add(fields)
+        admin.delete(f"/categories/{kitchen['cooking']['id']}")  # another admin, at that moment
+        return added
+
+    categories.add = parent_deleted_right_after_the_check
+    with pytest.raises(InvalidInput):
+        services.create_category(categories, ProductRepository(db), {"name": "Pans", "parent_id": kitchen["cooking"]["id"]},
+                                 utcnow())
+
+    assert db.categories.count_documents({"name": "Pans"}) == 0
+    assert names(anonymous.get("/categories").get_json()) == [("Kitchen", [("Tea and coffee", [("Teapots", [])])])]
