@@ -7,8 +7,6 @@ of every product after it is gone, and an assignment looks again after it is
 written and drops a category that was deleted meanwhile (each write comes after
 the other's read, so one of the two sees it).
 """
-import logging
-
 from ..errors import Conflict, InvalidInput, NotFound
 from ..ids import canonical_id, object_id
 from ..products.model import slugify
@@ -16,7 +14,6 @@ from ..products.repository import MAX_ATTEMPTS, backoff
 from .model import CategoryTree
 from .repository import DUPLICATE_SLUG, DuplicateSlug
 
-log = logging.getLogger(__name__)
 SLUG_ATTEMPTS = 50
 
 
