@@ -1,4 +1,5 @@
-"""The benchmark's fixed catalogue: the same few hundred products on every run."""
+"""The benchmark's fixed catalogue: the same few hundred products on every run, in a
+fixed tree of categories (four top-level ones, a subcategory per kind of thing)."""
 import random
 
 SIZE = 300
@@ -23,3 +24,21 @@ def products():
             "stock": STOCK,
         })
     return items
+
+
+# Top-level category -> the kinds of things (nouns) in it; each kind is a subcategory.
+CATEGORIES = {"Kitchen": ["Teapot", "Mug", "Knife", "Board", "Bowl", "Kettle"],
+              "Home": ["Blanket", "Candle", "Planter", "Vase", "Rug", "Mirror", "Basket"],
+              "Desk": ["Clock", "Lamp", "Notebook", "Pen", "Tray"],
+              "Workshop": ["Apron", "Stool"]}
+
+
+def categories():
+    """(name, parent name or None) of every category, parents first."""
+    return [(top, None) for top in CATEGORIES] + [(f"{noun}s", top) for top, nouns in CATEGORIES.items()
+                                                   for noun in nouns]
+
+
+def category_of(product):
+    """The name of the subcategory a product body goes in: its kind of thing."""
+    return product["name"].split()[1] + "s"

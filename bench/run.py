@@ -96,7 +96,15 @@ def token_for(port, email, password, register=False):
 
 
 def seed_catalog(port, admin_token):
+    ids = {}
+    for name, parent in catalog.categories():
+        body = {"name": name, **({"parent_id": ids[parent]} if parent else {})}
+        status, created = call(port, "POST", "/api/v1/categories", body, admin_token)
+        if status != 201:
+            raise RuntimeError(f"seeding categories failed: {status} {created}")
+        ids[name] = created["id"]
     for product in catalog.products():
+        product = dict(product, category_ids=[ids[catalog.category_of(product)]])
         status, body = call(port, "POST", "/api/v1/products", product, admin_token)
         if status not in (201, 409):
             raise RuntimeError(f"seeding failed: {status} {body}")
@@ -130,6 +138,8 @@ def main():
     parser.add_argument("--connections", type=int, default=32, help="concurrency of most cases (default 32)")
     parser.add_argument("--orders", type=int, default=20_000, help="orders in the grown store (default 20000)")
     parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/ alone")
+    parser.add_argument("--category-page-only", action="store_true",
+                        help="measure only the category page case (a quick smoke of it); implies --no-docs")
     args = parser.parse_args()
 
     email = os.environ.get("SHOP_ADMIN_EMAIL") or "bench-admin@example.com"
@@ -166,7 +176,11 @@ def main():
         products = all_products(shop.port)
         ids = [f"/api/v1/products/{p['id']}" for p in products[:50]]
         slugs = [f"/products/{p['slug']}" for p in products[:50]]
-
+        # A top-level category's page lists its subcategories' products (about 75 of them, 7 pages).
+        category_pages = [f"/categories/{top.lower()}?page={n}" for top in catalog.CATEGORIES for n in (1, 2, 3)]
+        if args.category_page_only:
+            measure("category page HTML", shop, category_pages)
+            return
         measure("product JSON by id", shop, ids, goal=0.30)
         measure("product list JSON (20/page)", shop, ["/api/v1/products?page=%d" % n for n in range(1, 16)],
                 goal=0.10)
@@ -179,6 +193,7 @@ def main():
             measure("catalog page HTML", shop, ["/products?page=%d" % n for n in range(1, 16)])
         else:
             print("catalog page HTML: /products is not there yet; skipped", flush=True)
+        measure("category page HTML", shop, category_pages)
         at16 = measure("product JSON by id", shop, ids, 16)
         at128 = measure("product JSON by id", shop, ids, 128)
         # No collapse: requests per second themselves, not ratios, at 128 against 16 connections.

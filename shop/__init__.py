@@ -77,11 +77,12 @@ def register_database(app, mongo_client):
 def register_blueprints(app):
     from . import health
     from .auth import api_bp as auth_api
+    from .categories import api_bp as categories_api
     from .orders import api_bp as orders_api
     from .products import api_bp as products_api
     from .openapi import bp as openapi_bp
 
-    for blueprint in (auth_api, products_api, orders_api, openapi_bp):
+    for blueprint in (auth_api, products_api, categories_api, orders_api, openapi_bp):
         app.register_blueprint(blueprint, url_prefix=API_PREFIX)
         csrf.exempt(blueprint)  # the API takes bearer tokens only, never the session cookie
     app.register_blueprint(health.bp)
@@ -89,11 +90,12 @@ def register_blueprints(app):
     from . import admin
     from .auth import routes as auth_pages, session  # noqa: F401  (session sets up Flask-Login)
     from .cart import routes as cart_pages
+    from .categories import routes as category_pages
     from .orders import routes as order_pages
     from .products import routes as product_pages
     from .site import routes as site_pages
 
-    for pages in (site_pages, auth_pages, product_pages, cart_pages, order_pages, admin):
+    for pages in (site_pages, auth_pages, product_pages, category_pages, cart_pages, order_pages, admin):
         app.register_blueprint(pages.bp)
 
 

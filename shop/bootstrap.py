@@ -3,6 +3,8 @@ import logging
 
 from .auth import services as auth_services
 from .auth.repository import UserRepository
+from .categories import services as category_services
+from .categories.repository import CategoryRepository
 from .clock import utcnow
 from .errors import Conflict
 from .db import get_db
@@ -25,6 +27,23 @@ DEMO_PRODUCTS = [
     ("APRON-CANVAS", "Canvas Apron", "Waxed cotton canvas with leather straps and two deep pockets.", 3900, 20),
     ("BOARD-OAK", "Oak Cutting Board", "End-grain oak, 40 x 30 cm, oiled and ready.", 6500, 0),
     ("LINEN-TEE", "Linen T-Shirt", "Washed European linen, cool in summer; a relaxed fit in two colours.", 2600, 0),
+]
+
+
+# (slug, name, parent slug, description, SKUs of its products): parents before their children.
+DEMO_CATEGORIES = [
+    ("kitchen", "Kitchen", None, "Things to cook with, serve with and wear while doing it.", []),
+    ("tea-and-coffee", "Tea and coffee", "kitchen", "Teapots and mugs for the slow morning.",
+     ["TEAPOT-CAST", "MUG-STONE"]),
+    ("cooking", "Cooking", "kitchen", "Knives, boards and aprons that last.", ["KNIFE-CHEF", "BOARD-OAK", "APRON-CANVAS"]),
+    ("home", "Home", None, "Warmth, light and green things for every room.", []),
+    ("living-room", "Living room", "home", "Blankets, candles and planters.",
+     ["BLANKET-WOOL", "CANDLE-CEDAR", "PLANTER-CLAY"]),
+    ("bedroom", "Bedroom", "home", "For sleeping well and waking on time.", ["BLANKET-WOOL", "RETRO-CLOCK"]),
+    ("clothing", "Clothing", "home", "Linen and wool to wear at home and out.", ["LINEN-TEE"]),
+    ("desk", "Desk", None, "Paper, pens and a good light to work by.", []),
+    ("writing", "Writing", "desk", "Notebooks and pens that are a pleasure to use.", ["NOTEBOOK-A5", "PEN-FOUNTAIN"]),
+    ("desk-lighting", "Desk lighting", "desk", "Lamps for reading and writing.", ["LAMP-DESK"]),
 ]
 
 
@@ -58,12 +77,29 @@ def seed_demo_catalog(app):
     if products.count():
         return
     now = utcnow()
+    categories = CategoryRepository(get_db())
+    in_categories = _seed_demo_categories(categories, products, now)
     for sku, name, description, price, stock in DEMO_PRODUCTS:
-        data = {"sku": sku, "name": name, "description": description, "price": price, "stock": stock}
+        data = {"sku": sku, "name": name, "description": description, "price": price, "stock": stock,
+                "category_ids": in_categories.get(sku, [])}
         if sku in DEMO_VARIANTS:  # a product sold in sizes and colours: no sku or stock of its own
             data = dict(data, **DEMO_VARIANTS[sku])
             del data["sku"], data["stock"]
         try:
-            product_services.create_product(products, ledger, data, None, now)
+            product_services.create_product(products, ledger, data, None, now, categories=categories)
         except Conflict:
             pass  # another process starting on the same database seeded this one first
+
+
+def _seed_demo_categories(categories, products, now):
+    """The demo tree; returns {sku: [category ids]}. A category another process made first is used as it is."""
+    ids, in_categories = {}, {}
+    for slug, name, parent, description, skus in DEMO_CATEGORIES:
+        data = {"slug": slug, "name": name, "description": description, "parent_id": ids.get(parent)}
+        try:
+            ids[slug] = category_services.create_category(categories, products, data, now).id
+        except Conflict:
+            ids[slug] = categories.by_slug(slug).id
+        for sku in skus:
+            in_categories.setdefault(sku, []).append(ids[slug])
+    return in_categories

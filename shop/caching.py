@@ -1,7 +1,7 @@
 """HTTP caching: public catalogue answers revalidate with a 304; nothing private is stored.
 
-The catalogue (the product list and each product, as JSON and as pages, the
-sitemap and robots.txt) carries an ETag made from its body, and a conditional
+The catalogue (the product list and each product, the categories and each
+category, as JSON and as pages, the sitemap and robots.txt) carries an ETag made from its body, and a conditional
 GET whose If-None-Match still matches is answered 304 with no body. How long
 and where it may be kept depends on who asked:
 
@@ -21,6 +21,8 @@ from flask import current_app, request, session
 PUBLIC_ENDPOINTS = frozenset({
     "products_api.list_products", "products_api.get_product",
     "products.catalog", "products.product_page", "site.sitemap", "site.robots",
+    "categories_api.list_categories", "categories_api.get_category",
+    "categories.all_categories", "categories.category_page",
 })
 PUBLIC_MAX_AGE = 30
 PRIVATE = "private, no-store"

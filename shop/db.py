@@ -96,6 +96,12 @@ def ensure_indexes(db):
     db.products.create_index([("active", 1), ("price_min", 1), ("_id", 1)])
     db.products.create_index([("active", 1), ("price_max", 1), ("_id", 1)])
     db.products.create_index("summary_stale_since", sparse=True)
+    # A category's products (`?category=`, category pages): one index per catalogue sort, after
+    # the categories and `active`; category_ids first, so the embedded store narrows by it.
+    for sort in ([("created_at", -1), ("_id", -1)], [("sort_name", 1), ("_id", 1)], [("price_min", 1), ("_id", 1)],
+                 [("price_max", 1), ("_id", 1)]):
+        db.products.create_index([("category_ids", 1), ("active", 1), *sort])
+    db.categories.create_index("slug", unique=True)
     db.variants.create_index("sku", unique=True)
     db.variants.create_index([("product_id", 1), ("options_key", 1)], unique=True)
     db.variants.create_index([("active", 1), ("stock", 1), ("_id", 1)])

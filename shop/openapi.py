@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, jsonify
 from marshmallow import Schema, fields
 
 from .auth.schemas import CredentialsSchema, RegisterSchema, TokenSchema, UserSchema
+from .categories.schemas import CategoryCreateSchema, CategorySchema, CategoryUpdateSchema
 from .orders.schemas import CardSchema, OrderListArgs, OrderSchema, PlaceOrderSchema, TransitionSchema
 from .products.schemas import (
     AdjustmentResultSchema, LedgerArgs, LowStockArgs, LowStockItemSchema, MovementSchema, NewVariantSchema,
@@ -50,6 +51,7 @@ def _page_of(item_schema):
 
 ProductPage, MovementPage, OrderPage = _page_of(ProductSchema), _page_of(MovementSchema), _page_of(OrderSchema)
 LowStockPage = _page_of(LowStockItemSchema)
+CATEGORY_TREE = "CategoryTree"  # the contract's bare list of top-level categories, not a page
 
 # (path, method, summary, who, request body, query args, success status, response, error statuses)
 # who: "anyone", "token" (bearer token), "admin", or "optional" (a token widens what is shown).
@@ -69,6 +71,11 @@ ENDPOINTS = [
     ("/products/{product_id}/variants", "post", "Add a variant (a new combination of the options)", "admin", NewVariantSchema, None, 201, VariantSchema, [400, 401, 403, 404, 409, 413, 415, 422]),
     ("/products/{product_id}/variants/{variant_id}", "patch", "Change a variant's SKU, price or sale (never its stock)", "admin", VariantUpdateSchema, None, 200, VariantSchema, [400, 401, 403, 404, 409, 413, 415, 422]),
     ("/products/{product_id}/variants/{variant_id}", "delete", "Archive a variant", "admin", None, None, 204, None, [401, 403, 404]),
+    ("/categories", "get", "Every category, as a tree of top-level categories with their subcategories", "anyone", None, None, 200, CATEGORY_TREE, []),
+    ("/categories", "post", "Add a category (at the top, or under a parent)", "admin", CategoryCreateSchema, None, 201, CategorySchema, [400, 401, 403, 409, 413, 415, 422]),
+    ("/categories/{category_id}", "get", "One category by id or slug, with its subcategories", "anyone", None, None, 200, CategorySchema, [404]),
+    ("/categories/{category_id}", "patch", "Rename, re-slug, describe or move a category", "admin", CategoryUpdateSchema, None, 200, CategorySchema, [400, 401, 403, 404, 409, 413, 415, 422]),
+    ("/categories/{category_id}", "delete", "Delete a category with no subcategories and no products (it is gone: 404 after)", "admin", None, None, 204, None, [401, 403, 404, 409]),
     ("/inventory/low-stock", "get", "Variants on sale at or under a stock threshold", "admin", None, LowStockArgs, 200, LowStockPage, [401, 403, 422]),
     ("/orders", "post", "Place an order (all or nothing)", "token", PlaceOrderSchema, None, 201, OrderSchema, [400, 401, 409, 413, 415, 422]),
     ("/orders", "get", "Your orders (admins: all), newest first", "token", None, OrderListArgs, 200, OrderPage, [401, 422]),
@@ -81,7 +88,7 @@ ENDPOINTS = [
 ERROR_TEXT = {
     400: "Malformed JSON, or JSON that is not an object", 401: "No, bad, expired or revoked token",
     402: "The card was declined", 403: "Not allowed for this account", 404: "No such thing, or not yours",
-    409: "Conflict: duplicate, insufficient stock, or invalid transition", 413: "Body over 1 MiB",
+    409: "Conflict: duplicate, insufficient stock, invalid transition, or a delete that something depends on", 413: "Body over 1 MiB",
     415: "Body is not application/json", 422: "Validation error", 429: "Too many failed logins",
 }
 
@@ -94,6 +101,8 @@ def build_spec(api_prefix="/api/v1"):
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Error", schema=ErrorSchema)
+    spec.components.schema("Category", schema=CategorySchema)
+    spec.components.schema(CATEGORY_TREE, {"type": "array", "items": {"$ref": "#/components/schemas/Category"}})
     paths = {}
     for path, method, summary, who, body, query, status, response, errors in ENDPOINTS:
         operation = {"summary": summary, "responses": {}}

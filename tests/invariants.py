@@ -117,7 +117,8 @@ def assert_holds(db, settled=True):
 def stored_state(db):
     """What a refused request must leave exactly as it was."""
     state = {name: db[name].count_documents({}) for name in
-             ("users", "tokens", "products", "variants", "stock_movements", "orders", "emails", "sandbox_charges")}
+             ("users", "tokens", "products", "variants", "stock_movements", "orders", "emails", "sandbox_charges",
+              "categories")}
     state["stock"] = sorted((v["sku"], v["stock"], v["price"], v["active"]) for v in db.variants.find())
     state["products"] = sorted((p["slug"], p["name"], p["active"]) for p in db.products.find())
     state["statuses"] = sorted((str(o["_id"]), o["status"]) for o in db.orders.find())

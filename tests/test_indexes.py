@@ -33,6 +33,8 @@ ALLOWED = {
         "the stock audit sums the whole ledger, by design ($group over every movement)",
     ("variants", (), (), ()):
         "the stock audit reads every variant's stock and pending movements, by design",
+    ("categories", (), (), ()):
+        "the category tree is read whole (pages, the product filter): tens to hundreds of small documents",
 }
 # An admin listing every product, archived or not (`active=all`): a catalogue of a few
 # hundred products sorted in memory, rather than four more indexes on every product write.

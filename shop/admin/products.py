@@ -5,6 +5,9 @@ from flask_login import current_user
 from ..auth.forms import ActionForm
 from ..clock import utcnow
 from ..db import get_db
+from ..categories import services as category_services
+from ..categories.forms import indented
+from ..categories.repository import CategoryRepository
 from ..errors import Conflict, InvalidInput, OutOfStock
 from ..fields import PageArgs
 from ..forms import keeps_typed_input, page_args
@@ -37,9 +40,11 @@ def products():
 def new_product():
     """Add a product; its initial stock is the first entry of its ledger."""
     form = ProductCreateForm(active=True) if request.method == "GET" else ProductCreateForm()
+    form.category_ids.choices = _category_choices()
     if form.validate_on_submit() and (data := form.load(ProductCreateSchema(), form.schema_data())):
         try:
-            product = services.create_product(*_repositories(), data, current_user.id, utcnow())
+            product = services.create_product(*_repositories(), data, current_user.id, utcnow(),
+                                              categories=CategoryRepository(get_db()))
         except (Conflict, InvalidInput) as error:
             form.show_error(error)
         else:
@@ -56,9 +61,11 @@ def edit_product(product_id):
     product = services.get_product(ProductRepository(get_db()), product_id, include_inactive=True)
     form = ProductEditForm(formdata=None, **_editable(product)) if request.method == "GET" else ProductEditForm()
     form.for_product(product)
+    form.category_ids.choices = _category_choices()
     if form.validate_on_submit() and (changes := form.load(ProductUpdateSchema(), form.schema_data())):
         try:
-            product = services.update_product(ProductRepository(get_db()), product_id, changes, utcnow())
+            product = services.update_product(ProductRepository(get_db()), product_id, changes, utcnow(),
+                                              categories=CategoryRepository(get_db()))
         except (Conflict, InvalidInput) as error:
             form.show_error(error)
         else:
@@ -70,7 +77,13 @@ def edit_product(product_id):
 def _editable(product):
     """The product's fields as the form shows them: the price as an amount such as 34.50."""
     return {"name": product.name, "slug": product.slug, "description": product.description,
-            "price": format_amount(product.price), "active": product.active, "options": options_text(product.options)}
+            "price": format_amount(product.price), "active": product.active, "options": options_text(product.options),
+            "category_ids": product.category_ids}
+
+
+def _category_choices():
+    """Every category, in tree order, indented, for the product form's checkboxes."""
+    return indented(category_services.tree(CategoryRepository(get_db())).in_order())
 
 
 @bp.post("/products/<id:product_id>/archive")

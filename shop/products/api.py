@@ -3,6 +3,8 @@ from flask import jsonify, url_for
 
 from ..api import load_args, load_body, page_response
 from ..auth.guards import admin_required, current_api_user, optional_api_user
+from ..categories import services as category_services
+from ..categories.repository import CategoryRepository
 from ..clock import utcnow
 from ..db import get_db
 from . import api_bp, services
@@ -52,6 +54,7 @@ def list_products():
         text=args.get("q") or None, active=active, in_stock=args.get("in_stock", False),
         min_price=args.get("min_price"), max_price=args.get("max_price"),
         sort=args["sort"], page=args["page"], per_page=args["per_page"],
+        category_ids=category_services.products_filter(CategoryRepository(get_db()), args.get("category")),
     )
     items, total = services.list_products(ProductRepository(get_db()), query)
     return page_response(PRODUCT, [_seen_by(item, user) for item in items], total, query.page, query.per_page)
@@ -72,7 +75,8 @@ def get_product(product_id):
 def create_product():
     """Add a product; its initial stock is the ledger's first entry."""
     data = load_body(PRODUCT_CREATE)
-    product = services.create_product(*_repositories(), data, current_api_user().id, utcnow())
+    product = services.create_product(*_repositories(), data, current_api_user().id, utcnow(),
+                                      categories=CategoryRepository(get_db()))
     location = url_for("products_api.get_product", product_id=product.id)
     return PRODUCT.dump(product), 201, {"Location": location}
 
@@ -80,9 +84,10 @@ def create_product():
 @api_bp.patch("/products/<id:product_id>")
 @admin_required
 def update_product(product_id):
-    """Change name, description, price, active or slug (never stock)."""
+    """Change name, description, price, active, slug or categories (never stock)."""
     changes = load_body(PRODUCT_UPDATE)
-    product = services.update_product(ProductRepository(get_db()), product_id, changes, utcnow())
+    product = services.update_product(ProductRepository(get_db()), product_id, changes, utcnow(),
+                                      categories=CategoryRepository(get_db()))
     return jsonify(PRODUCT.dump(product))
 
 

@@ -3,7 +3,7 @@ import itertools
 import re
 
 from marshmallow import ValidationError
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from ..fields import CURRENCIES
@@ -35,7 +35,7 @@ class CatalogSearchForm(SchemaForm):
                  "in_stock": "y" if self.in_stock.data else None, "sort": self.sort.data}
         return {name: value for name, value in typed.items() if value}
 
-    def query(self, page, per_page, active=True):
+    def query(self, page, per_page, active=True, category_ids=None):
         """A ProductQuery from the valid filters; the invalid ones are shown and ignored."""
         data = present(q=self.q.data, min_price=self.money_field(self.min_price),
                        max_price=self.money_field(self.max_price), in_stock=self.in_stock.data or None,
@@ -48,7 +48,7 @@ class CatalogSearchForm(SchemaForm):
         return ProductQuery(
             text=args.get("q") or None, active=active, in_stock=args.get("in_stock", False),
             min_price=args.get("min_price"), max_price=args.get("max_price"),
-            sort=args["sort"], page=args["page"], per_page=args["per_page"],
+            sort=args["sort"], page=args["page"], per_page=args["per_page"], category_ids=category_ids,
         )
 
 
@@ -83,6 +83,7 @@ class ProductEditForm(SchemaForm):
                                                    "Values may be added; one a variant uses stays.",
                             render_kw={"rows": 3})
     active = BooleanField("On sale (shown in the catalogue)")
+    category_ids = SelectMultipleField("Categories", choices=[], validate_choice=False)  # choices: the view's
 
     def for_product(self, product):
         """Only what this product's edit may change: its price when it has one variant,
@@ -99,7 +100,8 @@ class ProductEditForm(SchemaForm):
             typed |= present(price=self.money_field(self.price))
         if "options" in self:
             typed["options"] = parse_options(self.options.data)
-        return typed | {"description": self.description.data or "", "active": self.active.data}
+        return typed | {"description": self.description.data or "", "active": self.active.data,
+                        "category_ids": self.category_ids.data or []}
 
 
 class ProductCreateForm(ProductEditForm):

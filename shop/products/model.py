@@ -57,6 +57,7 @@ class Product:
     updated_at: datetime
     options: list = field(default_factory=list)  # [{"name": "Size", "values": ["S", "M"]}]
     variants: list = field(default_factory=list)  # every Variant, in position order
+    category_ids: list = field(default_factory=list)
 
     @property
     def on_sale(self):
@@ -155,6 +156,7 @@ class ProductQuery:
     sort: str = "-created_at"
     page: int = 1
     per_page: int = 20
+    category_ids: tuple = None  # products in any of these categories; None: any product
     extra: dict = field(default_factory=dict)
 
 

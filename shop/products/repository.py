@@ -38,6 +38,7 @@ def _product(doc, variant_docs):
         id=str(doc["_id"]), slug=doc["slug"], name=doc["name"], description=doc.get("description", ""),
         currency=doc["currency"], active=doc["active"], created_at=doc["created_at"], updated_at=doc["updated_at"],
         options=doc.get("options", []), variants=[variant_from_doc(d) for d in docs],
+        category_ids=doc.get("category_ids", []),
     )
 
 
@@ -129,6 +130,8 @@ class ProductRepository:
             price.update(at_most(query.max_price))
         if price:  # any variant on sale at a price in the range
             mongo_filter["variant_prices"] = {"$elemMatch": price}
+        if query.category_ids is not None:
+            mongo_filter["category_ids"] = {"$in": list(query.category_ids)}
         if query.text:
             literal = {"$regex": re.escape(query.text), "$options": "i"}
             mongo_filter["$or"] = [{"name": literal}, {"skus": literal}, {"description": literal}]
@@ -140,6 +143,22 @@ class ProductRepository:
 
     def active_ids(self):
         return self.products.distinct("_id", {"active": True})
+
+    def count_in_category(self, category_id):
+        """Products in the category, archived ones too."""
+        return self.products.count_documents({"category_ids": category_id})
+
+    def remove_category(self, category_id, now):
+        """Take a deleted category out of every product still in it."""
+        self.products.update_many({"category_ids": category_id},
+                                  {"$pull": {"category_ids": category_id}, "$set": {"updated_at": now}})
+
+    def remove_categories(self, product_id, category_ids, now):
+        doc = self.products.find_one_and_update(
+            {"_id": object_id(product_id)}, {"$pull": {"category_ids": {"$in": category_ids}}, "$set": {"updated_at": now}},
+            return_document=ReturnDocument.AFTER,
+        )
+        return self._one(doc)
 
     def update(self, product_id, changes, now):
         changes = dict(changes, updated_at=now)

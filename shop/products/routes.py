@@ -2,6 +2,8 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..categories import services as category_services
+from ..categories.repository import CategoryRepository
 from ..db import get_db
 from ..fields import PageArgs
 from ..forms import page_args
@@ -20,7 +22,9 @@ def catalog():
     form = CatalogSearchForm(formdata=request.args)
     query = form.query(page_args(PageArgs(only=["page"]))["page"], PER_PAGE)
     products, total = services.list_products(ProductRepository(get_db()), query)
-    return render_template("products/list.html", form=form, products=products, total=total, query=query)
+    categories = category_services.tree(CategoryRepository(get_db())).roots
+    return render_template("products/list.html", form=form, products=products, total=total, query=query,
+                           categories=categories)
 
 
 @bp.get("/products/<slug>")

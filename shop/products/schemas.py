@@ -5,11 +5,19 @@ from ..fields import (
     SLUG_PATTERN, ObjectIdString, PageArgs, StrictBoolean, StrictInteger, TrimmedString, UtcDateTime, currency, money,
 )
 from ..messages import ShopSchema
+from ..categories.model import MAX_PER_PRODUCT
 from .model import ADJUSTMENT_REASONS, MAX_OPTIONS, MAX_VARIANTS, REASONS
 from .repository import SORTS
 
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 MAX_STOCK = 1_000_000_000
+
+
+def category_ids():
+    """The categories a product is in, each an existing category's id (422 otherwise); repeats count once."""
+    return fields.List(ObjectIdString(), validate=validate.Length(max=MAX_PER_PRODUCT), metadata={
+        "label": "categories", "description": f"Up to {MAX_PER_PRODUCT} ids of existing categories (422 otherwise); "
+                                               "in a PATCH, the whole new list."})
 
 
 def _refuse_stock(value):
@@ -68,6 +76,7 @@ class ProductUpdateSchema(ShopSchema):
     price = money()
     active = StrictBoolean()
     slug = fields.String(validate=validate.Regexp(SLUG_PATTERN, error="Lower-case letters, digits and single dashes."))
+    category_ids = category_ids()
     stock = fields.Raw(load_only=True, validate=_refuse_stock, metadata={
         "description": "Refused: use stock adjustments.", "not": {},  # no value is valid
     })
@@ -85,6 +94,7 @@ class ProductCreateSchema(ShopSchema):
     active = StrictBoolean()
     slug = fields.String(validate=[validate.Length(max=100), validate.Regexp(SLUG_PATTERN, error="Lower-case letters, digits and single dashes.")])
     options = options_field()
+    category_ids = category_ids()
     variants = fields.List(fields.Nested(NewVariantSchema), validate=validate.Length(min=1, max=MAX_VARIANTS),
                            metadata={"description": "With options (and only then): 1 to 100 variants, each one "
                                                     "combination of the options, in the order given."})
@@ -134,6 +144,7 @@ class ProductSchema(ShopSchema):
     price_range = fields.Nested(PriceRangeSchema, dump_only=True)
     created_at = UtcDateTime(dump_only=True)
     updated_at = UtcDateTime(dump_only=True)
+    category_ids = fields.List(ObjectIdString(), dump_only=True)
 
 
 class ProductListArgs(PageArgs):
@@ -143,6 +154,9 @@ class ProductListArgs(PageArgs):
     max_price = fields.Integer(validate=validate.Range(min=0, max=10**12))
     sort = fields.String(load_default="-created_at", validate=validate.OneOf(sorted(SORTS)))
     active = fields.String(validate=validate.OneOf(["true", "false", "all"]))
+    category = fields.String(validate=validate.Length(min=1, max=100), metadata={
+        "label": "a category", "description": "A category's id or slug: its products and those of every category "
+                                              "below it. An unknown category lists no products."})
 
 
 class StockAdjustmentSchema(ShopSchema):

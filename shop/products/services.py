@@ -9,6 +9,7 @@ import logging
 
 from pymongo.errors import PyMongoError
 
+from ..categories import services as category_services
 from ..errors import Conflict, InvalidInput, NotFound, OutOfStock
 from ..ids import object_id
 from .model import INITIAL, Shortage, check_options, check_options_change, check_variants, combination_problem, slugify
@@ -22,7 +23,7 @@ BUSY = "This product is being changed by many requests at once; please retry."
 # The catalogue ------------------------------------------------------------
 
 
-def create_product(products, ledger, data, actor_id, now):
+def create_product(products, ledger, data, actor_id, now, categories=None):
     """A product and its variants: the one default variant (options {}) when it has no
     options, whose id is the product's, as every v1 product's is after the migration."""
     options = data.get("options") or []
@@ -44,11 +45,12 @@ def create_product(products, ledger, data, actor_id, now):
         "_id": product_id, "name": data["name"], "description": data.get("description", ""),
         "currency": data.get("currency", "USD"), "active": data.get("active", True), "options": options,
         "slug": data.get("slug") or _free_slug(products, data["name"], wanted[0]["sku"]),
+        "category_ids": category_services.require_existing(categories, data.get("category_ids")),
         "created_at": now, "updated_at": now,
     }
     products.add(fields, docs)
     store_pending_variants(products, ledger, product_id, docs)
-    return products.get(product_id)
+    return category_services.without_deleted(categories, products, products.get(product_id), now)
 
 
 def store_pending_variants(products, ledger, product_id, docs):
@@ -97,25 +99,28 @@ def list_products(products, query):
     return products.search(query)
 
 
-def update_product(products, product_id, changes, now):
-    """Name, description, slug, active, options; `price` only for a product with one variant."""
-    product = get_product(products, product_id, include_inactive=True)
+def update_product(products, product_id, changes, now, categories=None):
+    """Name, description, slug, active, options, categories; `price` only for a product
+    with one variant."""
+    product = get_product(products, product_id, include_inactive=True)  # by id or slug: write by its id
     changes = dict(changes)
     price = changes.pop("price", None)
     if price is not None:
         if len(product.variants) > 1:
             raise InvalidInput({"price": ["This product has several variants: change each variant's price."]})
-        update_variant(products, product_id, product.variants[0].id, {"price": price}, now)
+        update_variant(products, product.id, product.variants[0].id, {"price": price}, now)
     if "options" in changes:
         check_options_change(product.options, changes["options"], product.variants)
     if not changes:
-        return products.get(product_id)
-    return products.update(product_id, changes, now)
+        return products.get(product.id)
+    if "category_ids" in changes:
+        changes = dict(changes, category_ids=category_services.require_existing(categories, changes["category_ids"]))
+    return category_services.without_deleted(categories, products, products.update(product.id, changes, now), now)
 
 
 def archive_product(products, product_id, now):
-    get_product(products, product_id, include_inactive=True)
-    return products.update(product_id, {"active": False}, now)
+    product = get_product(products, product_id, include_inactive=True)
+    return products.update(product.id, {"active": False}, now)
 
 
 # Variants -----------------------------------------------------------------
@@ -131,12 +136,12 @@ def add_variant(products, ledger, product_id, data, actor_id, now):
     if product.variant_with(data["options"]):
         raise Conflict("A variant with these options exists.", {"options": ["A variant with these options exists."]})
     _refuse_taken_skus(products, [data["sku"]])
-    doc = variant_doc(product_id, data["sku"], data["options"], data.get("price", product.price),
+    doc = variant_doc(product.id, data["sku"], data["options"], data.get("price", product.price),
                       data.get("stock", 0), len(product.variants), now)
     if doc["stock"]:
         doc, _ = with_initial_stock(doc, {"reason": INITIAL, "order_id": None, "actor_id": actor_id, "created_at": now})
-    products.mark_changing(product_id, now, new_variant=doc)
-    store_pending_variants(products, ledger, product_id, [doc])
+    products.mark_changing(product.id, now, new_variant=doc)
+    store_pending_variants(products, ledger, product.id, [doc])
     return products.variants.get(str(doc["_id"]))
 
 
@@ -150,16 +155,16 @@ def get_variant(products, product_id, variant_id, include_inactive=True):
 
 def update_variant(products, product_id, variant_id, changes, now):
     """Price, active or SKU of one variant (never its stock)."""
-    get_variant(products, product_id, variant_id)
+    product, _ = get_variant(products, product_id, variant_id)
     if "sku" in changes:
         _refuse_taken_skus(products, [changes["sku"]])
-    products.mark_changing(product_id, now)
+    products.mark_changing(product.id, now)
     try:
         variant = products.variants.update(variant_id, changes, now)
     except DuplicateVariant:
         raise Conflict("A variant with this SKU exists.", {"sku": ["A variant with this SKU exists."]})
     finally:
-        products.refresh(product_id)
+        products.refresh(product.id)
     return variant
 
 

@@ -3,6 +3,8 @@ from flask import Blueprint, render_template, request
 
 from ..auth.forms import ActionForm
 from ..cart.routes import cart_count
+from ..categories import services as category_services
+from ..categories.repository import CategoryRepository
 from ..db import get_db
 from ..money import format_money
 from ..products import services as product_services
@@ -41,13 +43,15 @@ def home():
     """The shop's front page, with products that are in stock, newest first."""
     query = ProductQuery(in_stock=True, sort="-created_at", per_page=FEATURED)
     featured, _ = product_services.list_products(ProductRepository(get_db()), query)
-    return render_template("site/home.html", featured=featured)
+    categories = category_services.tree(CategoryRepository(get_db())).roots
+    return render_template("site/home.html", featured=featured, categories=categories)
 
 
 @bp.get("/sitemap.xml")
 def sitemap():
-    """The home page, the catalogue and every active product's page."""
-    body = render_template("site/sitemap.xml", products=_active_products())
+    """The home page, the catalogue, every category's page and every active product's page."""
+    categories = category_services.tree(CategoryRepository(get_db())).in_order()
+    body = render_template("site/sitemap.xml", products=_active_products(), categories=categories)
     return body, 200, {"Content-Type": "application/xml; charset=utf-8"}
 
 

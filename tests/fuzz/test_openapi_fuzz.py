@@ -26,7 +26,10 @@ from conftest import ADDRESS, GOOD_CARD, TEST_SETTINGS
 from invariants import problems
 from shop import create_app
 from shop import db as shop_db
+from shop.categories.model import CategoryTree
+from shop.categories.repository import CategoryRepository
 from shop.clock import utcnow
+from shop.ids import canonical_id
 from shop.orders.model import MAX_QUANTITY
 from shop.orders.payments import luhn_valid
 from tests import stores
@@ -77,10 +80,21 @@ def _prepare(app):
     tee = client.post("/api/v1/products", json={
         "name": "Fuzz Tee", "price": 2500, "options": [{"name": "Size", "values": ["S", "M", "L", "XL"]}],
         "variants": [{"sku": "FUZZ-TEE-S", "options": {"Size": "S"}, "stock": 5}]}, headers=admin).get_json()
+    # The demo tree's categories are never deleted (each has products or subcategories); the
+    # spare ones, made here, are those the fuzzer may change and delete.
+    demo_categories = [entry[0].id for entry in _category_tree().in_order()]
+    spare_categories = [client.post("/api/v1/categories", json={"name": f"Spare category {n}"},
+                                    headers=admin).get_json()["id"] for n in range(4)]
     ids = {"product_id": [p["id"] for p in products] + [p["slug"] for p in products[:3]], "order_id": orders,
            "spare": spare, "on_sale": [p["id"] for p in products], "tee": tee["id"],
-           "variant_id": [v["id"] for v in tee["variants"]]}
+           "variant_id": [v["id"] for v in tee["variants"]],
+           "category_id": demo_categories + ["kitchen", "tea-and-coffee"], "demo_categories": demo_categories,
+           "spare_categories": spare_categories}
     return tokens, ids
+
+
+def _category_tree():
+    return CategoryTree(CategoryRepository(app.extensions["mongo_db"]).all())
 
 
 TOKENS, REAL_IDS = _prepare(app)
@@ -108,11 +122,12 @@ def with_check_digit(typed):
 
 def valid_beyond_the_schema(case):
     """What the document says only in words, made true of a valid case: a card number passes
-    the Luhn check, its expiry is not in the past, and an order's products exist and are on
-    sale (an order line names the product's one variant, if any). A new product has no options
-    (the combinations its variants must make cannot be said in JSON Schema), and a new variant
-    is one value of the fuzz tee's one option. Every other check then holds the API to the
-    document as it is."""
+    the Luhn check, its expiry is not in the past, an order's products exist and are on sale
+    (an order line names the product's one variant, if any), a product's categories exist, and
+    a category's parent exists and makes no loop and no tree deeper than allowed. A new product
+    has no options (the combinations its variants must make cannot be said in JSON Schema),
+    and a new variant is one value of the fuzz tee's one option. Every other check then holds
+    the API to the document as it is."""
     body = case.body if isinstance(case.body, dict) else {}
     if case.path == "/api/v1/products" and case.method == "POST":
         body.pop("options", None), body.pop("variants", None)
@@ -123,6 +138,11 @@ def valid_beyond_the_schema(case):
         case.path_parameters["product_id"] = REAL_IDS["tee"]
         if "options" in body:
             body["options"] = {"Size": ["S", "M", "L", "XL"][zlib.crc32(repr(body).encode()) % 4]}
+    if isinstance(body.get("category_ids"), list):
+        pool, pick = REAL_IDS["demo_categories"], zlib.crc32(repr(body).encode())
+        body["category_ids"] = [pool[(pick + n) % len(pool)] for n in range(min(len(body["category_ids"]), len(pool)))]
+    if isinstance(body.get("parent_id"), str):
+        body["parent_id"] = possible_parent(case, body)
     if isinstance(body.get("card_number"), str):
         body["card_number"] = with_check_digit(body["card_number"].strip())
     now = utcnow()
@@ -142,6 +162,15 @@ def valid_beyond_the_schema(case):
         body["items"] = [item for item in body["items"] if not isinstance(item, dict) or item.get("quantity") != 0]
 
 
+def possible_parent(case, body):
+    """A parent the category of this case may go under (None: the top), from the tree as stored now."""
+    tree = _category_tree()
+    named = (case.path_parameters or {}).get("category_id")
+    category = tree.find(canonical_id(named)) if isinstance(named, str) else None
+    parents = tree.possible_parents(category)
+    return parents[zlib.crc32(repr(body).encode()) % len(parents)][0].id if parents else None
+
+
 def is_valid_case(case):
     return case.meta is not None and case.meta.generation.mode == GenerationMode.POSITIVE
 
@@ -156,7 +185,9 @@ def flatmap_case(context, case):
             return case
         pick = zlib.crc32(repr(case.body).encode())
         for name in list(case.path_parameters or {}):
-            pool = REAL_IDS["spare"] if name == "product_id" and case.method in ("PATCH", "DELETE") else REAL_IDS.get(name)
+            pool = REAL_IDS.get(name)
+            if case.method in ("PATCH", "DELETE") and name in ("product_id", "category_id"):
+                pool = REAL_IDS["spare" if name == "product_id" else "spare_categories"]
             if pool:
                 case.path_parameters[name] = pool[pick % len(pool)]
         return case
@@ -244,7 +275,8 @@ def test_the_fuzzing_reached_past_the_errors_and_left_every_invariant_intact():
     reached = {(method, path) for method, path, status in ANSWERS if status < 300}
     for operation in [("POST", "/api/v1/orders"), ("POST", "/api/v1/products"), ("GET", "/api/v1/orders/{order_id}"),
                       ("PATCH", "/api/v1/products/{product_id}"), ("POST", "/api/v1/products/{product_id}/stock-adjustments"),
-                      ("POST", "/api/v1/orders/{order_id}/cancel")]:
+                      ("POST", "/api/v1/orders/{order_id}/cancel"), ("POST", "/api/v1/categories"),
+                      ("PATCH", "/api/v1/categories/{category_id}"), ("GET", "/api/v1/categories/{category_id}")]:
         assert operation in reached, f"the fuzzer never got a success from {operation}: {sorted(ANSWERS.items())}"
     assert problems(app.extensions["mongo_db"], settled=True) == []
 

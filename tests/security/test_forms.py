@@ -38,6 +38,7 @@ def csrf_client():
     red = product["variants"][0]["id"]
     order = api.post("/api/v1/orders", json={"items": [{"product_id": product["id"], "variant_id": red, "quantity": 1}],
                                              "shipping_address": ADDRESS}, headers=headers).get_json()
+    category = api.post("/api/v1/categories", json={"name": "Clocks"}, headers=headers).get_json()
     browser = app.test_client()
     login = browser.post("/login", data={"email": "admin@example.com", "password": "admin-password-1",
                                          "csrf_token": token_on(browser, "/login")})
@@ -46,7 +47,7 @@ def csrf_client():
                                       "csrf_token": token_on(browser, "/products/retro-clock")})
     assert app.extensions["mongo_db"].carts.count_documents({}) == 1
     return app, browser, {"product_id": product["id"], "order_id": order["id"], "slug": "retro-clock",
-                          "variant_id": red, "line_id": red}
+                          "variant_id": red, "line_id": red, "category_id": category["id"]}
 
 
 def site_form_posts(app, ids):

@@ -18,7 +18,8 @@ def test_every_get_route_answers_an_upper_case_id_as_the_lower_case_one(app, cli
                                                                        place_order):
     clock = add_product("RETRO-CLOCK", stock=10)
     order = place_order(register("ada@example.com"), [(clock, 1)]).get_json()
-    ids = {"product_id": clock["id"], "order_id": order["id"], "slug": clock["slug"]}
+    category = admin.post("/categories", json={"name": "Clocks"}).get_json()
+    ids = {"product_id": clock["id"], "order_id": order["id"], "slug": clock["slug"], "category_id": category["id"]}
     browser = app.test_client()
     browser.post("/login", data={"email": "admin@example.com", "password": "admin-password-1"})
     checked = 0

@@ -22,10 +22,11 @@ def settings():
 
 
 @pytest.fixture
-def ids(add_product, place_order, register):
-    clock = add_product("RETRO-CLOCK", stock=10)
+def ids(admin, add_product, place_order, register):
+    category = admin.post("/categories", json={"name": "Clocks"}).get_json()
+    clock = add_product("RETRO-CLOCK", stock=10, category_ids=[category["id"]])
     order = place_order(register("ada@example.com"), [(clock, 1)]).get_json()
-    return {"product_id": clock["id"], "order_id": order["id"], "slug": clock["slug"]}
+    return {"product_id": clock["id"], "order_id": order["id"], "slug": clock["slug"], "category_id": category["id"]}
 
 
 def get_routes(app, ids):
@@ -51,10 +52,13 @@ def test_canonical_links_the_sitemap_and_robots_use_the_configured_origin(client
     product_page = client.get(f"/products/{ids['slug']}", headers=HOSTILE).get_data(as_text=True)
     sitemap = client.get("/sitemap.xml", headers=HOSTILE).get_data(as_text=True)
     robots = client.get("/robots.txt", headers=HOSTILE).get_data(as_text=True)
+    category_page = client.get("/categories/clocks?page=2", headers=HOSTILE).get_data(as_text=True)
 
     assert f'<link rel="canonical" href="{BASE_URL}/products/retro-clock">' in product_page
+    assert f'<link rel="canonical" href="{BASE_URL}/categories/clocks?page=2">' in category_page
     assert set(re.findall(r"<loc>([^<]+)</loc>", sitemap)) == {
-        f"{BASE_URL}/", f"{BASE_URL}/products", f"{BASE_URL}/products/retro-clock"}
+        f"{BASE_URL}/", f"{BASE_URL}/products", f"{BASE_URL}/products/retro-clock", f"{BASE_URL}/categories",
+        f"{BASE_URL}/categories/clocks"}
     assert f"Sitemap: {BASE_URL}/sitemap.xml" in robots
 
 

@@ -21,8 +21,9 @@ def ids(admin, add_product, place_order, register):
     clock = add_product("RETRO-CLOCK", stock=10)
     shopper = register("ada@example.com")
     order = place_order(shopper, [(clock, 1)]).get_json()
+    category = admin.post("/categories", json={"name": "Clocks"}).get_json()
     return {"product_id": clock["id"], "order_id": order["id"], "slug": clock["slug"], "id_or_slug": clock["id"],
-            "variant_id": clock["id"], "line_id": clock["id"]}
+            "variant_id": clock["id"], "line_id": clock["id"], "category_id": category["id"]}
 
 
 def routes(app, ids, methods, api):

@@ -1,0 +1,60 @@
+"""`/api/v1/categories`: the tree for anyone; creating, changing and deleting for admins."""
+from flask import jsonify, url_for
+
+from ..api import load_body
+from ..auth.guards import admin_required
+from ..clock import utcnow
+from ..db import get_db
+from ..products.repository import ProductRepository
+from . import api_bp, services
+from .repository import CategoryRepository
+from .schemas import CategoryCreateSchema, CategorySchema, CategoryUpdateSchema
+
+CATEGORY = CategorySchema()
+CATEGORY_CREATE = CategoryCreateSchema()
+CATEGORY_UPDATE = CategoryUpdateSchema()
+
+
+def _repositories():
+    db = get_db()
+    return CategoryRepository(db), ProductRepository(db)
+
+
+@api_bp.get("/categories")
+def list_categories():
+    """Every category, as a tree: the top-level ones, each with its subcategories."""
+    return jsonify(CATEGORY.dump(services.tree(CategoryRepository(get_db())).roots, many=True))
+
+
+@api_bp.get("/categories/<id:category_id>")
+def get_category(category_id):
+    """One category by id or slug, with its subcategories."""
+    category, _ = services.get_category(CategoryRepository(get_db()), category_id)
+    return jsonify(CATEGORY.dump(category))
+
+
+@api_bp.post("/categories")
+@admin_required
+def create_category():
+    """Add a category, at the top or under a parent."""
+    data = load_body(CATEGORY_CREATE)
+    category = services.create_category(*_repositories(), data, utcnow())
+    location = url_for("categories_api.get_category", category_id=category.id)
+    return CATEGORY.dump(category), 201, {"Location": location}
+
+
+@api_bp.patch("/categories/<id:category_id>")
+@admin_required
+def update_category(category_id):
+    """Rename, re-slug, re-describe or move a category."""
+    changes = load_body(CATEGORY_UPDATE)
+    category = services.update_category(*_repositories(), category_id, changes, utcnow())
+    return jsonify(CATEGORY.dump(category))
+
+
+@api_bp.delete("/categories/<id:category_id>")
+@admin_required
+def delete_category(category_id):
+    """Delete a category that has no subcategories and no products."""
+    services.delete_category(*_repositories(), category_id, utcnow())
+    return "", 204
