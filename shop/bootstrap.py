@@ -6,6 +6,9 @@ from .auth.repository import UserRepository
 from .clock import utcnow
 from .errors import Conflict
 from .db import get_db
+from .images import services as image_services
+from .images.demo import demo_picture
+from .images.repository import ImageRepository
 from .products import services as product_services
 from .products.repository import LedgerRepository, ProductRepository
 
@@ -47,6 +50,7 @@ def seed_demo_catalog(app):
     for sku, name, description, price, stock in DEMO_PRODUCTS:
         data = {"sku": sku, "name": name, "description": description, "price": price, "stock": stock}
         try:
-            product_services.create_product(products, ledger, data, None, now)
+            product = product_services.create_product(products, ledger, data, None, now)
         except Conflict:
-            pass  # another process starting on the same database seeded this one first
+            continue  # another process starting on the same database seeded this one first
+        image_services.add_image(ImageRepository(get_db()), product.id, demo_picture(name, sku), name, None, None, now)

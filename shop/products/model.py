@@ -28,6 +28,7 @@ class Product:
     updated_at: datetime
     # How many stock movements the product has had: the version each stock update checks.
     ledger_seq: int = 0
+    images: list = field(default_factory=list)  # shop.images.model.Image, in position order
 
 
 @dataclass

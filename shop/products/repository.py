@@ -18,6 +18,7 @@ from pymongo.errors import DuplicateKeyError
 from ..db import at_most, at_or_before
 from ..errors import Conflict
 from ..ids import object_id
+from ..images.repository import images_from_doc
 from .model import Product, StockMovement
 
 SORTS = {
@@ -46,7 +47,7 @@ def _product(doc):
         id=str(doc["_id"]), sku=doc["sku"], slug=doc["slug"], name=doc["name"],
         description=doc.get("description", ""), price=doc["price"], currency=doc["currency"],
         stock=doc["stock"], active=doc["active"], created_at=doc["created_at"], updated_at=doc["updated_at"],
-        ledger_seq=doc.get("ledger_seq", 0),
+        ledger_seq=doc.get("ledger_seq", 0), images=images_from_doc(doc),
     )
 
 

@@ -6,6 +6,7 @@ from ..cart.forms import AddToCartForm
 from ..db import get_db
 from ..fields import PageArgs
 from ..forms import page_args
+from ..images.model import for_variant
 from . import services
 from .forms import CatalogSearchForm
 from .repository import ProductRepository
@@ -31,4 +32,5 @@ def product_page(slug):
     if product.slug != slug:
         return redirect(url_for("products.product_page", slug=product.slug), 301)
     form = AddToCartForm(formdata=None, product_id=product.id)
-    return render_template("products/detail.html", product=product, form=form)
+    images = for_variant(product.images, None)  # the chosen variant's own images first, once there is a choice
+    return render_template("products/detail.html", product=product, form=form, images=images)

@@ -4,6 +4,7 @@ from marshmallow import ValidationError, fields, validate
 from ..fields import (
     SLUG_PATTERN, ObjectIdString, PageArgs, StrictBoolean, StrictInteger, TrimmedString, UtcDateTime, currency, money,
 )
+from ..images.schemas import ImageSchema
 from ..messages import ShopSchema
 from .model import ADJUSTMENT_REASONS, REASONS
 from .repository import SORTS
@@ -50,6 +51,7 @@ class ProductSchema(ShopSchema):
     active = fields.Boolean(dump_only=True)
     created_at = UtcDateTime(dump_only=True)
     updated_at = UtcDateTime(dump_only=True)
+    images = fields.List(fields.Nested(ImageSchema), dump_only=True, metadata={"description": "In position order."})
 
 
 class ProductListArgs(PageArgs):
