@@ -115,7 +115,9 @@ def assert_holds(db, settled=True):
 def stored_state(db):
     """What a refused request must leave exactly as it was."""
     state = {name: db[name].count_documents({}) for name in
-             ("users", "tokens", "products", "stock_movements", "orders", "emails", "sandbox_charges")}
+             ("users", "tokens", "products", "stock_movements", "orders", "emails", "sandbox_charges",
+              "images.files", "images.chunks")}
     state["stock"] = sorted((p["sku"], p["stock"], p["price"], p["name"]) for p in db.products.find())
+    state["images"] = sorted((p["sku"], [(i["id"], i["alt"]) for i in p.get("images") or []]) for p in db.products.find())
     state["statuses"] = sorted((str(o["_id"]), o["status"]) for o in db.orders.find())
     return state
