@@ -30,8 +30,10 @@ from shop.clock import utcnow
 from shop.orders.model import MAX_QUANTITY
 from shop.orders.payments import luhn_valid
 from tests import stores
+from tests.web.image_files import multipart, picture_bytes
 
 EXAMPLES_PER_OPERATION = 25
+AN_IMAGE = picture_bytes((40, 30), "PNG")
 
 # Schemathesis needs the app to collect the cases, so it is built here, at import, on
 # a store of its own (a database of its own on a server), closed when the module ends.
@@ -70,12 +72,30 @@ def _prepare(app):
     # Products the fuzzer may edit and archive, apart from those it orders.
     spare = [client.post("/api/v1/products", json={"sku": f"SPARE-{n}", "name": f"Spare {n}", "price": 100 + n},
                          headers=admin).get_json()["id"] for n in range(4)]
+    images = {}  # image id -> its product's id
+    for product_id in spare[:2]:
+        body, content_type = multipart({"alt": "A spare picture"}, AN_IMAGE)
+        images[client.post(f"/api/v1/products/{product_id}/images", data=body, content_type=content_type,
+                           headers=admin).get_json()["id"]] = product_id
     ids = {"product_id": [p["id"] for p in products] + [p["slug"] for p in products[:3]], "order_id": orders,
-           "spare": spare, "on_sale": [p["id"] for p in products]}
+           "spare": spare, "on_sale": [p["id"] for p in products], "image_id": list(images), "image_of": images}
     return tokens, ids
 
 
 TOKENS, REAL_IDS = _prepare(app)
+# Every product's images as the fuzzing starts: each sequence of calls starts from them again.
+IMAGES_AT_START = {doc["_id"]: doc.get("images") or [] for doc in app.extensions["mongo_db"].products.find()}
+
+
+def restore_images():
+    """Put back every product's images as they were at the start (none for a product made
+    since). Product answers carry images, and the stateful phase draws its links from what
+    answers hold: images one sequence added or deleted would make the next one draw
+    differently from the same choices (hypothesis calls that flaky, and stops)."""
+    products = app.extensions["mongo_db"].products
+    for doc in products.find({}, {"_id": 1}):
+        products.update_one({"_id": doc["_id"]}, {"$set": {"images": IMAGES_AT_START.get(doc["_id"], [])},
+                                                  "$inc": {"images_seq": 1}})
 ANSWERS = Counter()  # (method, path, status) of every call the fuzzer made
 
 
@@ -99,9 +119,18 @@ def with_check_digit(typed):
 
 def valid_beyond_the_schema(case):
     """What the document says only in words, made true of a valid case: a card number passes
-    the Luhn check, its expiry is not in the past, and an order's products exist and are on
-    sale. Every other check then holds the API to the document as it is."""
+    the Luhn check, its expiry is not in the past, an order's products exist and are on
+    sale, and an uploaded file is an image (of a variant of its product). Every other check
+    then holds the API to the document as it is."""
     body = case.body if isinstance(case.body, dict) else {}
+    if "file" in body:
+        body["file"] = AN_IMAGE
+        if "variant_id" in body:  # a product without options: its one variant's id is its own
+            product_id = (case.path_parameters or {}).get("product_id")
+            if product_id in REAL_IDS["on_sale"] + REAL_IDS["spare"]:  # an id, not a slug
+                body["variant_id"] = product_id
+            else:  # no product by that id: the answer is its 404
+                del body["variant_id"]
     if isinstance(body.get("card_number"), str):
         body["card_number"] = with_check_digit(body["card_number"].strip())
     now = utcnow()
@@ -136,6 +165,8 @@ def flatmap_case(context, case):
             pool = REAL_IDS["spare"] if name == "product_id" and case.method in ("PATCH", "DELETE") else REAL_IDS.get(name)
             if pool:
                 case.path_parameters[name] = pool[pick % len(pool)]
+        if "image_id" in case.path_parameters:  # the image's own product
+            case.path_parameters["product_id"] = REAL_IDS["image_of"][case.path_parameters["image_id"]]
         return case
 
     return st.booleans().map(with_real_ids)
@@ -196,9 +227,18 @@ class AdminWorkflow(as_admin.as_state_machine()):
     """Sequences of calls linked by the ids they return (create a product, read it,
     adjust its stock, order it...), each answer checked as above."""
 
+    def setup(self):
+        restore_images()
+
     def before_call(self, case):
         if is_valid_case(case):
             valid_beyond_the_schema(case)
+        # As in flatmap_case: a link never archives or edits a product the orders are made of
+        # (an order of an archived product is rightly a 422); a spare product stands in.
+        product_id = (case.path_parameters or {}).get("product_id")
+        if case.path == "/api/v1/products/{product_id}" and case.method in ("PATCH", "DELETE") \
+                and product_id in REAL_IDS["on_sale"]:
+            case.path_parameters["product_id"] = REAL_IDS["spare"][zlib.crc32(product_id.encode()) % len(REAL_IDS["spare"])]
 
     def validate_response(self, response, case, additional_checks=None, **kwargs):
         excluded = []
@@ -221,7 +261,8 @@ def test_the_fuzzing_reached_past_the_errors_and_left_every_invariant_intact():
     reached = {(method, path) for method, path, status in ANSWERS if status < 300}
     for operation in [("POST", "/api/v1/orders"), ("POST", "/api/v1/products"), ("GET", "/api/v1/orders/{order_id}"),
                       ("PATCH", "/api/v1/products/{product_id}"), ("POST", "/api/v1/products/{product_id}/stock-adjustments"),
-                      ("POST", "/api/v1/orders/{order_id}/cancel")]:
+                      ("POST", "/api/v1/orders/{order_id}/cancel"), ("POST", "/api/v1/products/{product_id}/images"),
+                      ("PATCH", "/api/v1/products/{product_id}/images/{image_id}")]:
         assert operation in reached, f"the fuzzer never got a success from {operation}: {sorted(ANSWERS.items())}"
     assert problems(app.extensions["mongo_db"], settled=True) == []
 
