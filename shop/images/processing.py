@@ -12,7 +12,7 @@ import hashlib
 import io
 import warnings
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from .model import FORMATS, MAX_PIXELS, rendition_widths, scaled_height
 
@@ -54,18 +54,21 @@ def decode(data):
             if picture.width * picture.height > MAX_PIXELS:
                 raise TooManyPixels()
             picture.load()
-            upright = ImageOps.exif_transpose(picture)
+            image_format = picture.format
+            clean = _clean(ImageOps.exif_transpose(picture), image_format)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise TooManyPixels()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError):
-        raise DamagedImage()  # Pillow's decoders raise any of these for a broken file
-    return _clean(upright, picture.format), picture.format
+    except TooManyPixels:
+        raise
+    except Exception:  # noqa: BLE001  a broken file makes Pillow's decoders raise nearly anything
+        raise DamagedImage()
+    return clean, image_format
 
 
 def _clean(picture, image_format):
     """The pixels alone, in a mode the format keeps: no info (EXIF, ICC, text) rides along."""
     has_alpha = picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info
-    if picture.mode not in KEPT_MODES[image_format]:
+    if picture.mode not in KEPT_MODES[image_format] or "transparency" in picture.info:
         wanted = "RGBA" if has_alpha and image_format != "JPEG" else "RGB"
         picture = picture.convert("RGBA" if has_alpha else "RGB").convert(wanted)
     picture.info = {}

@@ -311,3 +311,17 @@ def test_another_app_on_the_same_database_serves_the_same_image(app, admin, cloc
 
     assert theirs.status_code == 200 and theirs.data == mine.data
     assert theirs.headers["ETag"] == mine.headers["ETag"]
+
+
+@pytest.mark.parametrize("mode, image_format, kept_mode", [
+    ("P", "PNG", "RGBA"), ("I;16", "PNG", "RGB"), ("CMYK", "JPEG", "RGB"), ("L", "JPEG", "L"), ("LA", "PNG", "LA"),
+])
+def test_unusual_colour_modes_are_stored_in_one_their_format_keeps(admin, clock, media, mode, image_format, kept_mode):
+    picture = Image.new(mode, (200, 100))
+    out = io.BytesIO()
+    picture.save(out, image_format, **({"transparency": 0} if mode == "P" else {}))
+
+    image = uploaded(admin, clock["id"], out.getvalue(), filename="odd." + image_format.lower())
+
+    kept, _ = stored(media, image["urls"]["200"])
+    assert kept.mode == kept_mode
