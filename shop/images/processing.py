@@ -1,8 +1,9 @@
 """Pillow's part: read an upload as an image, and write it out again, clean.
 
 Every upload is decoded and re-encoded, never stored as sent: the EXIF orientation
-is applied to the pixels first, and nothing else of the file survives (EXIF, GPS,
-XMP, comments, colour profiles, extra frames). What is not a JPEG, PNG or WebP by
+is applied to the pixels first, colours described by an embedded profile are turned
+into sRGB (what browsers assume of an untagged image), and nothing else of the file
+survives (EXIF, GPS, XMP, comments, the profile itself, extra frames). What is not a JPEG, PNG or WebP by
 its first bytes is refused whatever it is called; a file that says it is one of
 them but does not decode is damaged; and the pixel count is checked from the
 header, before any pixel is decoded, so a small file that would unpack into
@@ -12,7 +13,7 @@ import hashlib
 import io
 import warnings
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageCms, ImageOps
 
 from .model import FORMATS, MAX_PIXELS, rendition_widths, scaled_height
 
@@ -55,7 +56,7 @@ def decode(data):
                 raise TooManyPixels()
             picture.load()
             image_format = picture.format
-            clean = _clean(ImageOps.exif_transpose(picture), image_format)
+            clean = _clean(_in_srgb(ImageOps.exif_transpose(picture)), image_format)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise TooManyPixels()
     except TooManyPixels:
@@ -63,6 +64,24 @@ def decode(data):
     except Exception:  # noqa: BLE001  a broken file makes Pillow's decoders raise nearly anything
         raise DamagedImage()
     return clean, image_format
+
+
+SRGB = ImageCms.createProfile("sRGB")
+
+
+def _in_srgb(picture):
+    """The picture's colours in sRGB when it carries a colour profile (a camera's Display P3,
+    a print shop's CMYK); as it is when it has none, or one that cannot be read."""
+    profile = picture.info.get("icc_profile")
+    if not profile or picture.mode not in ("RGB", "RGBA", "CMYK", "L"):
+        return picture
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        mode = "RGBA" if picture.mode == "RGBA" else "L" if picture.mode == "L" else "RGB"
+        converted = ImageCms.profileToProfile(picture, source, SRGB if mode != "L" else source, outputMode=mode)
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return picture
+    return converted or picture
 
 
 def _clean(picture, image_format):

@@ -325,3 +325,18 @@ def test_unusual_colour_modes_are_stored_in_one_their_format_keeps(admin, clock,
 
     kept, _ = stored(media, image["urls"]["200"])
     assert kept.mode == kept_mode
+
+
+def test_an_image_tagged_with_a_colour_profile_keeps_its_colours_in_srgb_without_the_profile(admin, clock, media):
+    from PIL import ImageCms
+
+    srgb_bytes = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    out = io.BytesIO()
+    Image.new("RGB", (100, 100), (200, 40, 40)).save(out, "JPEG", icc_profile=srgb_bytes, quality=95)
+
+    image = uploaded(admin, clock["id"], out.getvalue(), filename="tagged.jpg")
+
+    kept, _ = stored(media, image["urls"]["100"])
+    assert "icc_profile" not in kept.info
+    red, green, blue = kept.getpixel((50, 50))
+    assert abs(red - 200) < 8 and green < 60 and blue < 60  # sRGB in, the same colour out
