@@ -1,11 +1,11 @@
 """`/api/v1/products/<id>/images`: upload (multipart), describe or move, remove."""
 from flask import jsonify, request
 
-from ..api import load_body
+from ..api import UnsupportedMediaType, load_body
 from ..auth.guards import admin_required
 from ..clock import utcnow
 from ..db import get_db
-from ..errors import BadRequest, InvalidInput
+from ..errors import InvalidInput
 from ..input_rules import upload_limit
 from . import api_bp, services
 from .model import FORM_OVERHEAD, MAX_BYTES
@@ -17,14 +17,13 @@ IMAGE_UPLOAD = ImageUploadSchema()
 IMAGE_UPDATE = ImageUpdateSchema()
 
 
-class NotMultipart(BadRequest):
-    status, code, message = 415, "unsupported_media_type", "Send the image as multipart/form-data, in a field `file`."
+NOT_MULTIPART = "Send the image as multipart/form-data, in a field `file`."
 
 
 def upload_fields():
     """The upload's file bytes and its valid text fields, or the contract's 415/422."""
     if request.mimetype != "multipart/form-data":
-        raise NotMultipart()
+        raise UnsupportedMediaType(NOT_MULTIPART)
     form = request.form.to_dict()
     # A `file` part sent without a file name arrives as text: its bytes are judged all the same.
     typed = form.pop("file", None)

@@ -28,12 +28,12 @@ class ImageUpdateSchema(ShopSchema):
 
 
 class ImageSchema(ShopSchema):
-    id = fields.String(dump_only=True)
+    id = ObjectIdString(dump_only=True)
     alt = fields.String(dump_only=True)
     width = fields.Integer(dump_only=True, metadata={"description": "The stored original's width, in pixels."})
     height = fields.Integer(dump_only=True)
     position = fields.Integer(dump_only=True, metadata={"description": "0-based place in the product's list."})
-    variant_id = fields.String(dump_only=True, allow_none=True)
+    variant_id = ObjectIdString(dump_only=True, allow_none=True)
     urls = fields.Method("image_urls", dump_only=True, metadata={
         "type": "object", "additionalProperties": {"type": "string"},
         "description": "One URL per width (each of 320, 640, 1280 narrower than the original, and the original's).",
