@@ -5,11 +5,14 @@
 the shop (embedded store, the worker as in production) with the same waitress
 settings; fills the shop with a fixed catalogue through the API; drives both with
 the same load generator at the same concurrency; then replaces the shop with one
-grown to 20,000 orders and measures placing an order there. It prints each case's
+grown to 20,000 orders and measures placing an order there. It also serves a stored
+image (`/media/`, an image uploaded through the API: one GridFS read per request).
+`--only images` runs that case alone, as a quick smoke. It prints each case's
 requests per second, p50, p99 and ratio to the ceiling, and writes
 docs/PERFORMANCE.md and docs/performance.png. Every process it starts is stopped.
 """
 import argparse
+import io
 import json
 import os
 import secrets
@@ -19,6 +22,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -128,6 +132,29 @@ def page_exists(port, path):
         return False
 
 
+def upload_images(port, admin_token, products):
+    """An image (drawn like the demo catalogue's) for each of `products`, uploaded through the
+    API; the `/media/` paths of their 640 px files."""
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    from shop.images.demo import demo_picture
+
+    paths = []
+    for product in products:
+        picture = FileStorage(io.BytesIO(demo_picture(product["name"], product["sku"])), "bench.jpg", "file",
+                              "image/jpeg")
+        boundary, body = encode_multipart({"alt": product["name"], "file": picture})
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/v1/products/{product['id']}/images", body, method="POST",
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}",
+                     "Authorization": f"Bearer {admin_token}"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            image = json.loads(response.read())
+        paths.append(urllib.parse.urlsplit(image["urls"]["640"]).path)
+    return paths
+
+
 def order_body(products):
     return {"items": [{"product_id": products[7]["id"], "quantity": 1}], "shipping_address": ADDRESS}
 
@@ -138,8 +165,9 @@ def main():
     parser.add_argument("--connections", type=int, default=32, help="concurrency of most cases (default 32)")
     parser.add_argument("--orders", type=int, default=20_000, help="orders in the grown store (default 20000)")
     parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/ alone")
-    parser.add_argument("--category-page-only", action="store_true",
-                        help="measure only the category page case (a quick smoke of it); implies --no-docs")
+    parser.add_argument("--only", choices=["all", "images", "category"], default="all",
+                        help="images: serve a stored image only; category: a category page only "
+                             "(each a quick smoke; implies --no-docs)")
     args = parser.parse_args()
 
     email = os.environ.get("SHOP_ADMIN_EMAIL") or "bench-admin@example.com"
@@ -178,46 +206,47 @@ def main():
         slugs = [f"/products/{p['slug']}" for p in products[:50]]
         # A top-level category's page lists its subcategories' products (about 75 of them, 7 pages).
         category_pages = [f"/categories/{top.lower()}?page={n}" for top in catalog.CATEGORIES for n in (1, 2, 3)]
-        if args.category_page_only:
+        if args.only in ("all", "category"):
             measure("category page HTML", shop, category_pages)
-            return
-        measure("product JSON by id", shop, ids, goal=0.30)
-        measure("product list JSON (20/page)", shop, ["/api/v1/products?page=%d" % n for n in range(1, 16)],
-                goal=0.10)
-        measure("search JSON (?q=)", shop, ["/api/v1/products?q=" + t.replace(" ", "%20") for t in SEARCH_TERMS])
-        if page_exists(shop.port, slugs[0]):
-            measure("product page HTML", shop, slugs, goal=0.15)
-        else:
-            print("product page HTML: /products/<slug> is not there yet; skipped", flush=True)
-        if page_exists(shop.port, "/products"):
-            measure("catalog page HTML", shop, ["/products?page=%d" % n for n in range(1, 16)])
-        else:
-            print("catalog page HTML: /products is not there yet; skipped", flush=True)
-        measure("category page HTML", shop, category_pages)
-        at16 = measure("product JSON by id", shop, ids, 16)
-        at128 = measure("product JSON by id", shop, ids, 128)
-        # No collapse: requests per second themselves, not ratios, at 128 against 16 connections.
-        at128.scaling = (at128.result.rps / at16.result.rps, 0.8, "product JSON, 128 vs 16 connections (req/s)")
-        empty = measure("place an order (empty store)", shop, ["/api/v1/orders"], goal=0.10,
-                        method="POST", body=order_body(products), token=shopper)
-        shop.stop()
-
-        print(f"growing a shop to {args.orders} orders in-process ...", flush=True)
-        grown = start("grown", "serve_shop.py", "--orders", str(args.orders), timeout=900)
-        shopper = token_for(grown.port, "bench-shopper@example.com", "bench-password-1", register=True)
-        products = all_products(grown.port)
-        measure(f"product JSON by id ({args.orders} orders)", grown,
-                [f"/api/v1/products/{p['id']}" for p in products[:50]])
-        grown_row = measure(f"place an order ({args.orders} orders)", grown, ["/api/v1/orders"],
+        if args.only in ("all", "images"):
+            measure("image file /media/ (640 px JPEG)", shop, upload_images(shop.port, admin, products[:10]))
+        if args.only == "all":  # everything else
+            measure("product JSON by id", shop, ids, goal=0.30)
+            measure("product list JSON (20/page)", shop, ["/api/v1/products?page=%d" % n for n in range(1, 16)],
+                    goal=0.10)
+            measure("search JSON (?q=)", shop, ["/api/v1/products?q=" + t.replace(" ", "%20") for t in SEARCH_TERMS])
+            if page_exists(shop.port, slugs[0]):
+                measure("product page HTML", shop, slugs, goal=0.15)
+            else:
+                print("product page HTML: /products/<slug> is not there yet; skipped", flush=True)
+            if page_exists(shop.port, "/products"):
+                measure("catalog page HTML", shop, ["/products?page=%d" % n for n in range(1, 16)])
+            else:
+                print("catalog page HTML: /products is not there yet; skipped", flush=True)
+            at16 = measure("product JSON by id", shop, ids, 16)
+            at128 = measure("product JSON by id", shop, ids, 128)
+            # No collapse: requests per second themselves, not ratios, at 128 against 16 connections.
+            at128.scaling = (at128.result.rps / at16.result.rps, 0.8, "product JSON, 128 vs 16 connections (req/s)")
+            empty = measure("place an order (empty store)", shop, ["/api/v1/orders"], goal=0.10,
                             method="POST", body=order_body(products), token=shopper)
-        # Two processes measured a minute apart: compare ratios to their own ceilings.
-        grown_row.scaling = (grown_row.ratio / empty.ratio, 0.8, f"place an order, {args.orders} orders vs empty (ratios)")
+            shop.stop()
+
+            print(f"growing a shop to {args.orders} orders in-process ...", flush=True)
+            grown = start("grown", "serve_shop.py", "--orders", str(args.orders), timeout=900)
+            shopper = token_for(grown.port, "bench-shopper@example.com", "bench-password-1", register=True)
+            products = all_products(grown.port)
+            measure(f"product JSON by id ({args.orders} orders)", grown,
+                    [f"/api/v1/products/{p['id']}" for p in products[:50]])
+            grown_row = measure(f"place an order ({args.orders} orders)", grown, ["/api/v1/orders"],
+                                method="POST", body=order_body(products), token=shopper)
+            # Two processes measured a minute apart: compare ratios to their own ceilings.
+            grown_row.scaling = (grown_row.ratio / empty.ratio, 0.8, f"place an order, {args.orders} orders vs empty (ratios)")
     finally:
         for server in servers:
             server.stop()
 
     print(report.summary(rows), flush=True)
-    if not args.no_docs:
+    if not args.no_docs and args.only == "all":
         report.write(rows, os.path.join(ROOT, "docs"), seconds, conns, load.generator())
 
 

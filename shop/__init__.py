@@ -75,17 +75,19 @@ def register_database(app, mongo_client):
 
 
 def register_blueprints(app):
-    from . import health
+    from . import health, images
     from .auth import api_bp as auth_api
     from .categories import api_bp as categories_api
     from .orders import api_bp as orders_api
     from .products import api_bp as products_api
     from .openapi import bp as openapi_bp
 
-    for blueprint in (auth_api, products_api, categories_api, orders_api, openapi_bp):
+    images_api, media, images_admin = images.routes()
+    for blueprint in (auth_api, products_api, categories_api, images_api, orders_api, openapi_bp):
         app.register_blueprint(blueprint, url_prefix=API_PREFIX)
         csrf.exempt(blueprint)  # the API takes bearer tokens only, never the session cookie
     app.register_blueprint(health.bp)
+    app.register_blueprint(media)
     # The HTML site: session log-in, and a CSRF token on every form (never exempt).
     from . import admin
     from .auth import routes as auth_pages, session  # noqa: F401  (session sets up Flask-Login)
@@ -97,6 +99,7 @@ def register_blueprints(app):
 
     for pages in (site_pages, auth_pages, product_pages, category_pages, cart_pages, order_pages, admin):
         app.register_blueprint(pages.bp)
+    app.register_blueprint(images_admin)
 
 
 def register_commands(app):

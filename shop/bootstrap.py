@@ -8,6 +8,9 @@ from .categories.repository import CategoryRepository
 from .clock import utcnow
 from .errors import Conflict
 from .db import get_db
+from .images import services as image_services
+from .images.demo import demo_picture
+from .images.repository import ImageRepository
 from .products import services as product_services
 from .products.repository import LedgerRepository, ProductRepository
 
@@ -86,9 +89,10 @@ def seed_demo_catalog(app):
             data = dict(data, **DEMO_VARIANTS[sku])
             del data["sku"], data["stock"]
         try:
-            product_services.create_product(products, ledger, data, None, now, categories=categories)
+            product = product_services.create_product(products, ledger, data, None, now, categories=categories)
         except Conflict:
-            pass  # another process starting on the same database seeded this one first
+            continue  # another process starting on the same database seeded this one first
+        image_services.add_image(ImageRepository(get_db()), product.id, demo_picture(name, sku), name, None, None, now)
 
 
 def _seed_demo_categories(categories, products, now):

@@ -14,7 +14,8 @@ and where it may be kept depends on who asked:
   archived products), as is every other answer to such a request.
 
 Every other API answer (tokens, /me, orders, errors) is `no-store`. A view that
-sets its own Cache-Control keeps it.
+sets its own Cache-Control keeps it: the stored images (`/media/`) are `immutable`,
+since a file's bytes never change under its name.
 """
 from flask import current_app, request, session
 
@@ -26,6 +27,7 @@ PUBLIC_ENDPOINTS = frozenset({
 })
 PUBLIC_MAX_AGE = 30
 PRIVATE = "private, no-store"
+IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 def register(app):
@@ -43,6 +45,14 @@ def cache_headers(response):
     elif request.path.startswith("/api/"):
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def immutable(response, digest):
+    """A file whose name changes when its bytes do: kept a year by anyone, its ETag its
+    digest, and a conditional GET whose If-None-Match matches answered 304."""
+    response.set_etag(digest)
+    response.headers["Cache-Control"] = IMMUTABLE
+    return response.make_conditional(request)
 
 
 def _personal():

@@ -9,6 +9,7 @@ collections and their indexes, not business rules.
 """
 from datetime import timedelta
 
+import gridfs
 import pymongo
 from flask import current_app
 
@@ -59,6 +60,14 @@ def at_or_before(moment):
     """`<= moment` on a date field: BSON dates count milliseconds, so `< moment + 1 ms`
     is the same, and avoids the same `$lte` bug."""
     return {"$lt": moment + timedelta(milliseconds=1)}
+
+
+def files(db, collection):
+    """pymongo's GridFS in `collection` (`<collection>.files` and `.chunks`), on either store:
+    the embedded one runs it under its lock. Its two indexes are made by `ensure_indexes`."""
+    if isinstance(db, pymongo.database.Database):
+        return gridfs.GridFS(db, collection)
+    return embedded.files(db, collection)
 
 
 def get_db():
@@ -131,5 +140,9 @@ def ensure_indexes(db):
     )
     db.emails.create_index([("status", 1), ("next_attempt_at", 1)])
     db.emails.create_index("key", unique=True)
+    # GridFS's own indexes for the images' files, made here as GridFS would make them on
+    # its first write (mongomock's index store does not take GridFS's form of them).
+    db["images.files"].create_index([("filename", 1), ("uploadDate", 1)])
+    db["images.chunks"].create_index([("files_id", 1), ("n", 1)], unique=True)
     db.carts.create_index("owner", unique=True)
     db.carts.create_index("expires_at", expireAfterSeconds=0)

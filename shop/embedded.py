@@ -18,9 +18,15 @@ import functools
 import itertools
 import threading
 
+import gridfs
 import mongomock
+import mongomock.gridfs
 from bson import ObjectId
 from mongomock import filtering, helpers, store
+
+# pymongo's gridfs checks `isinstance(db, Database)`; this widens that check to mongomock's
+# classes (and only that), so GridFS runs on the embedded store's documents.
+mongomock.gridfs.enable_gridfs_integration()
 
 # Calls that only read: what they scan is copied out, never changed in place.
 _READS = frozenset({"find", "find_one", "count_documents", "estimated_document_count", "distinct", "aggregate"})
@@ -413,7 +419,7 @@ class _IndexedCollectionStore(store.CollectionStore):
         for index in self.indexes.values():
             # The first field serves queries (as in MongoDB); every field of a unique
             # index is looked up by mongomock's uniqueness check on each write.
-            keys = index["key"] if index.get("unique") else index["key"][:1]
+            keys = list(index["key"]) if index.get("unique") else list(index["key"])[:1]
             fields.update(field for field, _ in keys)
         self.index = _Index(fields)
         self.index.documents = self._documents
@@ -457,6 +463,44 @@ class _IndexedServerStore(store.ServerStore):
         if db_name not in self._databases:
             self._databases[db_name] = _IndexedDatabaseStore()
         return self._databases[db_name]
+
+
+class _LockedFiles:
+    """pymongo's GridFS on the embedded store: each call under the store's lock, and a
+    file read whole inside it (a GridOut reads its chunks lazily, which would be outside)."""
+
+    def __init__(self, database, collection):
+        self._files = gridfs.GridFS(database._target, collection)
+        self._lock = database._lock
+
+    def put(self, data, **kwargs):
+        with self._lock:
+            return self._files.put(data, **kwargs)
+
+    def get(self, file_id):
+        with self._lock:
+            stored = self._files.get(file_id)
+            return _ReadFile(stored.read(), stored.metadata)
+
+    def delete(self, file_id):
+        with self._lock:
+            self._files.delete(file_id)
+
+
+class _ReadFile:
+    """What `_LockedFiles.get` answers: a GridOut's `read()` and `metadata`, already read."""
+
+    def __init__(self, data, metadata):
+        self._data = data
+        self.metadata = metadata
+
+    def read(self):
+        return self._data
+
+
+def files(database, collection):
+    """GridFS files in `collection` of an embedded database."""
+    return _LockedFiles(database, collection)
 
 
 def connect():

@@ -145,11 +145,17 @@ def _handle_http_exception(error):
     if status == 405 and getattr(error, "valid_methods", None):
         headers["Allow"] = ", ".join(error.valid_methods)
     message = {
-        413: "The request body is larger than 1 MiB.",
+        413: f"The request body is larger than {_mebibytes(request.max_content_length)}.",
         404: "Not found.",
         405: "This method is not allowed here.",
     }.get(status, FORM_EXPIRED if status == 400 and "CSRF" in (error.description or "") else error.name + ".")
     return error_response(status, _CODES.get(status, "bad_request"), message, headers=headers)
+
+
+def _mebibytes(limit):
+    """`1 MiB`, or `10.06 MiB` for an upload's limit with its form overhead."""
+    mib = (limit or 0) / (1024 * 1024)
+    return f"{mib:g} MiB" if mib == int(mib) else f"{mib:.2f} MiB"
 
 
 def _handle_database_unavailable(error):

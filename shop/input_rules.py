@@ -1,9 +1,11 @@
 """The contract's input rules (API.md, "Input and origin rules"), for every request:
-text must be valid Unicode, and JSON is strict (no NaN or Infinity, no key twice).
+text must be valid Unicode, JSON is strict (no NaN or Infinity, no key twice), and
+a body is no larger than its endpoint takes (1 MiB; an image upload says its own).
 
-Text arrives in three ways. Query strings and form bodies are percent-encoded
-bytes, which Werkzeug would decode leniently (invalid UTF-8 becomes U+FFFD):
-`check_request_text` refuses them first, before any view reads an argument.
+Text arrives in four ways. Query strings and form bodies are percent-encoded
+bytes, and multipart form fields raw bytes, which Werkzeug would decode leniently
+(invalid UTF-8 becomes U+FFFD): `check_request_text` refuses them first, before
+any view reads an argument (a multipart body's files are not text, and not read).
 JSON escapes can spell a lone surrogate (`"\\ud800"`), which no database can
 store: `read_json` parses a body strictly and finds every such string in it.
 """
@@ -12,6 +14,7 @@ from urllib.parse import unquote_to_bytes
 
 from flask import current_app, g, request
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.sansio.multipart import Data, Epilogue, Field, MultipartDecoder, NeedData
 
 from .errors import BadRequest, InvalidInput
 
@@ -88,6 +91,24 @@ def read_json():
     return g.strict_json
 
 
+def upload_limit(limit):
+    """A view that takes a body of up to `limit` bytes (an upload) instead of the app's
+    MAX_CONTENT_LENGTH. Applied before any hook reads the body, so a larger one is a
+    413 in the error shape, and the body is never read past it."""
+    def mark(view):
+        view.body_limit = limit
+        return view
+
+    return mark
+
+
+def apply_body_limit():
+    view = current_app.view_functions.get(request.endpoint)
+    limit = getattr(view, "body_limit", None)
+    if limit is not None:
+        request.max_content_length = limit
+
+
 def check_request_text():
     """Before every view, so that it holds on every route, whether the view reads the
     input or not: a JSON body must be readable and valid text; a query string or form
@@ -103,8 +124,46 @@ def check_request_text():
             _decode(pair)
         except UnicodeDecodeError:
             found[_decode(pair.partition(b"=")[0], errors="replace") or "_schema"] = [NOT_TEXT]
+    if request.mimetype == "multipart/form-data":
+        found.update(_multipart_text_problems())
     if found:
         raise InvalidInput(found)
+
+
+def _multipart_text_problems():
+    """{field: [NOT_TEXT]} for each multipart form field (not file) whose bytes are not
+    UTF-8. A body that is not multipart at all is left to the form parser (it reads as
+    no fields, and the view says what is missing)."""
+    boundary = request.mimetype_params.get("boundary", "").encode("latin-1", "replace")
+    if not boundary:
+        return {}
+    decoder = MultipartDecoder(boundary, max_form_memory_size=current_app.config.get("MAX_FORM_MEMORY_SIZE"))
+    found, part, value = {}, None, []
+    try:
+        decoder.receive_data(request.get_data(cache=True))
+        decoder.receive_data(None)
+        event = decoder.next_event()
+        while not isinstance(event, (Epilogue, NeedData)):
+            if not isinstance(event, Data):  # a Field, a File, or the preamble
+                part, value = event, []
+            elif isinstance(part, Field):
+                value.append(event.data)
+                if not event.more_data and not _is_utf8(b"".join(value)):
+                    found[part.name or "_schema"] = [NOT_TEXT]
+            event = decoder.next_event()
+    except UnicodeDecodeError:  # a part's headers (its field's name) are not UTF-8
+        found["_schema"] = [NOT_TEXT]
+    except ValueError:  # not multipart after all
+        pass
+    return found
+
+
+def _is_utf8(data):
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _decode(encoded, errors="strict"):
@@ -113,4 +172,5 @@ def _decode(encoded, errors="strict"):
 
 def register(app):
     app.json = StrictJSONProvider(app)
+    app.before_request(apply_body_limit)
     app.before_request(check_request_text)

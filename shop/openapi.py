@@ -19,6 +19,8 @@ from .products.schemas import (
 )
 from .clock import utcnow
 from .fields import PageArgs
+from .images.model import MAX_BYTES
+from .images.schemas import ImageSchema, ImageUpdateSchema, ImageUploadSchema
 from .orders.model import IDEMPOTENCY_KEY_PATTERN
 
 bp = Blueprint("openapi", __name__)
@@ -77,6 +79,10 @@ ENDPOINTS = [
     ("/categories/{category_id}", "patch", "Rename, re-slug, describe or move a category", "admin", CategoryUpdateSchema, None, 200, CategorySchema, [400, 401, 403, 404, 409, 413, 415, 422]),
     ("/categories/{category_id}", "delete", "Delete a category with no subcategories and no products (it is gone: 404 after)", "admin", None, None, 204, None, [401, 403, 404, 409]),
     ("/inventory/low-stock", "get", "Variants on sale at or under a stock threshold", "admin", None, LowStockArgs, 200, LowStockPage, [401, 403, 422]),
+    # multipart/form-data: the upload's text fields are the schema's, beside a binary `file`.
+    ("/products/{product_id}/images", "post", "Upload an image (JPEG, PNG or WebP, up to 10 MiB)", "admin", ImageUploadSchema, None, 201, ImageSchema, [401, 403, 404, 409, 413, 415, 422]),
+    ("/products/{product_id}/images/{image_id}", "patch", "Change an image's alt text or position", "admin", ImageUpdateSchema, None, 200, ImageSchema, [400, 401, 403, 404, 409, 413, 415, 422]),
+    ("/products/{product_id}/images/{image_id}", "delete", "Remove an image and its files", "admin", None, None, 204, None, [401, 403, 404, 409]),
     ("/orders", "post", "Place an order (all or nothing)", "token", PlaceOrderSchema, None, 201, OrderSchema, [400, 401, 409, 413, 415, 422]),
     ("/orders", "get", "Your orders (admins: all), newest first", "token", None, OrderListArgs, 200, OrderPage, [401, 422]),
     ("/orders/{order_id}", "get", "One order", "token", None, None, 200, OrderSchema, [401, 404]),
@@ -88,8 +94,9 @@ ENDPOINTS = [
 ERROR_TEXT = {
     400: "Malformed JSON, or JSON that is not an object", 401: "No, bad, expired or revoked token",
     402: "The card was declined", 403: "Not allowed for this account", 404: "No such thing, or not yours",
-    409: "Conflict: duplicate, insufficient stock, invalid transition, or a delete that something depends on", 413: "Body over 1 MiB",
-    415: "Body is not application/json", 422: "Validation error", 429: "Too many failed logins",
+    409: "Conflict: duplicate, insufficient stock, invalid transition, a delete that something depends on, or a change that raced another",
+    413: "Body over 1 MiB (an image upload: the image over 10 MiB)",
+    415: "Body is not application/json (an image upload: not multipart, or the file not a JPEG, PNG or WebP)", 422: "Validation error", 429: "Too many failed logins",
 }
 
 
@@ -103,6 +110,7 @@ def build_spec(api_prefix="/api/v1"):
     spec.components.schema("Error", schema=ErrorSchema)
     spec.components.schema("Category", schema=CategorySchema)
     spec.components.schema(CATEGORY_TREE, {"type": "array", "items": {"$ref": "#/components/schemas/Category"}})
+    spec.components.schema("ImageUpload", schema=ImageUploadSchema)
     paths = {}
     for path, method, summary, who, body, query, status, response, errors in ENDPOINTS:
         operation = {"summary": summary, "responses": {}}
@@ -118,7 +126,9 @@ def build_spec(api_prefix="/api/v1"):
                 "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": IDEMPOTENCY_KEY_PATTERN},
                 "description": "Retries with the same key and body return the first order (200).",
             })
-        if body:
+        if body is ImageUploadSchema:
+            operation["requestBody"] = _upload_body()
+        elif body:
             operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
         if who == "token" or who == "admin":
             operation["security"] = [{"bearer": []}]
@@ -146,9 +156,36 @@ def build_spec(api_prefix="/api/v1"):
                               "content": {"application/json": {"schema": HealthSchema}}}},
     }})
     document = spec.to_dict()
+    _upload_schema(document)
     # A card that expired in an earlier year is refused, so the document says the year it starts at.
     document["components"]["schemas"]["Card"]["properties"]["exp_year"]["minimum"] = utcnow().year
     return document
+
+
+UPLOAD_TEXT = (
+    "`file`: the image's bytes, a JPEG, PNG or WebP by its content (its name and declared type are not "
+    "read), of up to 10 MiB (413 above), that decodes (422 for a damaged image) into at most 50 megapixels "
+    "(422 above). Any other content is 415. `variant_id`, when given, is one of the product's variants "
+    "(a product without options has one, whose id is the product's own), else 422. `position` past the "
+    "end puts the image last."
+)
+
+
+def _upload_body():
+    """The image upload's multipart body; its schema is filled in by `_upload_schema`."""
+    return {"required": True, "description": UPLOAD_TEXT, "content": {"multipart/form-data": {
+        "schema": {}, "encoding": {"file": {"contentType": "image/jpeg, image/png, image/webp"}},
+    }}}
+
+
+def _upload_schema(document):
+    """The upload schema's text fields (as apispec wrote them) with the binary `file` beside them."""
+    text_fields = document["components"]["schemas"]["ImageUpload"]
+    schema = {**text_fields, "properties": {**text_fields["properties"],
+                                            "file": {"type": "string", "format": "binary", "maxLength": MAX_BYTES}},
+              "required": sorted({*text_fields.get("required", []), "file"})}
+    upload = document["paths"]["/api/v1/products/{product_id}/images"]["post"]["requestBody"]
+    upload["content"]["multipart/form-data"]["schema"] = schema
 
 
 def _path_names(path):

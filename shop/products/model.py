@@ -58,6 +58,7 @@ class Product:
     options: list = field(default_factory=list)  # [{"name": "Size", "values": ["S", "M"]}]
     variants: list = field(default_factory=list)  # every Variant, in position order
     category_ids: list = field(default_factory=list)
+    images: list = field(default_factory=list)  # shop.images.model.Image, in position order
 
     @property
     def on_sale(self):

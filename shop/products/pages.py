@@ -6,6 +6,7 @@ with its errors (routes of two blueprints, which must not import each other).
 from flask import request
 
 from ..cart.forms import AddToCartForm
+from ..images.model import for_variant
 
 OPTION_ARG = "o{}"  # the option picker's query arguments: o0, o1, o2 (by option position)
 
@@ -26,5 +27,6 @@ def product_page_context(product, variant_id=None, form=None):
         form = AddToCartForm(formdata=None, product_id=product.id, variant_id=variant.id if variant else "")
     selected = variant.options if variant else (chosen or {})
     return {"product": product, "variant": variant, "form": form, "selected": selected,
+            "images": for_variant(product.images, variant.id if variant else None),
             "asked_for_missing": variant is None and bool(chosen or variant_id or request.args.get("variant")),
             "option_arg": OPTION_ARG}

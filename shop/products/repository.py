@@ -16,6 +16,7 @@ from pymongo.errors import DuplicateKeyError
 from ..db import at_most, at_or_before
 from ..errors import Conflict
 from ..ids import object_id
+from ..images.repository import images_from_doc
 from .model import Product, StockMovement
 from .variants import VariantRepository, variant_from_doc
 
@@ -38,7 +39,7 @@ def _product(doc, variant_docs):
         id=str(doc["_id"]), slug=doc["slug"], name=doc["name"], description=doc.get("description", ""),
         currency=doc["currency"], active=doc["active"], created_at=doc["created_at"], updated_at=doc["updated_at"],
         options=doc.get("options", []), variants=[variant_from_doc(d) for d in docs],
-        category_ids=doc.get("category_ids", []),
+        category_ids=doc.get("category_ids", []), images=images_from_doc(doc),
     )
 
 

@@ -4,6 +4,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from ..fields import (
     SLUG_PATTERN, ObjectIdString, PageArgs, StrictBoolean, StrictInteger, TrimmedString, UtcDateTime, currency, money,
 )
+from ..images.schemas import ImageSchema
 from ..messages import ShopSchema
 from ..categories.model import MAX_PER_PRODUCT
 from .model import ADJUSTMENT_REASONS, MAX_OPTIONS, MAX_VARIANTS, REASONS
@@ -145,6 +146,7 @@ class ProductSchema(ShopSchema):
     created_at = UtcDateTime(dump_only=True)
     updated_at = UtcDateTime(dump_only=True)
     category_ids = fields.List(ObjectIdString(), dump_only=True)
+    images = fields.List(fields.Nested(ImageSchema), dump_only=True, metadata={"description": "In position order."})
 
 
 class ProductListArgs(PageArgs):

@@ -13,6 +13,7 @@ from conftest import ADDRESS, TEST_SETTINGS
 from invariants import stored_state
 from shop import create_app
 from shop.errors import FORM_EXPIRED, FORM_EXPIRED_KEPT
+from tests.web.image_files import multipart, picture_bytes
 
 
 def token_on(client, path):
@@ -39,6 +40,9 @@ def csrf_client():
     order = api.post("/api/v1/orders", json={"items": [{"product_id": product["id"], "variant_id": red, "quantity": 1}],
                                              "shipping_address": ADDRESS}, headers=headers).get_json()
     category = api.post("/api/v1/categories", json={"name": "Clocks"}, headers=headers).get_json()
+    body, content_type = multipart({"alt": "The clock"}, picture_bytes())
+    image = api.post(f"/api/v1/products/{product['id']}/images", data=body, content_type=content_type,
+                     headers=headers).get_json()
     browser = app.test_client()
     login = browser.post("/login", data={"email": "admin@example.com", "password": "admin-password-1",
                                          "csrf_token": token_on(browser, "/login")})
@@ -47,7 +51,7 @@ def csrf_client():
                                       "csrf_token": token_on(browser, "/products/retro-clock")})
     assert app.extensions["mongo_db"].carts.count_documents({}) == 1
     return app, browser, {"product_id": product["id"], "order_id": order["id"], "slug": "retro-clock",
-                          "variant_id": red, "line_id": red, "category_id": category["id"]}
+                          "variant_id": red, "line_id": red, "category_id": category["id"], "image_id": image["id"]}
 
 
 def site_form_posts(app, ids):
@@ -63,7 +67,8 @@ def site_form_posts(app, ids):
 PLAUSIBLE_FORM = {"quantity": "2", "delta": "5", "reason": "restock", "status": "shipped", "name": "Forged",
                   "price": "1.00", "sku": "FORGED-1", "stock": "3", "email": "x@example.com",
                   "password": "correct horse battery", "card_number": "4242424242424242", "exp_month": "12",
-                  "exp_year": "2099", "cvc": "123", "idempotency_key": "forged-key-0123456789", **ADDRESS}
+                  "exp_year": "2099", "cvc": "123", "idempotency_key": "forged-key-0123456789", "alt": "Forged alt",
+                  "position": "0", **ADDRESS}
 
 
 def plausible_form(ids):

@@ -3,6 +3,7 @@ and names the same thing as in lower case (shop/ids.py)."""
 import re
 
 from conftest import ADDRESS
+from tests.web.image_files import uploaded
 
 
 def shown(response):
@@ -19,7 +20,9 @@ def test_every_get_route_answers_an_upper_case_id_as_the_lower_case_one(app, cli
     clock = add_product("RETRO-CLOCK", stock=10)
     order = place_order(register("ada@example.com"), [(clock, 1)]).get_json()
     category = admin.post("/categories", json={"name": "Clocks"}).get_json()
-    ids = {"product_id": clock["id"], "order_id": order["id"], "slug": clock["slug"], "category_id": category["id"]}
+    image_id = uploaded(admin, clock["id"])["id"]
+    ids = {"product_id": clock["id"], "order_id": order["id"], "slug": clock["slug"], "category_id": category["id"],
+           "image_id": image_id, "variant_id": clock["id"], "line_id": clock["id"]}
     browser = app.test_client()
     browser.post("/login", data={"email": "admin@example.com", "password": "admin-password-1"})
     checked = 0

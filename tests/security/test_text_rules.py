@@ -1,7 +1,8 @@
 """The contract's input rules, for every route the app has (found from its URL map,
 so a new endpoint or form is covered): text that is not valid Unicode is a 422 in
 the error shape wherever it comes in (a JSON string or key, a query argument, a
-form field), and JSON is strict (NaN, Infinity and a key given twice are a 400).
+form field, urlencoded or multipart), and JSON is strict (NaN, Infinity and a key
+given twice are a 400).
 Nothing is stored by a refused request."""
 import re
 
@@ -9,6 +10,7 @@ import pytest
 
 from conftest import ADDRESS, assert_error
 from invariants import stored_state
+from tests.web.image_files import multipart, picture_bytes, uploaded
 
 LONE_SURROGATE_JSON = '"\\ud800"'  # JSON's escape for a lone surrogate: valid JSON, not valid text
 NOT_UTF8 = "%ED%A0%80"  # a surrogate, UTF-8-encoded: bytes that are not UTF-8
@@ -22,8 +24,10 @@ def ids(admin, add_product, place_order, register):
     shopper = register("ada@example.com")
     order = place_order(shopper, [(clock, 1)]).get_json()
     category = admin.post("/categories", json={"name": "Clocks"}).get_json()
+    image = uploaded(admin, clock["id"])
     return {"product_id": clock["id"], "order_id": order["id"], "slug": clock["slug"], "id_or_slug": clock["id"],
-            "variant_id": clock["id"], "line_id": clock["id"], "category_id": category["id"]}
+            "variant_id": clock["id"], "line_id": clock["id"], "category_id": category["id"],
+            "image_id": image["id"], "file_name": image["urls"]["640"].rpartition("/")[2]}
 
 
 def routes(app, ids, methods, api):
@@ -104,6 +108,24 @@ def test_a_form_field_that_is_not_utf8_is_a_422_on_every_form(app, client, ids, 
         body = f"name={NOT_UTF8}&quantity=1&email=ada%40example.com"
         response = client.post(path, data=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
         assert response.status_code == 422, (path, response.status_code)
+
+    assert stored_state(db) == before
+
+
+def test_a_multipart_form_field_that_is_not_utf8_is_a_422_on_every_form_and_endpoint(app, admin, ids, db):
+    body, content_type = multipart({"alt": "ok", "name": "ok"}, picture_bytes((50, 50)))
+    body = body.replace(b"\r\n\r\nok\r\n", b"\r\n\r\n\xed\xa0\x80\r\n", 1)  # the first field: alt
+    browser = app.test_client()
+    browser.post("/login", data={"email": "admin@example.com", "password": "admin-password-1"})
+    before = stored_state(db)
+    posts = routes(app, ids, {"POST", "PATCH"}, api=True) + routes(app, ids, {"POST"}, api=False)
+
+    for method, path in posts:
+        caller = admin.client if path.startswith("/api/") else browser
+        response = caller.open(path, method=method, data=body, content_type=content_type, headers=admin.headers())
+        assert response.status_code == 422, (path, response.status_code)
+        if path.startswith("/api/"):
+            assert assert_error(response, 422, "validation_error") == {"alt": [NOT_TEXT]}, path
 
     assert stored_state(db) == before
 

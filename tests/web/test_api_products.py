@@ -7,7 +7,7 @@ from tests.conftest import assert_error, ledger_sum, stock_of
 MOVEMENT_FIELDS = {"id", "product_id", "variant_id", "sku", "delta", "reason", "order_id", "actor_id", "stock_after",
                    "created_at"}
 PRODUCT_FIELDS = {"id", "sku", "slug", "name", "description", "price", "currency", "stock", "active",
-                  "created_at", "updated_at", "options", "variants", "price_range", "category_ids"}
+                  "created_at", "updated_at", "options", "variants", "price_range", "category_ids", "images"}
 
 
 def skus(response):

@@ -1,0 +1,73 @@
+"""Back-office images of a product: upload, describe, reorder, delete. Admins only,
+by the back office's one check (`admin.admins_only`)."""
+from flask import flash, redirect, render_template, request, url_for
+
+from ..admin import admins_only
+from ..auth.forms import ActionForm
+from ..clock import utcnow
+from ..db import get_db
+from ..errors import NotFound, ShopError
+from ..forms import keeps_typed_input
+from ..input_rules import upload_limit
+from ..products import services as product_services
+from ..products.repository import ProductRepository
+from . import admin_bp, services
+from .forms import ImageEditForm, ImageUploadForm
+from .model import FORM_OVERHEAD, MAX_BYTES, find
+from .repository import ImageRepository
+from .schemas import ImageUpdateSchema, ImageUploadSchema
+
+admin_bp.before_request(admins_only)
+
+
+@admin_bp.route("/products/<id:product_id>/images", methods=["GET", "POST"])
+@upload_limit(MAX_BYTES + FORM_OVERHEAD)
+@keeps_typed_input
+def images(product_id):
+    """The product's images in order, and a form to upload one."""
+    product = product_services.get_product(ProductRepository(get_db()), product_id, include_inactive=True)
+    form = ImageUploadForm()
+    if form.validate_on_submit() and (data := form.load(ImageUploadSchema(), form.schema_data())):
+        if form.file.data is None:
+            form.file.errors = ["Choose an image file (JPEG, PNG or WebP) to upload."]
+        else:
+            try:
+                services.add_image(ImageRepository(get_db()), product.id, form.file.data.read(MAX_BYTES + 1),
+                                   data["alt"], None, data.get("position"), utcnow())
+            except ShopError as error:
+                form.show_error(error)
+            else:
+                flash("The image is added.", "success")
+                return redirect(url_for("admin_images.images", product_id=product.id))
+    return render_template("admin/images.html", product=product, form=form), form.status()
+
+
+@admin_bp.route("/products/<id:product_id>/images/<id:image_id>", methods=["GET", "POST"])
+@keeps_typed_input
+def edit_image(product_id, image_id):
+    """Change an image's alt text or its place in the list."""
+    repository = ImageRepository(get_db())
+    product = product_services.get_product(ProductRepository(get_db()), product_id, include_inactive=True)
+    image = find(product.images, image_id)
+    if image is None:
+        raise NotFound("No such image.")
+    form = ImageEditForm(formdata=None, alt=image.alt, position=str(image.position)) \
+        if request.method == "GET" else ImageEditForm()
+    if form.validate_on_submit() and (changes := form.load(ImageUpdateSchema(), form.schema_data())) is not None:
+        try:
+            services.update_image(repository, product.id, image_id, changes)
+        except ShopError as error:
+            form.show_error(error)
+        else:
+            flash("The image is saved.", "success")
+            return redirect(url_for("admin_images.images", product_id=product.id))
+    return render_template("admin/image_form.html", product=product, image=image, form=form), form.status()
+
+
+@admin_bp.post("/products/<id:product_id>/images/<id:image_id>/delete")
+def delete_image(product_id, image_id):
+    """Remove an image and its files."""
+    if ActionForm().validate_on_submit():
+        services.delete_image(ImageRepository(get_db()), product_id, image_id)
+        flash("The image is deleted.", "info")
+    return redirect(url_for("admin_images.images", product_id=product_id))
