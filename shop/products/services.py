@@ -150,8 +150,8 @@ def get_variant(products, product_id, variant_id, include_inactive=True):
 
 def update_variant(products, product_id, variant_id, changes, now):
     """Price, active or SKU of one variant (never its stock)."""
-    get_variant(products, product_id, variant_id)
-    if "sku" in changes:
+    _, variant = get_variant(products, product_id, variant_id)
+    if "sku" in changes and changes["sku"] != variant.sku:  # its own SKU, sent back unchanged, is no conflict
         _refuse_taken_skus(products, [changes["sku"]])
     products.mark_changing(product_id, now)
     try:

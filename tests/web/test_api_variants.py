@@ -716,3 +716,14 @@ def test_a_v1_shortage_reads_as_in_v1_plus_the_variant(add_product, shopper):
 
     assert details["items"] == [{"product_id": product["id"], "variant_id": product["id"], "requested": 2,
                                  "available": 1}]
+
+
+def test_patching_a_variant_with_its_own_unchanged_sku_is_not_a_conflict(admin, add_tee):
+    product = add_tee()
+    medium = by_sku(product)["TEE-M"]
+
+    response = admin.patch(f"/products/{product['id']}/variants/{medium['id']}", json={"sku": "TEE-M", "price": 2100})
+
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["price"] == 2100
+
