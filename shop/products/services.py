@@ -11,7 +11,10 @@ from pymongo.errors import PyMongoError
 
 from ..errors import Conflict, InvalidInput, NotFound, OutOfStock
 from ..ids import object_id
-from .model import INITIAL, Shortage, check_options, check_options_change, check_variants, combination_problem, slugify
+from .model import (
+    INITIAL, Shortage, check_options, check_options_change, check_variants, combination_problem, in_option_order,
+    slugify,
+)
 from .repository import movement_from_doc
 from .variants import MAX_ATTEMPTS, DuplicateVariant, StockBusy, backoff, variant_doc, with_initial_stock
 
@@ -33,7 +36,8 @@ def create_product(products, ledger, data, actor_id, now):
     product_id = products.new_id()
     docs, movements = [], []
     for position, variant in enumerate(wanted):
-        doc = variant_doc(product_id, variant["sku"], variant["options"], variant.get("price", data["price"]),
+        doc = variant_doc(product_id, variant["sku"], in_option_order(options, variant["options"]),
+                          variant.get("price", data["price"]),
                           variant.get("stock", 0), position, now, variant_id=product_id if not options else None)
         if doc["stock"]:
             doc, movement = with_initial_stock(doc, {"reason": INITIAL, "order_id": None, "actor_id": actor_id,
@@ -131,7 +135,8 @@ def add_variant(products, ledger, product_id, data, actor_id, now):
     if product.variant_with(data["options"]):
         raise Conflict("A variant with these options exists.", {"options": ["A variant with these options exists."]})
     _refuse_taken_skus(products, [data["sku"]])
-    doc = variant_doc(product_id, data["sku"], data["options"], data.get("price", product.price),
+    doc = variant_doc(product_id, data["sku"], in_option_order(product.options, data["options"]),
+                      data.get("price", product.price),
                       data.get("stock", 0), len(product.variants), now)
     if doc["stock"]:
         doc, _ = with_initial_stock(doc, {"reason": INITIAL, "order_id": None, "actor_id": actor_id, "created_at": now})
