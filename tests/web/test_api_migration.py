@@ -75,7 +75,7 @@ def a_v1_store():
     v1_order(db, template, clock, "RETRO-CLOCK", 3450, 2, order_id)
     db.emails.insert_one(dict(email, _id=ObjectId(), key=f"order:{order_id}:placed"))
     db.carts.insert_one({"owner": f"user:{template['user_id']}", "items": {mug: 2}, "updated_at": CREATED})
-    return store, {"clock": clock, "mug": mug, "order": str(order_id), "token": token, "admin": admin}
+    return store, {"clock": clock, "mug": mug, "order": str(order_id), "token": token, "admin": admin, "db": db}
 
 
 def api(app, token):
@@ -217,4 +217,26 @@ def test_two_apps_migrating_one_store_at_once_give_each_product_one_variant():
     assert db.variants.find_one({"_id": ObjectId(ids["clock"])})["stock"] == 8
     result = apps[1].test_cli_runner().invoke(args=["audit-stock"])
     assert result.exit_code == 0, result.output
+    assert_holds(db)
+
+
+def test_a_v1_movement_left_pending_by_a_crash_is_kept_and_recorded_once_by_the_repair():
+    store, ids = a_v1_store()
+    db = ids["db"]
+    restock = {"_id": ObjectId(), "product_id": ObjectId(ids["mug"]), "seq": 2, "delta": 4, "reason": "restock",
+               "stock_after": 10, "created_at": CREATED, "order_id": None, "actor_id": None, "note": ""}
+    # v1 moved the stock and pushed the movement, then died before the ledger write.
+    db.products.update_one({"_id": ObjectId(ids["mug"])},
+                           {"$inc": {"stock": 4, "ledger_seq": 1}, "$push": {"pending": restock}})
+
+    app = started(store)
+    audit = app.test_cli_runner().invoke(args=["audit-stock"])
+    repaired = app.test_cli_runner().invoke(args=["repair", "--stale-after", "0"])
+    again = app.test_cli_runner().invoke(args=["repair", "--stale-after", "0"])
+
+    assert audit.exit_code == 0, audit.output
+    assert repaired.exit_code == 0 and again.exit_code == 0, repaired.output + again.output
+    recorded = list(db.stock_movements.find({"_id": restock["_id"]}))
+    assert [(m["variant_id"], m["sku"], m["delta"]) for m in recorded] == [(ObjectId(ids["mug"]), "MUG-STONE", 4)]
+    assert db.variants.find_one({"_id": ObjectId(ids["mug"])})["stock"] == 10
     assert_holds(db)
