@@ -255,3 +255,18 @@ def test_a_stock_adjustment_without_a_variant_is_refused_for_several(site, tee, 
 
     assert response.status_code == 422
     assert db.stock_movements.count_documents({}) == 2
+
+
+def test_a_cart_holding_a_variant_archived_since_cannot_be_checked_out_and_takes_nothing(other_site, tee, admin, db):
+    shopper = other_site.shopper()
+    medium = tee["by_sku"]["TEE-M-SAND"]
+    shopper.post("/cart/items", {"product_id": tee["id"], "variant_id": medium["id"], "quantity": "1"})
+    admin.delete(f"/products/{tee['id']}/variants/{medium['id']}")
+
+    cart = shopper.get("/cart")
+    response = shopper.checkout()
+
+    assert cart.status_code == 200
+    assert response.status_code == 422, response.status_code
+    assert db.orders.count_documents({"status": "placed"}) == 0
+    assert db.variants.find_one({"sku": "TEE-M-SAND"})["stock"] == 3
