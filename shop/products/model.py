@@ -184,6 +184,12 @@ def combination_problem(options, chosen):
     return f"Choose one value of each option: {wanted}."
 
 
+def in_option_order(options, chosen):
+    """The combination with its values in the order the product declares its options, so
+    that labels read `Size M / Colour Sand` however the request ordered its keys."""
+    return {option["name"]: chosen[option["name"]] for option in options if option["name"] in chosen}
+
+
 def check_variants(options, variants):
     """Each variant is one combination of the options, and no combination or SKU comes twice."""
     combinations, skus = set(), set()

@@ -12,7 +12,10 @@ from pymongo.errors import PyMongoError
 from ..categories import services as category_services
 from ..errors import Conflict, InvalidInput, NotFound, OutOfStock
 from ..ids import object_id
-from .model import INITIAL, Shortage, check_options, check_options_change, check_variants, combination_problem, slugify
+from .model import (
+    INITIAL, Shortage, check_options, check_options_change, check_variants, combination_problem, in_option_order,
+    slugify,
+)
 from .repository import movement_from_doc
 from .variants import MAX_ATTEMPTS, DuplicateVariant, StockBusy, backoff, variant_doc, with_initial_stock
 
@@ -34,7 +37,8 @@ def create_product(products, ledger, data, actor_id, now, categories=None):
     product_id = products.new_id()
     docs, movements = [], []
     for position, variant in enumerate(wanted):
-        doc = variant_doc(product_id, variant["sku"], variant["options"], variant.get("price", data["price"]),
+        doc = variant_doc(product_id, variant["sku"], in_option_order(options, variant["options"]),
+                          variant.get("price", data["price"]),
                           variant.get("stock", 0), position, now, variant_id=product_id if not options else None)
         if doc["stock"]:
             doc, movement = with_initial_stock(doc, {"reason": INITIAL, "order_id": None, "actor_id": actor_id,
@@ -136,7 +140,8 @@ def add_variant(products, ledger, product_id, data, actor_id, now):
     if product.variant_with(data["options"]):
         raise Conflict("A variant with these options exists.", {"options": ["A variant with these options exists."]})
     _refuse_taken_skus(products, [data["sku"]])
-    doc = variant_doc(product.id, data["sku"], data["options"], data.get("price", product.price),
+    doc = variant_doc(product.id, data["sku"], in_option_order(product.options, data["options"]),
+                      data.get("price", product.price),
                       data.get("stock", 0), len(product.variants), now)
     if doc["stock"]:
         doc, _ = with_initial_stock(doc, {"reason": INITIAL, "order_id": None, "actor_id": actor_id, "created_at": now})
@@ -155,8 +160,8 @@ def get_variant(products, product_id, variant_id, include_inactive=True):
 
 def update_variant(products, product_id, variant_id, changes, now):
     """Price, active or SKU of one variant (never its stock)."""
-    product, _ = get_variant(products, product_id, variant_id)
-    if "sku" in changes:
+    product, variant = get_variant(products, product_id, variant_id)
+    if "sku" in changes and changes["sku"] != variant.sku:  # its own SKU, sent back unchanged, is no conflict
         _refuse_taken_skus(products, [changes["sku"]])
     products.mark_changing(product.id, now)
     try:

@@ -143,3 +143,54 @@ def test_the_storefront_reads_well_on_a_phone(page):
     assert page.get_by_role("button", name="Add to cart").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "product-phone")
+
+
+def api_call(live_url, method, path, token=None, body=None):
+    from tests.racing import call
+
+    status, answer = call(int(live_url.rsplit(":", 1)[1].strip("/")), method, path, token, body)
+    return status, answer
+
+
+def test_a_shopper_picks_a_variant_sees_its_price_buys_it_and_the_order_shows_its_options(page, live_url):
+    status, answer = api_call(live_url, "POST", "/auth/tokens", body=ADMIN)
+    assert status == 201, answer
+    status, product = api_call(live_url, "POST", "/products", answer["token"], {
+        "name": "Trail Hoodie", "price": 4500, "description": "Brushed cotton.",
+        "options": [{"name": "Size", "values": ["S", "M"]}, {"name": "Colour", "values": ["Moss", "Ink"]}],
+        "variants": [
+            {"sku": "HOODIE-S-MOSS", "options": {"Size": "S", "Colour": "Moss"}, "stock": 8},
+            {"sku": "HOODIE-M-INK", "options": {"Size": "M", "Colour": "Ink"}, "price": 5200, "stock": 3},
+        ]})
+    assert status == 201, product
+    page.goto("/register")
+    page.get_by_label("Your name").fill(SHOPPER["name"])
+    page.get_by_label("Email").fill(SHOPPER["email"])
+    page.get_by_label("Password").fill(SHOPPER["password"])
+    page.get_by_role("button", name="Create account").click()
+    log_in(page, SHOPPER["email"], SHOPPER["password"])
+
+    page.goto(f"/products/{product['slug']}")
+    assert page.locator("p.price.big").inner_text() == "$45.00"
+    page.get_by_label("Size").select_option("M")
+    page.get_by_label("Colour").select_option("Ink")
+    page.get_by_role("button", name="Show this choice").click()
+    assert page.locator("p.price.big").inner_text() == "$52.00"
+    assert "SKU HOODIE-M-INK" in page.content() and "Only 3 left" in page.content()
+    shot(page, "product-variant")
+    page.get_by_role("button", name="Add to cart").click()
+    assert "Added Trail Hoodie (Size M / Colour Ink) to your cart." in page.content()
+
+    page.get_by_role("link", name="Check out").click()
+    page.get_by_label("Address", exact=True).fill("1 Main Street")
+    page.get_by_label("Postal code").fill("12345")
+    page.get_by_label("City").fill("Springfield")
+    page.get_by_label("Country").fill("US")
+    page.get_by_role("button", name="Place order").click()
+
+    assert "is placed" in page.content()
+    lines = page.locator("table.lines").first.inner_text()
+    assert "Trail Hoodie" in lines and "Size M / Colour Ink" in lines and "HOODIE-M-INK" in lines
+    assert "$52.00" in lines
+    status, seen = api_call(live_url, "GET", f"/products/{product['id']}")
+    assert [(v["sku"], v["stock"]) for v in seen["variants"]] == [("HOODIE-S-MOSS", 8), ("HOODIE-M-INK", 2)]

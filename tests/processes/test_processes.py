@@ -70,6 +70,28 @@ def test_two_line_orders_across_processes_never_hold_each_others_last_units(
     assert_holds(db, settled=True)
 
 
+def test_buyers_racing_across_three_processes_for_one_variant_leave_its_siblings_untouched(
+        start_shops, admin, make_customers, db):
+    shops = start_shops(3)
+    body = {"name": "Field Tee", "price": 2000, "options": [{"name": "Size", "values": ["S", "M"]}],
+            "variants": [{"sku": "TEE-S", "options": {"Size": "S"}, "stock": 10},
+                         {"sku": "TEE-M", "options": {"Size": "M"}, "stock": 5}]}
+    product = admin.post("/products", json=body).get_json()
+    medium = next(v for v in product["variants"] if v["sku"] == "TEE-M")
+    order = {"items": [{"product_id": product["id"], "variant_id": medium["id"], "quantity": 1}],
+             "shipping_address": order_body()["shipping_address"]}
+
+    results = race([lambda index=index, token=token: call(shops[index % 3].port, "POST", "/orders", token, order)
+                    for index, (_, token) in enumerate(make_customers(45))])
+
+    assert Counter(status for status, _ in results) == {201: 5, 409: 40}
+    assert db.variants.find_one({"sku": "TEE-M"})["stock"] == 0
+    small = db.variants.find_one({"sku": "TEE-S"})
+    assert (small["stock"], small["ledger_seq"], small["pending"]) == (10, 1, [])
+    assert_holds(db, settled=True)
+    assert_audit_passes(db)
+
+
 def test_one_idempotency_key_retried_on_every_process_makes_one_order(start_shops, add_product, make_customers, db):
     shops = start_shops(3)
     clock = add_product("RETRO-CLOCK", stock=10)

@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 from bson import ObjectId
 
-from tests.conftest import GOOD_CARD
+from tests.conftest import ADDRESS, GOOD_CARD
 from tests.racing import call, order_body, race
 from tests.serving import Served
 
@@ -193,4 +193,59 @@ def test_two_line_orders_never_hold_each_others_last_units(server, add_product, 
     assert Counter(status for status, _ in results) == {201: 5, 409: 35}
     assert db.variants.find_one({"sku": "CLOCK-A"})["stock"] == 0
     assert db.variants.find_one({"sku": "MUG-B"})["stock"] == 0
+    assert_stock_is_accounted_for(db)
+
+
+def sized_tee(admin, stocks):
+    """A product with one variant per size, stock as given: {"S": 10, "M": 5}."""
+    body = {"name": "Field Tee", "price": 2000, "options": [{"name": "Size", "values": list(stocks)}],
+            "variants": [{"sku": f"TEE-{size}", "options": {"Size": size}, "stock": stock}
+                         for size, stock in stocks.items()]}
+    response = admin.post("/products", json=body)
+    assert response.status_code == 201, response.get_json()
+    product = response.get_json()
+    return product, {variant["options"]["Size"]: variant for variant in product["variants"]}
+
+
+def variant_body(product, *lines):
+    return {"items": [{"product_id": product["id"], "variant_id": variant["id"], "quantity": quantity}
+                      for variant, quantity in lines], "shipping_address": ADDRESS}
+
+
+def test_buyers_racing_for_one_variants_last_units_leave_its_siblings_untouched(server, admin, make_customers, db):
+    product, sizes = sized_tee(admin, {"S": 10, "M": 5, "L": 3})
+    small_before = db.variants.find_one({"sku": "TEE-S"})
+    body = variant_body(product, (sizes["M"], 1))
+
+    results = race([lambda token=token: call(server, "POST", "/orders", token, body) for _, token in make_customers(40)])
+
+    assert Counter(status for status, _ in results) == {201: 5, 409: 35}
+    for status, answer in results:
+        if status == 409:
+            assert answer["error"]["details"]["items"] == [
+                {"product_id": product["id"], "variant_id": sizes["M"]["id"], "requested": 1, "available": 0}]
+    assert db.variants.find_one({"sku": "TEE-M"})["stock"] == 0
+    small = db.variants.find_one({"sku": "TEE-S"})
+    assert (small["stock"], small["ledger_seq"], small["pending"]) == (10, small_before["ledger_seq"], [])
+    assert db.stock_movements.count_documents({"sku": "TEE-S"}) == 1
+    assert db.variants.find_one({"sku": "TEE-L"})["stock"] == 3
+    assert {line["sku"] for order in db.orders.find({"status": "placed"}) for line in order["items"]} == {"TEE-M"}
+    assert_stock_is_accounted_for(db)
+
+
+def test_orders_taking_two_sibling_variants_in_opposite_orders_never_deadlock_nor_oversell(
+        server, admin, make_customers, db):
+    product, sizes = sized_tee(admin, {"S": 5, "M": 5})
+    # Half the buyers list S then M, half M then S.
+    bodies = [variant_body(product, (sizes["S"], 1), (sizes["M"], 1)),
+              variant_body(product, (sizes["M"], 1), (sizes["S"], 1))]
+
+    results = race([lambda index=index, token=token: call(server, "POST", "/orders", token, bodies[index % 2])
+                    for index, (_, token) in enumerate(make_customers(40))])
+
+    assert Counter(status for status, _ in results) == {201: 5, 409: 35}
+    assert db.variants.find_one({"sku": "TEE-S"})["stock"] == 0
+    assert db.variants.find_one({"sku": "TEE-M"})["stock"] == 0
+    for order in db.orders.find({"status": "placed"}):
+        assert sorted(line["sku"] for line in order["items"]) == ["TEE-M", "TEE-S"]
     assert_stock_is_accounted_for(db)
