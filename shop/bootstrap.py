@@ -39,6 +39,14 @@ def create_admin_from_env(app):
         log.warning("Created the admin account %s from SHOP_ADMIN_EMAIL.", email)
 
 
+def backfill_search_fields(app):
+    """Products stored before search folded their text (or under an older rule) get their
+    search fields; several processes starting at once write each product's fields once."""
+    written = ProductRepository(get_db()).backfill_search_fields()
+    if written:
+        log.warning("Folded the search text of %d products.", written)
+
+
 def seed_demo_catalog(app):
     products, ledger = ProductRepository(get_db()), LedgerRepository(get_db())
     if products.count():

@@ -86,6 +86,10 @@ def ensure_indexes(db):
     db.products.create_index([("active", 1), ("price", 1), ("_id", 1)])
     db.products.create_index([("active", 1), ("stock", 1), ("_id", 1)])
     db.products.create_index("pending.created_at")
+    # Search (products/search.py): a word's trigrams narrow the scan, the literal match decides.
+    db.products.create_index("search_grams")
+    db.products.create_index("search_version")  # the start-up backfill finds what it must fold
+    db.products.create_index("old_slugs")  # a product page's previous addresses
     db.stock_movements.create_index([("product_id", 1), ("seq", -1)], unique=True)
     db.stock_movements.create_index([("order_id", 1), ("product_id", 1), ("reason", 1)])
     db.orders.create_index("number", unique=True)

@@ -219,7 +219,8 @@ _UNINDEXED = object()
 
 
 class _Index:
-    """Equality lookups on one collection: for each indexed field, value -> store keys.
+    """Equality lookups on one collection: for each indexed field, value -> store keys
+    (and `$all`, as the documents listed under every value: the search's trigram index).
 
     A shortlist is a superset of the documents a filter matches, in store order;
     mongomock's matcher then decides. So a document whose indexed field holds an
@@ -348,6 +349,10 @@ class _Index:
         is every document that may match `condition` on `field`; None if the index cannot say."""
         if isinstance(condition, dict) and condition.get("$exists") is True and len(condition) == 1:
             return [self.present[field]]
+        if isinstance(condition, dict) and len(condition) == 1 and _all_indexable(condition.get("$all")):
+            # Every value must be there (a search's trigrams): the documents listed under all of them.
+            listed = sorted((self.entries[field].get(value, _NONE) for value in condition["$all"]), key=len)
+            return [self.unindexed[field], listed[0].intersection(*listed[1:])]
         wanted = _wanted(condition)
         if wanted is None:
             return None
@@ -382,6 +387,10 @@ def _indexable(value):
     if all(isinstance(item, _KEY_TYPES) for item in values):
         return frozenset(values)
     return _UNINDEXED
+
+
+def _all_indexable(values):
+    return isinstance(values, list) and bool(values) and all(isinstance(value, _KEY_TYPES) for value in values)
 
 
 def _wanted(condition):

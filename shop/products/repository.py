@@ -8,7 +8,6 @@ so that a crash before the ledger write loses nothing: `finish_pending` (or the
 repair command) copies it into `stock_movements` and pulls it from `pending`.
 """
 import random
-import re
 import time
 
 from bson import ObjectId
@@ -18,7 +17,8 @@ from pymongo.errors import DuplicateKeyError
 from ..db import at_most, at_or_before
 from ..errors import Conflict
 from ..ids import object_id
-from .model import Product, StockMovement
+from . import search as text_search
+from .model import Product, StockMovement, search_fields
 
 SORTS = {
     "name": [("sort_name", 1), ("_id", 1)],
@@ -27,7 +27,22 @@ SORTS = {
     "-price": [("price", -1), ("_id", -1)],
     "-created_at": [("created_at", -1), ("_id", -1)],
 }
+# Best match first: products whose name holds every word, then the others, each newest first.
+# Without search words every product is a best match, so it is the newest first.
+SORTS["relevance"] = SORTS["-created_at"]
+# What a product's write must keep in step with its search fields and its slug history.
+_TEXT_FIELDS = ("name", "sku", "description", "slug")
 MAX_ATTEMPTS = 200
+
+
+def _text_clause(words):
+    """Products holding every word in their folded text: narrowed by the trigram index, then
+    matched literally (search.py)."""
+    clause = {"search_text": {"$regex": text_search.all_words_pattern(words)}}
+    grams = text_search.query_grams(words)
+    if grams:
+        clause["search_grams"] = {"$all": grams}
+    return clause
 
 
 class StockBusy(Exception):
@@ -65,17 +80,23 @@ class ProductRepository:
     def add(self, fields, initial_movement=None):
         """Insert a product; with stock, its first movement is pending in the same write."""
         doc = dict(fields, _id=ObjectId(), sort_name=fields["name"].lower(), ledger_seq=0, pending=[])
+        doc.update(search_fields(fields["name"], [fields["sku"]], fields.get("description", "")))
         movement = None
         if initial_movement:
             movement = dict(
                 initial_movement, _id=ObjectId(), product_id=doc["_id"], seq=1, stock_after=fields["stock"]
             )
             doc.update(ledger_seq=1, pending=[movement])
+        self._take_old_slug(fields["slug"])
         try:
             self.products.insert_one(doc)
         except DuplicateKeyError:
             raise self._duplicate(fields)
         return _product(doc), movement
+
+    def _take_old_slug(self, slug):
+        """A product taking `slug` wins it: no other product keeps it as a previous slug."""
+        self.products.update_many({"old_slugs": slug}, {"$pull": {"old_slugs": slug}})
 
     def _duplicate(self, fields):
         details = {}
@@ -94,6 +115,10 @@ class ProductRepository:
 
     def by_slug(self, slug):
         return _product(self.products.find_one({"slug": slug}))
+
+    def by_old_slug(self, slug):
+        """The product that last had `slug` before it changed, or None."""
+        return _product(self.products.find_one({"old_slugs": slug}))
 
     def slug_taken(self, slug):
         return self.products.find_one({"slug": slug}, {"_id": 1}) is not None
@@ -116,14 +141,31 @@ class ProductRepository:
             price.update(at_most(query.max_price))
         if price:
             mongo_filter["price"] = price
-        if query.text:
-            literal = {"$regex": re.escape(query.text), "$options": "i"}
-            mongo_filter["$or"] = [{"name": literal}, {"sku": literal}, {"description": literal}]
+        words = text_search.words(query.text)
+        if words:
+            mongo_filter.update(_text_clause(words))
+            if query.sort == "relevance":
+                return self._by_relevance(mongo_filter, words, query.page, query.per_page)
+        return self._page(mongo_filter, SORTS[query.sort], (query.page - 1) * query.per_page, query.per_page)
+
+    def _page(self, mongo_filter, sort, skip, limit):
         total = self.products.count_documents(mongo_filter)
-        docs = self.products.find(
-            mongo_filter, sort=SORTS[query.sort], skip=(query.page - 1) * query.per_page, limit=query.per_page
-        )
+        docs = self.products.find(mongo_filter, sort=sort, skip=skip, limit=limit) if skip < total else []
         return [_product(doc) for doc in docs], total
+
+    def _by_relevance(self, mongo_filter, words, page, per_page):
+        """Products whose name holds every word, then the rest, each newest first: two lists
+        read as one, so a page may end the first and begin the second."""
+        pattern = text_search.all_words_pattern(words)
+        in_name = dict(mongo_filter, search_name={"$regex": pattern})
+        elsewhere = dict(mongo_filter, search_name={"$not": {"$regex": pattern}})
+        start = (page - 1) * per_page
+        first, in_name_total = self._page(in_name, SORTS["-created_at"], start, per_page)
+        if len(first) == per_page:  # the page is full of best matches: count the rest only
+            return first, in_name_total + self.products.count_documents(elsewhere)
+        skip = max(0, start - in_name_total)
+        rest, rest_total = self._page(elsewhere, SORTS["-created_at"], skip, per_page - len(first))
+        return first + rest, in_name_total + rest_total
 
     def low_stock(self, threshold, page, per_page):
         mongo_filter = {"active": True, "stock": at_most(threshold)}
@@ -134,16 +176,50 @@ class ProductRepository:
         return [_product(doc) for doc in docs], total
 
     def update(self, product_id, changes, now):
+        """Apply `changes` (name, description, price, active, slug), keeping the search fields
+        and the slug history in step: computed from the product as read, and written only if
+        its text is still that (another writer's change makes this one read again)."""
+        oid = object_id(product_id)
+        for attempt in range(MAX_ATTEMPTS):
+            current = self.products.find_one({"_id": oid}, {field: 1 for field in _TEXT_FIELDS})
+            if current is None:
+                return None
+            guard = {"_id": oid, **{field: current.get(field) for field in _TEXT_FIELDS}}
+            update = {"$set": self._changed(current, changes, now)}
+            slug = changes.get("slug", current["slug"])
+            if slug != current["slug"]:
+                self._take_old_slug(slug)
+                update["$addToSet"] = {"old_slugs": current["slug"]}
+            try:
+                doc = self.products.find_one_and_update(guard, update, return_document=ReturnDocument.AFTER)
+            except DuplicateKeyError:
+                raise Conflict("A product with this slug exists.", {"slug": ["A product with this slug exists."]})
+            if doc is not None:
+                return _product(doc)
+            backoff(attempt)
+        raise Conflict("This product is being changed by many requests at once; please retry.")
+
+    @staticmethod
+    def _changed(current, changes, now):
         changes = dict(changes, updated_at=now)
         if "name" in changes:
             changes["sort_name"] = changes["name"].lower()
-        try:
-            doc = self.products.find_one_and_update(
-                {"_id": object_id(product_id)}, {"$set": changes}, return_document=ReturnDocument.AFTER
-            )
-        except DuplicateKeyError:
-            raise Conflict("A product with this slug exists.", {"slug": ["A product with this slug exists."]})
-        return _product(doc)
+        if "name" in changes or "description" in changes:
+            text = {field: changes.get(field, current.get(field)) for field in ("name", "description")}
+            changes.update(search_fields(text["name"], [current["sku"]], text["description"] or ""))
+        return changes
+
+    def backfill_search_fields(self):
+        """Give every product stored without search fields (or folded by an older rule) its
+        fields; returns how many it wrote. Safe to re-run, and from several processes at once:
+        each write names the text it was folded from, so it never overwrites a newer one."""
+        written = 0
+        stale = {"search_version": {"$ne": text_search.SEARCH_VERSION}}
+        for doc in self.products.find(stale, {"name": 1, "sku": 1, "description": 1}):
+            guard = dict(stale, _id=doc["_id"], name=doc["name"], sku=doc["sku"], description=doc.get("description"))
+            fields = search_fields(doc["name"], [doc["sku"]], doc.get("description") or "")
+            written += self.products.update_one(guard, {"$set": fields}).modified_count
+        return written
 
     def apply_movement(self, product_id, delta, fields, now, seen=None):
         """Move stock by `delta` atomically. Returns (product, pending movement doc),

@@ -1,5 +1,5 @@
 """JSON in and out for products, stock adjustments and the ledger."""
-from marshmallow import ValidationError, fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..fields import (
     SLUG_PATTERN, ObjectIdString, PageArgs, StrictBoolean, StrictInteger, TrimmedString, UtcDateTime, currency, money,
@@ -53,12 +53,24 @@ class ProductSchema(ShopSchema):
 
 
 class ProductListArgs(PageArgs):
-    q = fields.String(validate=validate.Length(max=200))
+    q = fields.String(validate=validate.Length(max=200), metadata={"description": (
+        "Words, split on white space: a product matches when each occurs in its name, SKU or "
+        "description as literal text, ignoring case and accents.")})
     in_stock = fields.Boolean()
-    min_price = fields.Integer(validate=validate.Range(min=0, max=10**12))
-    max_price = fields.Integer(validate=validate.Range(min=0, max=10**12))
-    sort = fields.String(load_default="-created_at", validate=validate.OneOf(sorted(SORTS)))
+    min_price = fields.Integer(validate=validate.Range(min=0, max=10**12), metadata={
+        "description": "In minor units; at most max_price when both are given (422 on min_price otherwise)."})
+    max_price = fields.Integer(validate=validate.Range(min=0, max=10**12), metadata={
+        "description": "In minor units; at least min_price when both are given."})
+    sort = fields.String(load_default="relevance", validate=validate.OneOf(sorted(SORTS)), metadata={
+        "description": "relevance (the default): with q, products whose name holds every word first, "
+                       "then the others, each newest first; without q, newest first."})
     active = fields.String(validate=validate.OneOf(["true", "false", "all"]))
+
+    @validates_schema
+    def min_price_at_most_max_price(self, data, **kwargs):
+        low, high = data.get("min_price"), data.get("max_price")
+        if low is not None and high is not None and low > high:
+            raise ValidationError("Enter a minimum price no higher than the maximum price.", "min_price")
 
 
 class StockAdjustmentSchema(ShopSchema):
