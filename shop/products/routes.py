@@ -7,7 +7,9 @@ from ..db import get_db
 from ..fields import PageArgs
 from ..forms import page_args
 from . import services
+from ..urls import absolute_url
 from .forms import CatalogSearchForm
+from .model import Paging, structured_data
 from .repository import ProductRepository
 
 bp = Blueprint("products", __name__)
@@ -20,15 +22,24 @@ def catalog():
     form = CatalogSearchForm(formdata=request.args)
     query = form.query(page_args(PageArgs(only=["page"]))["page"], PER_PAGE)
     products, total = services.list_products(ProductRepository(get_db()), query)
-    return render_template("products/list.html", form=form, products=products, total=total, query=query)
+    paging = Paging(query.page, query.per_page, total)
+    return render_template("products/list.html", form=form, products=products, total=total, query=query,
+                           paging=paging), 404 if paging.past_end else 200
 
 
 @bp.get("/products/<slug>")
 def product_page(slug):
     """One product, with an add-to-cart form; its address is always its slug."""
     is_admin = current_user.is_authenticated and current_user.is_admin
-    product = services.get_product(ProductRepository(get_db()), slug, include_inactive=is_admin)
-    if product.slug != slug:
+    product = services.product_for_page(ProductRepository(get_db()), slug, include_inactive=is_admin)
+    if product.slug != slug:  # an id, or a slug it had before
         return redirect(url_for("products.product_page", slug=product.slug), 301)
     form = AddToCartForm(formdata=None, product_id=product.id)
     return render_template("products/detail.html", product=product, form=form)
+
+
+@bp.app_template_global()
+def product_structured_data(product):
+    """The product page's JSON-LD, at its absolute address (from SHOP_BASE_URL, never Host)."""
+    url = absolute_url("products.product_page", slug=product.slug)
+    return structured_data(product.name, product.description, url, product.offers())
