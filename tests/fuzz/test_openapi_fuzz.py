@@ -97,11 +97,22 @@ def with_check_digit(typed):
     raise AssertionError(typed)
 
 
+def _integer(value):
+    """A query argument's integer (generated as an int or as its digits), or None."""
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value.strip()):
+        return int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def valid_beyond_the_schema(case):
     """What the document says only in words, made true of a valid case: a card number passes
-    the Luhn check, its expiry is not in the past, and an order's products exist and are on
-    sale. Every other check then holds the API to the document as it is."""
+    the Luhn check, its expiry is not in the past, an order's products exist and are on
+    sale, and a price range's minimum is not above its maximum. Every other check then holds the API to the document as it is."""
     body = case.body if isinstance(case.body, dict) else {}
+    query = case.query if isinstance(case.query, dict) else {}
+    low, high = (_integer(query.get(name)) for name in ("min_price", "max_price"))
+    if low is not None and high is not None and low > high:  # a price range runs from low to high
+        query["min_price"], query["max_price"] = query["max_price"], query["min_price"]
     if isinstance(body.get("card_number"), str):
         body["card_number"] = with_check_digit(body["card_number"].strip())
     now = utcnow()
@@ -192,6 +203,17 @@ def test_the_api_keeps_its_documented_contract_for_a_shopper(case):
     check(case)
 
 
+def put_back_on_sale(case, response):
+    """A sequence's PATCH or DELETE that archived a product (a linked one may be ordered later,
+    or be one of the low-stock report's) puts it back on sale at once: valid orders stay
+    valid, and the answers that later steps are drawn from stay the same from one sequence
+    to the next (hypothesis refuses sequences whose steps depend on what earlier ones did)."""
+    product_id = (case.path_parameters or {}).get("product_id")
+    if case.path == "/api/v1/products/{product_id}" and case.method in ("PATCH", "DELETE") and response.status_code < 300:
+        app.test_client().patch(f"/api/v1/products/{product_id}", json={"active": True},
+                                headers={"Authorization": f"Bearer {TOKENS['admin']}"})
+
+
 class AdminWorkflow(as_admin.as_state_machine()):
     """Sequences of calls linked by the ids they return (create a product, read it,
     adjust its stock, order it...), each answer checked as above."""
@@ -199,6 +221,9 @@ class AdminWorkflow(as_admin.as_state_machine()):
     def before_call(self, case):
         if is_valid_case(case):
             valid_beyond_the_schema(case)
+
+    def after_call(self, response, case):
+        put_back_on_sale(case, response)
 
     def validate_response(self, response, case, additional_checks=None, **kwargs):
         excluded = []
