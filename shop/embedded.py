@@ -115,6 +115,9 @@ def _iter_documents(collection, spec):
     else:
         if not keys:
             filtering.filter_applies(spec, {})  # mongomock validates the filter even then
+        met, rest = documents.index.settled(spec)
+        if met is not None:  # the clauses the index answered exactly are not matched again
+            keys, spec = [key for key in keys if key in met], rest
         candidates = [documents.get(key) for key in keys]
         matches = (doc for doc in candidates if doc is not None and filtering.filter_applies(spec, doc))
     return documents.index.watch(matches)
@@ -306,6 +309,20 @@ class _Index:
         if keys is None:
             return None, False
         return sorted(keys, key=self.order.__getitem__), exact is not None
+
+    def settled(self, spec):
+        """The keys of the documents that meet every top-level `$all` of `spec` on an indexed
+        field whose documents are all indexed (exactly: a search's trigrams), and `spec`
+        without those clauses; (None, spec) when there is none. mongomock would otherwise
+        compare each candidate's whole trigram list with every trigram asked for."""
+        met, rest = None, dict(spec)
+        for field, condition in spec.items():
+            if (field in self.fields and not self.unindexed[field] and isinstance(condition, dict)
+                    and len(condition) == 1 and _all_indexable(condition.get("$all"))):
+                keys = self._entries(field, condition)[1]
+                met = set(keys) if met is None else met & keys
+                del rest[field]
+        return met, rest
 
     def _exact(self, spec):
         """The documents `spec` matches, when it only pins indexed fields (none holding an
