@@ -109,11 +109,13 @@ def register_commands(app):
 
 
 def bootstrap_data(app):
-    """The admin account from the environment, and the demo catalogue on the embedded store."""
-    from .bootstrap import create_admin_from_env, seed_demo_catalog
+    """The admin account from the environment, the products' search fields, and the demo
+    catalogue on the embedded store."""
+    from .bootstrap import backfill_search_fields, create_admin_from_env, seed_demo_catalog
 
     with app.app_context():
         create_admin_from_env(app)
+        backfill_search_fields(app)
         if wants_demo_catalog(app):
             seed_demo_catalog(app)
 

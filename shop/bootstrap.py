@@ -73,6 +73,12 @@ DEMO_VARIANTS = {
         ],
     },
 }
+def backfill_search_fields(app):
+    """Products stored before search folded their text (or under an older rule) get their
+    search fields; several processes starting at once write each product's fields once."""
+    written = ProductRepository(get_db()).backfill_search_fields()
+    if written:
+        log.warning("Folded the search text of %d products.", written)
 
 
 def seed_demo_catalog(app):

@@ -123,6 +123,10 @@ def ensure_indexes(db):
     db.stock_movements.create_index([("variant_id", 1), ("created_at", -1), ("seq", -1), ("_id", -1)])
     db.stock_movements.create_index([("product_id", 1), ("variant_id", 1)])
     db.stock_movements.create_index([("order_id", 1), ("variant_id", 1), ("reason", 1)])
+    # Search (products/search.py): a word's trigrams narrow the scan, the literal match decides.
+    db.products.create_index("search_grams")
+    db.products.create_index("search_version")  # the start-up backfill finds what it must fold
+    db.products.create_index("old_slugs")  # a product page's previous addresses
     db.orders.create_index("number", unique=True)
     db.orders.create_index(
         [("user_id", 1), ("idempotency_key", 1)],

@@ -121,6 +121,9 @@ def _iter_documents(collection, spec):
     else:
         if not keys:
             filtering.filter_applies(spec, {})  # mongomock validates the filter even then
+        met, rest = documents.index.settled(spec)
+        if met is not None:  # the clauses the index answered exactly are not matched again
+            keys, spec = [key for key in keys if key in met], rest
         candidates = [documents.get(key) for key in keys]
         matches = (doc for doc in candidates if doc is not None and filtering.filter_applies(spec, doc))
     return documents.index.watch(matches)
@@ -225,7 +228,8 @@ _UNINDEXED = object()
 
 
 class _Index:
-    """Equality lookups on one collection: for each indexed field, value -> store keys.
+    """Equality lookups on one collection: for each indexed field, value -> store keys
+    (and `$all`, as the documents listed under every value: the search's trigram index).
 
     A shortlist is a superset of the documents a filter matches, in store order;
     mongomock's matcher then decides. So a document whose indexed field holds an
@@ -312,6 +316,20 @@ class _Index:
             return None, False
         return sorted(keys, key=self.order.__getitem__), exact is not None
 
+    def settled(self, spec):
+        """The keys of the documents that meet every top-level `$all` of `spec` on an indexed
+        field whose documents are all indexed (exactly: a search's trigrams), and `spec`
+        without those clauses; (None, spec) when there is none. mongomock would otherwise
+        compare each candidate's whole trigram list with every trigram asked for."""
+        met, rest = None, dict(spec)
+        for field, condition in spec.items():
+            if (field in self.fields and not self.unindexed[field] and isinstance(condition, dict)
+                    and len(condition) == 1 and _all_indexable(condition.get("$all"))):
+                keys = self._entries(field, condition)[1]
+                met = set(keys) if met is None else met & keys
+                del rest[field]
+        return met, rest
+
     def _exact(self, spec):
         """The documents `spec` matches, when it only pins indexed fields (none holding an
         unindexable value) to plain values: then the index alone is the answer."""
@@ -354,6 +372,10 @@ class _Index:
         is every document that may match `condition` on `field`; None if the index cannot say."""
         if isinstance(condition, dict) and condition.get("$exists") is True and len(condition) == 1:
             return [self.present[field]]
+        if isinstance(condition, dict) and len(condition) == 1 and _all_indexable(condition.get("$all")):
+            # Every value must be there (a search's trigrams): the documents listed under all of them.
+            listed = sorted((self.entries[field].get(value, _NONE) for value in condition["$all"]), key=len)
+            return [self.unindexed[field], listed[0].intersection(*listed[1:])]
         wanted = _wanted(condition)
         if wanted is None:
             return None
@@ -388,6 +410,10 @@ def _indexable(value):
     if all(isinstance(item, _KEY_TYPES) for item in values):
         return frozenset(values)
     return _UNINDEXED
+
+
+def _all_indexable(values):
+    return isinstance(values, list) and bool(values) and all(isinstance(value, _KEY_TYPES) for value in values)
 
 
 def _wanted(condition):

@@ -29,7 +29,7 @@ def category_run(app):
     tea = api("post", "/categories", json={"name": "Tea", "parent_id": kitchen["id"]})
     spare = api("post", "/categories", json={"name": "Spare"})
     api("post", "/categories", json={"name": "Kitchen", "slug": "kitchen"})
-    mug = api("post", "/products", json={"sku": "MUG", "name": "Mug", "price": 100, "category_ids": [tea["id"]]})
+    mug = api("post", "/products", json={"sku": "MUG", "name": "Mug", "price": 100, "stock": 3, "category_ids": [tea["id"]]})
     api("patch", f"/products/{mug['id']}", json={"category_ids": [tea["id"], kitchen["id"]]})
     api("patch", f"/categories/{spare['id']}", json={"name": "Spare one", "parent_id": kitchen["id"]})
     api("get", "/categories")

@@ -11,7 +11,7 @@ from ..forms import SchemaForm, present, typed_integer
 from .model import ADJUSTMENT_REASONS, ProductQuery
 from .schemas import ProductListArgs
 
-SORT_CHOICES = [SelectChoice("-created_at", "Newest"), SelectChoice("name", "Name, A to Z"),
+SORT_CHOICES = [SelectChoice("relevance", "Best match"), SelectChoice("-created_at", "Newest"), SelectChoice("name", "Name, A to Z"),
                 SelectChoice("-name", "Name, Z to A"), SelectChoice("price", "Price, low to high"),
                 SelectChoice("-price", "Price, high to low")]
 
@@ -26,7 +26,7 @@ class CatalogSearchForm(SchemaForm):
     min_price = StringField("Min price", render_kw={"inputmode": "decimal", "size": 6})
     max_price = StringField("Max price", render_kw={"inputmode": "decimal", "size": 6})
     in_stock = BooleanField("In stock only")
-    sort = SelectField("Sort by", choices=SORT_CHOICES, default="-created_at", validate_choice=False)
+    sort = SelectField("Sort by", choices=SORT_CHOICES, default="relevance", validate_choice=False)
 
     def link_args(self):
         """The filters as typed, for links to other pages of the same results: only this

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from ..errors import InvalidInput
+from ..money import format_amount
+from . import search
 
 ADJUSTMENT_REASONS = ("restock", "correction", "damaged", "returned")
 INITIAL = "initial"
@@ -13,6 +15,8 @@ ORDER_CANCELLED = "order_cancelled"
 # Stock taken for an order that then could not be placed as a whole, given back.
 ORDER_REJECTED = "order_rejected"
 REASONS = ADJUSTMENT_REASONS + (INITIAL, ORDER_PLACED, ORDER_CANCELLED, ORDER_REJECTED)
+FEW_LEFT = 5  # at or under this, product pages say how many are left
+IN_STOCK, OUT_OF_STOCK = "https://schema.org/InStock", "https://schema.org/OutOfStock"
 
 
 def options_label(options):
@@ -43,6 +47,11 @@ class Variant:
 
     def label(self):
         return options_label(self.options)
+
+    @property
+    def few_left(self):
+        """Units to show as "Only N left": the stock when it is 5 or fewer (and some), else None."""
+        return self.stock if 0 < self.stock <= FEW_LEFT else None
 
 
 @dataclass
@@ -116,6 +125,15 @@ class Product:
         """The variant with exactly these option values ({"Size": "M"}), or None."""
         return next((v for v in self.variants if v.options == chosen), None)
 
+    @property
+    def few_left(self):
+        """Units to show as "Only N left": the stock when it is 5 or fewer (and some), else None."""
+        return self.stock if 0 < self.stock <= FEW_LEFT else None
+
+    def offers(self):
+        """What is on sale, one (sku, price, currency, in_stock) per variant on sale."""
+        return [(v.sku, v.price, self.currency, self.active and v.stock > 0) for v in self.variants if v.active]
+
 
 @dataclass
 class StockMovement:
@@ -154,7 +172,7 @@ class ProductQuery:
     in_stock: bool = False
     min_price: int = None
     max_price: int = None
-    sort: str = "-created_at"
+    sort: str = "relevance"
     page: int = 1
     per_page: int = 20
     category_ids: tuple = None  # products in any of these categories; None: any product
@@ -225,3 +243,46 @@ def slugify(text):
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:100].strip("-") or "product"
+
+
+def search_fields(name, skus, description):
+    """The fields a product stores so that search finds it: its name, every SKU (one per
+    variant) and its description, folded for case and accents (see search.py). Every write
+    of any of these three rewrites them."""
+    return search.stored_fields(name, skus, description)
+
+
+def structured_data(name, description, url, offers):
+    """The product page's JSON-LD: a schema.org Product with one Offer per
+    (sku, price in minor units, currency, in_stock) of `offers`."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": name,
+        "description": description,
+        "url": url,
+        "sku": offers[0][0] if offers else None,
+        "offers": [
+            {"@type": "Offer", "sku": sku, "price": format_amount(price), "priceCurrency": currency,
+             "availability": IN_STOCK if in_stock else OUT_OF_STOCK, "url": url}
+            for sku, price, currency, in_stock in offers
+        ],
+    }
+
+
+@dataclass
+class Paging:
+    """Where a page stands among the pages of a list: asked by the templates."""
+
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self):
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def past_end(self):
+        """A page after the last one: the list has items, this page none."""
+        return self.page > self.pages

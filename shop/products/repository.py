@@ -17,8 +17,9 @@ from ..db import at_most, at_or_before
 from ..errors import Conflict
 from ..ids import object_id
 from ..images.repository import images_from_doc
-from .model import Product, StockMovement
-from .variants import VariantRepository, variant_from_doc
+from . import search as text_search
+from .model import Product, StockMovement, search_fields
+from .variants import MAX_ATTEMPTS, VariantRepository, backoff, variant_from_doc
 
 SORTS = {
     "name": [("sort_name", 1), ("_id", 1)],
@@ -27,6 +28,21 @@ SORTS = {
     "-price": [("price_max", -1), ("_id", -1)],
     "-created_at": [("created_at", -1), ("_id", -1)],
 }
+# Best match first: products whose name holds every word, then the others, each newest first.
+# Without search words every product is a best match, so it is the newest first.
+SORTS["relevance"] = SORTS["-created_at"]
+# What a product's write must keep in step with its search fields and its slug history.
+_TEXT_FIELDS = ("name", "skus", "description", "slug")
+
+
+def _text_clause(words):
+    """Products holding every word in their folded text: narrowed by the trigram index, then
+    matched literally (search.py)."""
+    clause = {"search_text": {"$regex": text_search.all_words_pattern(words)}}
+    grams = text_search.query_grams(words)
+    if grams:
+        clause["search_grams"] = {"$all": grams}
+    return clause
 
 
 def _product(doc, variant_docs):
@@ -84,6 +100,8 @@ class ProductRepository:
         doc = dict(fields, _id=ObjectId(fields["_id"]), sort_name=fields["name"].lower(),
                    pending_variants=variant_docs, active=False, active_when_created=fields["active"],
                    summary_stale_since=fields["created_at"], **summary(variant_docs))
+        doc.update(search_fields(fields["name"], doc["skus"], fields.get("description", "")))
+        self._take_old_slug(fields["slug"])
         try:
             self.products.insert_one(doc)
         except DuplicateKeyError:
@@ -100,6 +118,10 @@ class ProductRepository:
     def drop_pending_variant(self, product_id, variant_id):
         self.products.update_one({"_id": object_id(product_id)}, {"$pull": {"pending_variants": {"_id": variant_id}}})
 
+    def _take_old_slug(self, slug):
+        """A product taking `slug` wins it: no other product keeps it as a previous slug."""
+        self.products.update_many({"old_slugs": slug}, {"$pull": {"old_slugs": slug}})
+
     def count(self):
         return self.products.count_documents({})
 
@@ -109,6 +131,10 @@ class ProductRepository:
 
     def by_slug(self, slug):
         return self._one(self.products.find_one({"slug": slug}))
+
+    def by_old_slug(self, slug):
+        """The product that last had `slug` before it changed, or None."""
+        return self._one(self.products.find_one({"old_slugs": slug}))
 
     def slug_taken(self, slug):
         return self.products.find_one({"slug": slug}, {"_id": 1}) is not None
@@ -133,14 +159,31 @@ class ProductRepository:
             mongo_filter["variant_prices"] = {"$elemMatch": price}
         if query.category_ids is not None:
             mongo_filter["category_ids"] = {"$in": list(query.category_ids)}
-        if query.text:
-            literal = {"$regex": re.escape(query.text), "$options": "i"}
-            mongo_filter["$or"] = [{"name": literal}, {"skus": literal}, {"description": literal}]
+        words = text_search.words(query.text)
+        if words:
+            mongo_filter.update(_text_clause(words))
+            if query.sort == "relevance":
+                return self._by_relevance(mongo_filter, words, query.page, query.per_page)
+        return self._page(mongo_filter, SORTS[query.sort], (query.page - 1) * query.per_page, query.per_page)
+
+    def _page(self, mongo_filter, sort, skip, limit):
         total = self.products.count_documents(mongo_filter)
-        docs = self.products.find(
-            mongo_filter, sort=SORTS[query.sort], skip=(query.page - 1) * query.per_page, limit=query.per_page
-        )
+        docs = self.products.find(mongo_filter, sort=sort, skip=skip, limit=limit) if skip < total else []
         return self._with_variants(docs), total
+
+    def _by_relevance(self, mongo_filter, words, page, per_page):
+        """Products whose name holds every word, then the rest, each newest first: two lists
+        read as one, so a page may end the first and begin the second."""
+        pattern = text_search.all_words_pattern(words)
+        in_name = dict(mongo_filter, search_name={"$regex": pattern})
+        elsewhere = dict(mongo_filter, search_name={"$not": {"$regex": pattern}})
+        start = (page - 1) * per_page
+        first, in_name_total = self._page(in_name, SORTS["-created_at"], start, per_page)
+        if len(first) == per_page:  # the page is full of best matches: count the rest only
+            return first, in_name_total + self.products.count_documents(elsewhere)
+        skip = max(0, start - in_name_total)
+        rest, rest_total = self._page(elsewhere, SORTS["-created_at"], skip, per_page - len(first))
+        return first + rest, in_name_total + rest_total
 
     def active_ids(self):
         return self.products.distinct("_id", {"active": True})
@@ -162,16 +205,50 @@ class ProductRepository:
         return self._one(doc)
 
     def update(self, product_id, changes, now):
+        """Apply `changes` (name, description, price, active, slug), keeping the search fields
+        and the slug history in step: computed from the product as read, and written only if
+        its text is still that (another writer's change makes this one read again)."""
+        oid = object_id(product_id)
+        for attempt in range(MAX_ATTEMPTS):
+            current = self.products.find_one({"_id": oid}, {field: 1 for field in _TEXT_FIELDS})
+            if current is None:
+                return None
+            guard = {"_id": oid, **{field: current.get(field) for field in _TEXT_FIELDS}}
+            update = {"$set": self._changed(current, changes, now)}
+            slug = changes.get("slug", current["slug"])
+            if slug != current["slug"]:
+                self._take_old_slug(slug)
+                update["$addToSet"] = {"old_slugs": current["slug"]}
+            try:
+                doc = self.products.find_one_and_update(guard, update, return_document=ReturnDocument.AFTER)
+            except DuplicateKeyError:
+                raise Conflict("A product with this slug exists.", {"slug": ["A product with this slug exists."]})
+            if doc is not None:
+                return self._one(doc)
+            backoff(attempt)
+        raise Conflict("This product is being changed by many requests at once; please retry.")
+
+    @staticmethod
+    def _changed(current, changes, now):
         changes = dict(changes, updated_at=now)
         if "name" in changes:
             changes["sort_name"] = changes["name"].lower()
-        try:
-            doc = self.products.find_one_and_update(
-                {"_id": object_id(product_id)}, {"$set": changes}, return_document=ReturnDocument.AFTER
-            )
-        except DuplicateKeyError:
-            raise Conflict("A product with this slug exists.", {"slug": ["A product with this slug exists."]})
-        return self._one(doc)
+        if "name" in changes or "description" in changes:
+            text = {field: changes.get(field, current.get(field)) for field in ("name", "description")}
+            changes.update(search_fields(text["name"], current.get("skus") or [], text["description"] or ""))
+        return changes
+
+    def backfill_search_fields(self):
+        """Give every product stored without search fields (or folded by an older rule) its
+        fields; returns how many it wrote. Safe to re-run, and from several processes at once:
+        each write names the text it was folded from, so it never overwrites a newer one."""
+        written = 0
+        stale = {"search_version": {"$ne": text_search.SEARCH_VERSION}}
+        for doc in self.products.find(stale, {"name": 1, "skus": 1, "description": 1}):
+            guard = dict(stale, _id=doc["_id"], name=doc["name"], skus=doc.get("skus"), description=doc.get("description"))
+            fields = search_fields(doc["name"], doc.get("skus") or [], doc.get("description") or "")
+            written += self.products.update_one(guard, {"$set": fields}).modified_count
+        return written
 
     # Keeping the summary true to the variants ---------------------------------
 
@@ -186,13 +263,18 @@ class ProductRepository:
     def refresh(self, product_id):
         """Recompute the summary from the stored variants; drop pending variants now stored."""
         oid = object_id(product_id)
-        doc = self.products.find_one({"_id": oid}, {"summary_stale_since": 1, "active_when_created": 1})
+        doc = self.products.find_one({"_id": oid}, {"summary_stale_since": 1, "active_when_created": 1, "name": 1,
+                                                    "description": 1})
         if doc is None:
             return
         variant_docs = self.variants.docs_of([oid]).get(str(oid), [])
         stored = [d["_id"] for d in variant_docs]
-        update = {"$set": summary(variant_docs), "$pull": {"pending_variants": {"_id": {"$in": stored}}}}
-        guard = {"_id": oid}
+        fields = summary(variant_docs)
+        # The SKUs are searched too: folded with the name and description read, and written
+        # only if those are still the same (a racing edit folds the new SKUs itself).
+        fields.update(search_fields(doc["name"], fields["skus"], doc.get("description") or ""))
+        update = {"$set": fields, "$pull": {"pending_variants": {"_id": {"$in": stored}}}}
+        guard = {"_id": oid, "name": doc["name"], "description": doc.get("description")}
         if "summary_stale_since" in doc:  # a write that marked it since this read keeps it marked
             guard["summary_stale_since"] = doc["summary_stale_since"]
             update["$unset"] = {"summary_stale_since": ""}

@@ -8,7 +8,9 @@ from ..db import get_db
 from ..fields import PageArgs
 from ..forms import page_args
 from . import services
+from ..urls import absolute_url
 from .forms import CatalogSearchForm
+from .model import Paging, structured_data
 from .pages import product_page_context
 from .repository import ProductRepository
 
@@ -23,8 +25,9 @@ def catalog():
     query = form.query(page_args(PageArgs(only=["page"]))["page"], PER_PAGE)
     products, total = services.list_products(ProductRepository(get_db()), query)
     categories = category_services.tree(CategoryRepository(get_db())).roots
+    paging = Paging(query.page, query.per_page, total)
     return render_template("products/list.html", form=form, products=products, total=total, query=query,
-                           categories=categories)
+                           categories=categories, paging=paging), 404 if paging.past_end else 200
 
 
 @bp.get("/products/<slug>")
@@ -32,7 +35,14 @@ def product_page(slug):
     """One product: pick its options, see that variant's price and stock, add it to the cart.
     Its address is always its slug."""
     is_admin = current_user.is_authenticated and current_user.is_admin
-    product = services.get_product(ProductRepository(get_db()), slug, include_inactive=is_admin)
-    if product.slug != slug:
+    product = services.product_for_page(ProductRepository(get_db()), slug, include_inactive=is_admin)
+    if product.slug != slug:  # an id, or a slug it had before
         return redirect(url_for("products.product_page", slug=product.slug), 301)
     return render_template("products/detail.html", **product_page_context(product))
+
+
+@bp.app_template_global()
+def product_structured_data(product):
+    """The product page's JSON-LD, at its absolute address (from SHOP_BASE_URL, never Host)."""
+    url = absolute_url("products.product_page", slug=product.slug)
+    return structured_data(product.name, product.description, url, product.offers())

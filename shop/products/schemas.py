@@ -150,15 +150,27 @@ class ProductSchema(ShopSchema):
 
 
 class ProductListArgs(PageArgs):
-    q = fields.String(validate=validate.Length(max=200))
+    q = fields.String(validate=validate.Length(max=200), metadata={"description": (
+        "Words, split on white space: a product matches when each occurs in its name, SKU or "
+        "description as literal text, ignoring case and accents.")})
     in_stock = fields.Boolean()
-    min_price = fields.Integer(validate=validate.Range(min=0, max=10**12))
-    max_price = fields.Integer(validate=validate.Range(min=0, max=10**12))
-    sort = fields.String(load_default="-created_at", validate=validate.OneOf(sorted(SORTS)))
+    min_price = fields.Integer(validate=validate.Range(min=0, max=10**12), metadata={
+        "description": "In minor units; at most max_price when both are given (422 on min_price otherwise)."})
+    max_price = fields.Integer(validate=validate.Range(min=0, max=10**12), metadata={
+        "description": "In minor units; at least min_price when both are given."})
+    sort = fields.String(load_default="relevance", validate=validate.OneOf(sorted(SORTS)), metadata={
+        "description": "relevance (the default): with q, products whose name holds every word first, "
+                       "then the others, each newest first; without q, newest first."})
     active = fields.String(validate=validate.OneOf(["true", "false", "all"]))
     category = fields.String(validate=validate.Length(min=1, max=100), metadata={
         "label": "a category", "description": "A category's id or slug: its products and those of every category "
                                               "below it. An unknown category lists no products."})
+
+    @validates_schema
+    def min_price_at_most_max_price(self, data, **kwargs):
+        low, high = data.get("min_price"), data.get("max_price")
+        if low is not None and high is not None and low > high:
+            raise ValidationError("Enter a minimum price no higher than the maximum price.", "min_price")
 
 
 class StockAdjustmentSchema(ShopSchema):

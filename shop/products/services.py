@@ -99,6 +99,18 @@ def get_product(products, id_or_slug, include_inactive=False):
     return product
 
 
+def product_for_page(products, slug, include_inactive=False):
+    """The product a page address names: by its id or its slug, else by a slug it had before
+    (the page then moves to the current one); NotFound as for `get_product`."""
+    try:
+        return get_product(products, slug, include_inactive)
+    except NotFound:
+        moved = products.by_old_slug(slug)
+        if moved is None:
+            raise
+        return get_product(products, moved.id, include_inactive)
+
+
 def list_products(products, query):
     return products.search(query)
 

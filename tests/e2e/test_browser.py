@@ -194,3 +194,68 @@ def test_a_shopper_picks_a_variant_sees_its_price_buys_it_and_the_order_shows_it
     assert "$52.00" in lines
     status, seen = api_call(live_url, "GET", f"/products/{product['id']}")
     assert [(v["sku"], v["stock"]) for v in seen["variants"]] == [("HOODIE-S-MOSS", 8), ("HOODIE-M-INK", 2)]
+
+
+PHONE = 390
+# Fits: the page does not scroll sideways, and no element sticks out past the screen's right edge
+# (a table scrolling inside itself, or cut off, counts as sticking out).
+OVERFLOW = """width => [...document.querySelectorAll('body *')].filter(element => {
+    const box = element.getBoundingClientRect();
+    const hidden = getComputedStyle(element).clip === 'rect(0px, 0px, 0px, 0px)' || box.width <= 1;
+    return !hidden && (box.right > width + 0.5 || element.scrollWidth > element.clientWidth + 1 && getComputedStyle(element).overflowX !== 'visible');
+}).map(element => element.tagName + '.' + element.className + ' ' + (element.textContent || '').trim().slice(0, 40))"""
+
+
+def fits_the_phone(page, path):
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE, path
+    assert page.evaluate(OVERFLOW, PHONE) == [], path
+
+
+def on_screen(locator):
+    box = locator.bounding_box()
+    return locator.is_visible() and box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE
+
+
+def test_every_page_fits_a_phone_and_the_tables_show_every_column(page):
+    page.set_viewport_size({"width": PHONE, "height": 844})
+    for path in ("/", "/products", "/products?q=teapot&page=9", "/products/cast-iron-teapot", "/cart", "/login",
+                 "/register", "/nowhere"):
+        page.goto(path)
+        fits_the_phone(page, path)
+
+    log_in(page, ADMIN["email"], ADMIN["password"])
+    page.goto("/products/cast-iron-teapot")
+    page.get_by_role("button", name="Add to cart").click()
+    page.goto("/cart")
+    fits_the_phone(page, "/cart")
+    assert on_screen(page.get_by_role("button", name="Remove Cast Iron Teapot"))
+    assert on_screen(page.get_by_role("button", name="Update Cast Iron Teapot"))
+    page.get_by_role("link", name="Check out").click()
+    fits_the_phone(page, "/checkout")
+    page.get_by_label("Your name").fill("Ada Admin") if page.get_by_label("Your name").count() else None
+    page.get_by_label("Address", exact=True).fill("1 Main Street")
+    page.get_by_label("Postal code").fill("12345")
+    page.get_by_label("City").fill("Springfield")
+    page.get_by_label("Country").fill("US")
+    page.get_by_role("button", name="Place order").click()
+    assert "is placed" in page.content()
+    order_path = page.url
+    fits_the_phone(page, order_path)
+    shot(page, "order-phone")
+
+    for path in ("/orders", "/admin/", "/admin/orders", "/admin/products", "/admin/products/new"):
+        page.goto(path)
+        fits_the_phone(page, path)
+    page.goto("/admin/products")
+    table = page.locator("table.lines")
+    cells = table.locator("tbody tr").first.locator("th, td")
+    assert cells.count() == 6
+    for index in range(cells.count()):
+        assert on_screen(cells.nth(index)), cells.nth(index).inner_text()
+    assert on_screen(table.get_by_role("link", name="Edit Brass Desk Lamp"))
+    shot(page, "admin-products-phone")
+    page.get_by_role("link", name="Stock of Brass Desk Lamp").click()
+    fits_the_phone(page, "stock")
+    page.goto("/admin/orders")
+    page.locator("table.lines tbody tr").first.get_by_role("link").click()
+    fits_the_phone(page, "admin order")
