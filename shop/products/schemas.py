@@ -74,7 +74,7 @@ class VariantUpdateSchema(ShopSchema):
 class ProductUpdateSchema(ShopSchema):
     name = TrimmedString(validate=validate.Length(min=1, max=200))
     description = fields.String(validate=validate.Length(max=5000))
-    price = money()
+    price = money(metadata={"description": "Only for a product with one variant (422 otherwise: prices are per variant)."})
     active = StrictBoolean()
     slug = fields.String(validate=validate.Regexp(SLUG_PATTERN, error="Lower-case letters, digits and single dashes."))
     category_ids = category_ids()

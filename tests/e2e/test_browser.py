@@ -92,6 +92,10 @@ def test_a_shopper_buys_and_pays_and_the_admin_ships_it(page):
 
     page.get_by_role("link", name="Catalog", exact=True).click()
     shot(page, "catalog")
+    page.goto("/categories/kitchen")
+    assert page.locator("nav.breadcrumbs").count() == 1 and page.locator("img[srcset]").count() > 0
+    shot(page, "category")
+    page.get_by_role("link", name="Catalog", exact=True).click()
     page.get_by_label("Search", exact=True).fill("teapot")
     page.get_by_role("button", name="Show products").click()
     page.get_by_role("link", name="Cast Iron Teapot").click()
@@ -116,6 +120,7 @@ def test_a_shopper_buys_and_pays_and_the_admin_ships_it(page):
     page.get_by_label("Expiry year").fill("2099")
     page.get_by_label("CVC").fill("123")
     page.get_by_role("button", name="Pay now").click()
+    page.get_by_text("is paid").first.wait_for()  # the answer to the POST, once it has loaded
     assert "is paid" in page.content() and "$118.00" in page.content()
     order_number = page.locator("h1").inner_text().split()[1]
     shot(page, "order")
