@@ -172,5 +172,7 @@ def _decode(encoded, errors="strict"):
 
 def register(app):
     app.json = StrictJSONProvider(app)
-    app.before_request(apply_body_limit)
+    # First of every hook: the CSRF check, registered before this, reads the form, so a
+    # view's own limit (a CSV upload's) must be set before it does.
+    app.before_request_funcs.setdefault(None, []).insert(0, apply_body_limit)
     app.before_request(check_request_text)
