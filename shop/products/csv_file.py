@@ -107,7 +107,7 @@ def read_table(text):
     """[(row number, {column: cell})] of a file with the documented header; the header is
     row 1, as a spreadsheet numbers it. Blank rows are skipped; Refused for a file that
     cannot be read, has the wrong columns or too many rows."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [cell.strip() for cell in next(reader, [])]
         if not any(header):
@@ -144,9 +144,10 @@ def _check_header(header):
 def typed_row(number, cells, extra_cells=0):
     """A Row of typed values, with every problem a schema finds in it (by column)."""
     row = Row(number)
-    if extra_cells != 0:
+    if extra_cells != 0:  # its cells would be read under the wrong columns
         row.error("", f"This row has {len(cells) + extra_cells} cells, and the header {len(COLUMNS)}: "
                       "give every row one cell per column.")
+        return row
     cell = {column: unguard(cells.get(column) or "") for column in COLUMNS}
     text = {column: value.strip() for column, value in cell.items()}
     row.product = present(name=text["name"], slug=text["slug"], currency=text["currency"],
