@@ -8,7 +8,7 @@ from ..categories.repository import CategoryRepository
 from ..clock import utcnow
 from ..db import get_db
 from ..input_rules import upload_limit
-from ..products import csv_file, csv_import
+from ..products import csv_apply, csv_file, csv_import
 from ..products.csv_uploads import APPLIED, REFUSED, UploadRepository
 from ..products.forms import ConfirmImportForm, ImportForm
 from ..products.repository import LedgerRepository, ProductRepository
@@ -63,8 +63,8 @@ def confirm_import():
         uploads.finish(form.upload_id.data, REFUSED, utcnow())
         return _page(ImportForm(formdata=None), plan=plan, changed=True)
     db = get_db()
-    failures = csv_import.apply(plan, ProductRepository(db), LedgerRepository(db), CategoryRepository(db),
-                                current_user.id, utcnow())
+    failures = csv_apply.apply(plan, ProductRepository(db), LedgerRepository(db), CategoryRepository(db),
+                               current_user.id, utcnow())
     uploads.finish(form.upload_id.data, APPLIED, utcnow())
     return _page(ImportForm(formdata=None), plan=plan, applied=True, failures=failures)
 

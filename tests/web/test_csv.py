@@ -8,7 +8,12 @@ import re
 
 import pytest
 
+from werkzeug.security import generate_password_hash
+
+from conftest import CHEAP_SCRYPT
 from invariants import assert_holds, stored_state
+from shop.auth.repository import UserRepository
+from shop.clock import utcnow
 from shop.products.csv_file import COLUMNS
 from tests.web.image_files import multipart
 from tests.web.site_helpers import csrf_app, csrf_token, other_site, site, Site  # noqa: F401  (fixtures)
@@ -348,16 +353,13 @@ def test_a_checked_file_is_applied_once(site, catalogue, db):
     assert corrections(db, "RETRO-CLOCK") == [(1, 11, "CSV import")]
 
 
-def test_another_admins_checked_file_cannot_be_confirmed(site, other_site, catalogue, db, app):
+def test_another_admins_checked_file_cannot_be_confirmed(site, other_site, catalogue, db):
     site.admin()
     rows = read_csv(export(site))
     rows[0]["stock"] = "11"
     checked = upload(site, to_csv(rows))
-    from shop.auth.repository import UserRepository
-    from shop.clock import utcnow
-    from werkzeug.security import generate_password_hash
     UserRepository(db).add("second@example.com", "Second Admin", "admin",
-                           generate_password_hash("second-password-1", method="scrypt:1024:8:1"), utcnow())
+                           generate_password_hash("second-password-1", method=CHEAP_SCRYPT), utcnow())
     assert other_site.login("second@example.com", "second-password-1").status_code == 302
 
     response = confirm(other_site, checked)
