@@ -40,7 +40,7 @@ class Change:
     """One thing the import does, as the dry run lists it."""
 
     row: int
-    kind: str  # "create", "add", "update", "stock"
+    kind: str  # "create", "variant" (of a product created), "add", "update", "stock"
     sku: str
     what: str
 
@@ -215,6 +215,8 @@ def _decide_new(group):
     what = f"creates the product {data['name']}" + (f" with {len(group.rows)} variants" if names else "")
     group.changes.append(Change(first.number, "create", first.variant["sku"], what))
     for row in group.rows:
+        if row is not first:  # made with the product: counted with it, but not "nothing to change"
+            group.changes.append(Change(row.number, "variant", row.variant["sku"], f"a variant of {data['name']}"))
         _target(group, row, row.variant["sku"], 0)
 
 

@@ -212,7 +212,10 @@ def test_rows_sharing_a_slug_with_options_make_one_product_with_every_variant(si
             option1_name="Size", option1_value="S", option2_name="Colour", option2_value="Blue"),
     ])
 
-    imported(site, text)
+    checked = upload(site, text)
+    assert summary(checked) == {"created": 1, "added": 0, "updated": 0, "stock-corrections": 1, "unchanged": 0}
+    assert "a variant of Enamel Mug" in checked.get_data(as_text=True)
+    confirm(site, checked)
 
     mug = db.products.find_one({"slug": "enamel-mug"})
     assert mug["options"] == [{"name": "Size", "values": ["S", "L"]}, {"name": "Colour", "values": ["Red", "Blue"]}]
