@@ -108,6 +108,7 @@ def plan(products, categories, rows):
         group = _group_for(row, catalogue, groups, of_product, keys)
         if group is not None:
             group.rows.append(row)
+    groups = [group for group in groups if group.rows]  # a product whose only row was refused
     for group in groups:
         _decide(group, catalogue)
     return Plan(rows, groups)

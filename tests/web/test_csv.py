@@ -453,6 +453,16 @@ def test_every_row_error_is_listed_with_its_row_and_column_and_nothing_is_writte
     assert 'id="upload_id"' not in checked.get_data(as_text=True)
 
 
+def test_a_known_sku_cannot_take_the_slug_of_another_product(site, catalogue, db):
+    site.admin()
+    before = stored_state(db)
+
+    checked = upload(site, to_csv([row("RETRO-CLOCK", slug="linen-tee")]))
+
+    assert errors(checked) == [(2, "slug", "Another product has this slug: give this product another one.")]
+    assert stored_state(db) == before
+
+
 def test_a_row_with_a_cell_too_many_or_too_few_is_an_error_of_that_row(site, db):
     site.admin()
     header = ",".join(COLUMNS)
