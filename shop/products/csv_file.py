@@ -168,7 +168,21 @@ def typed_row(number, cells, extra_cells=0):
     _check(row, NewVariantSchema(only=("sku", "price", "stock")),
            {k: v for k, v in row.variant.items() if k in ("sku", "price", "stock")}, {})
     _check(row, VariantUpdateSchema(only=("active",)), present(active=row.variant.get("active")), VARIANT_FIELD_COLUMNS)
+    _drop_refused(row)
     return row
+
+
+def _drop_refused(row):
+    """The plan sees only valid values: a refused cell is left out (the row is an error)."""
+    for column, _ in row.errors:
+        if column in _CELL_FIELDS:
+            part, name = _CELL_FIELDS[column]
+            getattr(row, part).pop(name, None)
+
+
+_CELL_FIELDS = {**{column: ("product", column) for column in PRODUCT_COLUMNS}, "product_active": ("product", "active"),
+                **{column: ("variant", column) for column in ("sku", "price", "stock")},
+                "variant_active": ("variant", "active")}
 
 
 class _CurrencySchema(ShopSchema):

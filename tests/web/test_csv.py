@@ -463,6 +463,18 @@ def test_a_known_sku_cannot_take_the_slug_of_another_product(site, catalogue, db
     assert stored_state(db) == before
 
 
+def test_a_row_with_refused_cells_is_still_grouped_and_planned_without_them(site, catalogue, db):
+    site.admin()
+
+    checked = upload(site, to_csv([row("RETRO-CLOCK", stock="x", price="1.00", variant_active="maybe"),
+                                   row("NEW-1", name="New", price="1.00", stock="many")]))
+
+    assert errors(checked) == [(2, "stock", "Enter a stock level as a whole number between 0 and 1000000000."),
+                               (2, "variant_active", "Answer true or false for whether it is on sale."),
+                               (3, "stock", "Enter a stock level as a whole number between 0 and 1000000000.")]
+    assert db.products.count_documents({}) == 2
+
+
 def test_a_row_with_a_cell_too_many_or_too_few_is_an_error_of_that_row(site, db):
     site.admin()
     header = ",".join(COLUMNS)
