@@ -144,6 +144,7 @@ def ensure_indexes(db):
     )
     db.emails.create_index([("status", 1), ("next_attempt_at", 1)])
     db.emails.create_index("key", unique=True)
+    db.csv_imports.create_index("expires_at", expireAfterSeconds=0)  # a checked import waits an hour
     # GridFS's own indexes for the images' files, made here as GridFS would make them on
     # its first write (mongomock's index store does not take GridFS's form of them).
     db["images.files"].create_index([("filename", 1), ("uploadDate", 1)])

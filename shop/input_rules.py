@@ -140,22 +140,36 @@ def _multipart_text_problems():
     decoder = MultipartDecoder(boundary, max_form_memory_size=current_app.config.get("MAX_FORM_MEMORY_SIZE"))
     found, part, value = {}, None, []
     try:
-        decoder.receive_data(request.get_data(cache=True))
-        decoder.receive_data(None)
-        event = decoder.next_event()
-        while not isinstance(event, (Epilogue, NeedData)):
+        for event in _events(decoder, request.get_data(cache=True)):
             if not isinstance(event, Data):  # a Field, a File, or the preamble
                 part, value = event, []
             elif isinstance(part, Field):
                 value.append(event.data)
                 if not event.more_data and not _is_utf8(b"".join(value)):
                     found[part.name or "_schema"] = [NOT_TEXT]
-            event = decoder.next_event()
     except UnicodeDecodeError:  # a part's headers (its field's name) are not UTF-8
         found["_schema"] = [NOT_TEXT]
     except ValueError:  # not multipart after all
         pass
     return found
+
+
+def _events(decoder, body, chunk=64 * 1024):
+    """The decoder's events, fed a chunk at a time as Werkzeug's own parser feeds it: given
+    the whole body at once, it refuses any past MAX_FORM_MEMORY_SIZE (500 kB) with a 413,
+    even when that is a file within the view's upload limit."""
+    for start in range(0, len(body), chunk):
+        decoder.receive_data(body[start:start + chunk])
+        yield from _drained(decoder)
+    decoder.receive_data(None)
+    yield from _drained(decoder)
+
+
+def _drained(decoder):
+    event = decoder.next_event()
+    while not isinstance(event, (Epilogue, NeedData)):
+        yield event
+        event = decoder.next_event()
 
 
 def _is_utf8(data):
@@ -172,5 +186,7 @@ def _decode(encoded, errors="strict"):
 
 def register(app):
     app.json = StrictJSONProvider(app)
-    app.before_request(apply_body_limit)
+    # First of every hook: the CSRF check, registered before this, reads the form, so a
+    # view's own limit (a CSV upload's) must be set before it does.
+    app.before_request_funcs.setdefault(None, []).insert(0, apply_body_limit)
     app.before_request(check_request_text)

@@ -3,7 +3,8 @@ import itertools
 import re
 
 from marshmallow import ValidationError
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from ..fields import CURRENCIES
@@ -178,3 +179,16 @@ class NewVariantForm(SchemaForm):
         chosen = {name: field.data for name, field in zip(self.option_names, self.option_fields())}
         return present(sku=self.sku.data, price=self.money_field(self.price),
                        stock=typed_integer(self.stock.data)) | {"options": chosen}
+
+
+class ImportForm(SchemaForm):
+    """A CSV file of products and variants, to check (nothing is written yet)."""
+
+    file = FileField("CSV file", description="UTF-8, with the export's header row; up to 2 MiB and 5,000 rows.",
+                     render_kw={"accept": ".csv,text/csv"})
+
+
+class ConfirmImportForm(SchemaForm):
+    """Apply a checked file: it names the file the dry run kept."""
+
+    upload_id = HiddenField()

@@ -139,6 +139,12 @@ class ProductRepository:
     def slug_taken(self, slug):
         return self.products.find_one({"slug": slug}, {"_id": 1}) is not None
 
+    def all(self):
+        """Every product, archived ones too, oldest first, with its variants (the CSV export
+        and import read the whole catalogue: hundreds of products)."""
+        products = self._with_variants(self.products.find({}))
+        return sorted(products, key=lambda product: (product.created_at, product.id))
+
     def many(self, product_ids):
         oids = [oid for oid in map(object_id, product_ids) if oid]
         return {p.id: p for p in self._with_variants(self.products.find({"_id": {"$in": oids}}))}

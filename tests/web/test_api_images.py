@@ -2,6 +2,7 @@
 positions, deletion, who may do it, and several apps on one database."""
 import hashlib
 import io
+import random
 
 import pytest
 from PIL import Image
@@ -340,3 +341,15 @@ def test_an_image_tagged_with_a_colour_profile_keeps_its_colours_in_srgb_without
     assert "icc_profile" not in kept.info
     red, green, blue = kept.getpixel((50, 50))
     assert abs(red - 200) < 8 and green < 60 and blue < 60  # sRGB in, the same colour out
+
+
+def test_a_photo_of_several_megabytes_is_taken(admin, clock, media):
+    noise = Image.frombytes("RGB", (1400, 1000), bytes(random.Random(3).randbytes(1400 * 1000 * 3)))
+    buffer = io.BytesIO()
+    noise.save(buffer, "PNG")
+    assert 3 * 1024 * 1024 < len(buffer.getvalue()) < 10 * 1024 * 1024  # well past what a form field may hold
+
+    image = uploaded(admin, clock["id"], buffer.getvalue())
+
+    assert (image["width"], image["height"]) == (1400, 1000)
+    assert media.get(path_of(image["urls"]["1400"])).status_code == 200
