@@ -82,14 +82,14 @@ def shopper_loop(client, product_ids, deadline, rng):
         roll = rng.random()
         if roll < 0.25:
             client.call("browse", "GET", f"/api/v1/products?page={rng.randint(1, 2)}&per_page={rng.choice([5, 20])}")
-            client.call("product", "GET", f"/api/v1/products/{rng.choice(product_ids)}")
+            client.call("product", "GET", f"/api/v1/products/{rng.choice(product_ids)[0]}")
         elif roll < 0.35:
             client.call("search", "GET", "/api/v1/products", params={"q": rng.choice(["clock", "mug", ".*", "(", "a"])})
         elif roll < 0.40:
             client.call("page", "GET", rng.choice(["/", "/products", "/products?q=mug"]))
         elif roll < 0.70:
             lines = rng.sample(product_ids, rng.randint(1, 3))
-            body = {"items": [{"product_id": p, "quantity": rng.randint(1, 3)} for p in lines],
+            body = {"items": [{"product_id": p, "variant_id": v, "quantity": rng.randint(1, 3)} for p, v in lines],
                     "shipping_address": ADDRESS}
             key = f"soak-{rng.getrandbits(64):x}" if rng.random() < 0.3 else None
             headers = {"Idempotency-Key": key} if key else {}
@@ -116,9 +116,9 @@ def admin_loop(client, product_ids, deadline, rng):
     while time.monotonic() < deadline:
         roll = rng.random()
         if roll < 0.4:
-            body = {"delta": rng.choice([-3, -1, 2, 5, 8]), "reason": rng.choice(ADJUSTMENT_REASONS)}
-            adjusted = client.call("adjust", "POST", f"/api/v1/products/{rng.choice(product_ids)}/stock-adjustments",
-                                   json=body)
+            product_id, variant_id = rng.choice(product_ids)
+            body = {"variant_id": variant_id, "delta": rng.choice([-3, -1, 2, 5, 8]), "reason": rng.choice(ADJUSTMENT_REASONS)}
+            adjusted = client.call("adjust", "POST", f"/api/v1/products/{product_id}/stock-adjustments", json=body)
             if adjusted is not None and adjusted.status_code == 201:
                 client.traffic.event("adjusted")
         elif roll < 0.8:
@@ -131,7 +131,8 @@ def admin_loop(client, product_ids, deadline, rng):
                                 json={"status": "delivered"})
         else:
             client.call("low-stock", "GET", "/api/v1/inventory/low-stock?threshold=10")
-            client.call("ledger", "GET", f"/api/v1/products/{rng.choice(product_ids)}/stock-movements")
+            product_id, variant_id = rng.choice(product_ids)
+            client.call("ledger", "GET", f"/api/v1/products/{product_id}/stock-movements", params={"variant_id": variant_id})
 
 
 def clock_loop(db, deadline, traffic):
@@ -153,10 +154,16 @@ def test_mixed_traffic_for_half_a_minute_keeps_every_promise():
     try:
         admin_token = login(served.url, "admin@example.com", "admin-password-1")
         admin = Client(served.url, traffic, admin_token)
-        product_ids = []
+        product_ids = []  # (product id, variant id): plain products, and three sizes of one shirt
         for n in range(PRODUCTS):
             body = {"sku": f"SOAK-{n}", "name": f"Soak item {n} clock mug", "price": 500 + n, "stock": 25}
-            product_ids.append(admin.call("create", "POST", "/api/v1/products", json=body).json()["id"])
+            created = admin.call("create", "POST", "/api/v1/products", json=body).json()["id"]
+            product_ids.append((created, created))
+        shirt = admin.call("create", "POST", "/api/v1/products", json={
+            "name": "Soak shirt", "price": 900, "options": [{"name": "Size", "values": ["S", "M", "L"]}],
+            "variants": [{"sku": f"SOAK-SHIRT-{size}", "options": {"Size": size}, "stock": 25} for size in "SML"],
+        }).json()
+        product_ids += [(shirt["id"], variant["id"]) for variant in shirt["variants"]]
         shoppers = []
         for n in range(SHOPPERS):
             email = f"soak{n}@example.com"
