@@ -157,6 +157,21 @@ def api_call(live_url, method, path, token=None, body=None):
     return status, answer
 
 
+def upload_picture(live_url, token, product_id, alt, variant_id, colour):
+    """An image uploaded through the API (multipart), drawn here in one colour."""
+    import urllib.request
+
+    from tests.web.image_files import multipart, picture_bytes
+
+    fields = {"alt": alt, **({"variant_id": variant_id} if variant_id else {})}
+    body, content_type = multipart(fields, picture_bytes((800, 600), "PNG", colour))
+    request = urllib.request.Request(f"{live_url.rstrip('/')}/api/v1/products/{product_id}/images", data=body,
+                                     method="POST", headers={"Content-Type": content_type,
+                                                             "Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 201
+
+
 def test_a_shopper_picks_a_variant_sees_its_price_buys_it_and_the_order_shows_its_options(page, live_url):
     status, answer = api_call(live_url, "POST", "/auth/tokens", body=ADMIN)
     assert status == 201, answer
@@ -168,6 +183,9 @@ def test_a_shopper_picks_a_variant_sees_its_price_buys_it_and_the_order_shows_it
             {"sku": "HOODIE-M-INK", "options": {"Size": "M", "Colour": "Ink"}, "price": 5200, "stock": 3},
         ]})
     assert status == 201, product
+    ink = next(v for v in product["variants"] if v["sku"] == "HOODIE-M-INK")
+    upload_picture(live_url, answer["token"], product["id"], "The hoodie in moss green", None, "olivedrab")
+    upload_picture(live_url, answer["token"], product["id"], "The hoodie in ink blue", ink["id"], "navy")
     page.goto("/register")
     page.get_by_label("Your name").fill(SHOPPER["name"])
     page.get_by_label("Email").fill(SHOPPER["email"])
@@ -177,11 +195,15 @@ def test_a_shopper_picks_a_variant_sees_its_price_buys_it_and_the_order_shows_it
 
     page.goto(f"/products/{product['slug']}")
     assert page.locator("p.price.big").inner_text() == "$45.00"
+    assert page.locator("article.product img").first.get_attribute("alt") == "The hoodie in moss green"
     page.get_by_label("Size").select_option("M")
     page.get_by_label("Colour").select_option("Ink")
     page.get_by_role("button", name="Show this choice").click()
     assert page.locator("p.price.big").inner_text() == "$52.00"
     assert "SKU HOODIE-M-INK" in page.content() and "Only 3 left" in page.content()
+    first_picture = page.locator("article.product img").first
+    assert first_picture.get_attribute("alt") == "The hoodie in ink blue"  # the chosen variant's own first
+    assert first_picture.evaluate("img => img.complete && img.naturalWidth > 0")
     shot(page, "product-variant")
     page.get_by_role("button", name="Add to cart").click()
     assert "Added Trail Hoodie (Size M / Colour Ink) to your cart." in page.content()
