@@ -40,19 +40,35 @@ def pytest_report_header(config):
     return f"store: {stores.STORE_NAME}" + (f" at {stores.SERVER_URI}" if stores.ON_SERVER else "")
 
 
+def modules_of_shard(items, number, count):
+    """The test files of shard `number` of `count`: whole files (a module's tests may count on
+    each other, as the fuzz module's last test counts what the others reached), the biggest
+    first, each to the shard with the fewest tests so far."""
+    sizes = {}
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        sizes[path] = sizes.get(path, 0) + 1
+    shards = [[0, set()] for _ in range(count)]
+    for path, size in sorted(sizes.items(), key=lambda entry: (-entry[1], entry[0])):
+        lightest = min(shards, key=lambda shard: shard[0])
+        lightest[0] += size
+        lightest[1].add(path)
+    return shards[number - 1][1]
+
+
 def pytest_collection_modifyitems(config, items):
     """`server` tests need real processes on a MongoDB server: on the embedded store they
     are skipped, with the reason in the summary (they run in `make test`'s second pass).
 
-    `TEST_SHARD=k/n` keeps every n-th test from the k-th (`scripts/run-tests` runs the server
-    pass as two shards, each on a server of its own: a round trip to the test server leaves
-    a core idle, so two shards finish in little more than half the time)."""
+    `TEST_SHARD=k/n` keeps the k-th of n shares of the test modules (`scripts/run-tests` runs
+    the server pass as two shards, each on a server of its own: a round trip to the test
+    server leaves a core idle, so two shards finish in little more than half the time)."""
     shard = os.environ.get("TEST_SHARD")
     if shard:
         number, count = (int(part) for part in shard.split("/"))
-        mine = [index % count == number - 1 for index in range(len(items))]
-        config.hook.pytest_deselected(items=[item for item, keep in zip(items, mine) if not keep])
-        items[:] = [item for item, keep in zip(items, mine) if keep]
+        mine = modules_of_shard(items, number, count)
+        config.hook.pytest_deselected(items=[item for item in items if item.nodeid.split("::")[0] not in mine])
+        items[:] = [item for item in items if item.nodeid.split("::")[0] in mine]
     if stores.ON_SERVER:
         return
     skip = pytest.mark.skip(reason="needs a MongoDB server: runs in make test's server pass (TEST_MONGO_URI)")
