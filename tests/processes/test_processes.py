@@ -272,6 +272,10 @@ def test_a_process_killed_under_load_is_finished_by_the_others(start_shops, add_
 
     with Load(shops, tokens, products) as load:
         load.until_placed(15)
+        # Paused first, so that requests are surely on their way to it when it dies (the kernel
+        # still accepts them); the kill then cuts them off, as a crash under load does.
+        victim.signal(signal.SIGSTOP)
+        time.sleep(0.5)
         victim.signal(signal.SIGKILL)
         load.shops = others  # from now on shoppers go elsewhere, as a load balancer would send them
         victim.process.wait()
