@@ -35,15 +35,14 @@ def create_product(products, ledger, data, actor_id, now, categories=None):
     check_variants(options, wanted)
     _refuse_taken_skus(products, [variant["sku"] for variant in wanted])
     product_id = products.new_id()
-    docs, movements = [], []
+    docs = []
     for position, variant in enumerate(wanted):
         doc = variant_doc(product_id, variant["sku"], in_option_order(options, variant["options"]),
                           variant.get("price", data["price"]),
                           variant.get("stock", 0), position, now, variant_id=product_id if not options else None)
         if doc["stock"]:
-            doc, movement = with_initial_stock(doc, {"reason": INITIAL, "order_id": None, "actor_id": actor_id,
-                                                     "created_at": now})
-            movements.append(movement)
+            doc, _ = with_initial_stock(doc, {"reason": INITIAL, "order_id": None, "actor_id": actor_id,
+                                              "created_at": now})
         docs.append(doc)
     fields = {
         "_id": product_id, "name": data["name"], "description": data.get("description", ""),

@@ -83,6 +83,14 @@ def in_page(page, text, timeout_ms=10_000):
         return False
 
 
+def fill_address(page):
+    """The checkout's address, as a shopper types it."""
+    page.get_by_label("Address", exact=True).fill("1 Main Street")
+    page.get_by_label("Postal code").fill("12345")
+    page.get_by_label("City").fill("Springfield")
+    page.get_by_label("Country").fill("US")
+
+
 def log_in(page, email, password):
     page.goto("/login")
     page.get_by_label("Email").fill(email)
@@ -119,10 +127,7 @@ def test_a_shopper_buys_and_pays_and_the_admin_ships_it(page):
     shot(page, "cart")
 
     page.get_by_role("link", name="Check out").click()
-    page.get_by_label("Address", exact=True).fill("1 Main Street")
-    page.get_by_label("Postal code").fill("12345")
-    page.get_by_label("City").fill("Springfield")
-    page.get_by_label("Country").fill("US")
+    fill_address(page)
     shot(page, "checkout")
     page.get_by_role("button", name="Place order").click()
     assert in_page(page, "is placed")
@@ -222,10 +227,7 @@ def test_a_shopper_picks_a_variant_sees_its_price_buys_it_and_the_order_shows_it
     assert in_page(page, "Added Trail Hoodie (Size M / Colour Ink) to your cart.")
 
     page.get_by_role("link", name="Check out").click()
-    page.get_by_label("Address", exact=True).fill("1 Main Street")
-    page.get_by_label("Postal code").fill("12345")
-    page.get_by_label("City").fill("Springfield")
-    page.get_by_label("Country").fill("US")
+    fill_address(page)
     page.get_by_role("button", name="Place order").click()
 
     assert in_page(page, "is placed")
@@ -273,10 +275,7 @@ def test_every_page_fits_a_phone_and_the_tables_show_every_column(page):
     page.get_by_role("link", name="Check out").click()
     fits_the_phone(page, "/checkout")
     page.get_by_label("Your name").fill("Ada Admin") if page.get_by_label("Your name").count() else None
-    page.get_by_label("Address", exact=True).fill("1 Main Street")
-    page.get_by_label("Postal code").fill("12345")
-    page.get_by_label("City").fill("Springfield")
-    page.get_by_label("Country").fill("US")
+    fill_address(page)
     page.get_by_role("button", name="Place order").click()
     assert in_page(page, "is placed")
     order_path = page.url
