@@ -6,7 +6,7 @@ import sys
 from waitress import serve
 
 from shop import create_app
-from shop.config import waitress_options
+from shop.config import tune_interpreter, waitress_options
 from shop.db import close, is_embedded
 from shop.jobs import start_worker
 from shop.orders.payments import APPROVED_TEST_CARD
@@ -42,6 +42,7 @@ if __name__ == "__main__":
     # `docker stop` and process managers send SIGTERM: stop as on Ctrl-C, through the finally below.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     print(next_steps(app), flush=True)
+    tune_interpreter(app.config)
     try:
         serve(app, host=app.config["HOST"], port=app.config["PORT"], **waitress_options(app.config))
     except KeyboardInterrupt:  # Ctrl-C: a normal way to stop, not an error

@@ -10,7 +10,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from flask import Flask, jsonify  # noqa: E402
 from waitress import serve  # noqa: E402
 
-from shop.config import Config, waitress_options  # noqa: E402
+from shop.config import Config, tune_interpreter, waitress_options  # noqa: E402
 
 app = Flask(__name__)
 
@@ -21,5 +21,7 @@ def ping():
 
 
 if __name__ == "__main__":
+    config = Config().as_dict()
     print("ceiling ready", flush=True)
-    serve(app, host="127.0.0.1", port=int(sys.argv[1]), **waitress_options(Config().as_dict()))
+    tune_interpreter(config)
+    serve(app, host="127.0.0.1", port=int(sys.argv[1]), **waitress_options(config))

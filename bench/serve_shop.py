@@ -22,7 +22,7 @@ from shop import create_app  # noqa: E402
 from shop.auth import services as auth_services  # noqa: E402
 from shop.auth.repository import UserRepository  # noqa: E402
 from shop.clock import utcnow  # noqa: E402
-from shop.config import waitress_options  # noqa: E402
+from shop.config import tune_interpreter, waitress_options  # noqa: E402
 from shop.jobs import start_worker  # noqa: E402
 from shop.mail import MemoryBackend, Outbox, deliver_due  # noqa: E402
 from shop.orders import services as order_services  # noqa: E402
@@ -71,6 +71,7 @@ def main():
     if app.config["WORKER_ENABLED"]:
         start_worker(app)
     print("shop ready", flush=True)
+    tune_interpreter(app.config)
     serve(app, host="127.0.0.1", port=args.port, **waitress_options(app.config))
 
 

@@ -16,7 +16,5 @@ def isoformat(moment):
     if moment is None:
         return None
     moment = moment.astimezone(timezone.utc)
-    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
-    if moment.microsecond:
-        text += f".{moment.microsecond // 1000:03d}"
-    return text + "Z"
+    # isoformat() is C and far quicker than strftime (a page of products formats hundreds).
+    return moment.replace(tzinfo=None).isoformat(timespec="milliseconds" if moment.microsecond else "seconds") + "Z"

@@ -3,6 +3,7 @@
 Every setting is listed in the README with its default.
 """
 import os
+import sys
 
 
 def _int(name, default):
@@ -40,6 +41,11 @@ class Config:
         # waitress: one thread per 8 keep-alive connections holds up (measured on 2 cores;
         # 4 threads collapsed at 64). 16 threads serve 128 connections; see docs/PERFORMANCE.md.
         self.WAITRESS_THREADS = _int("WAITRESS_THREADS", 16)
+        # How long a thread may run before Python hands the GIL to another (its default is 5 ms).
+        # Measured on 2 cores: at 5 ms a search, which runs several milliseconds under the
+        # embedded store's lock, was preempted again and again by threads that then waited on
+        # that lock; at 20 ms the same search served 2.5x the requests. See docs/PERFORMANCE.md.
+        self.SWITCH_INTERVAL_MS = _int("SWITCH_INTERVAL_MS", 20)
         self.WAITRESS_CONNECTION_LIMIT = _int("WAITRESS_CONNECTION_LIMIT", 1000)
         self.WAITRESS_BACKLOG = _int("WAITRESS_BACKLOG", 2048)
         self.WAITRESS_CHANNEL_TIMEOUT = _int("WAITRESS_CHANNEL_TIMEOUT", 60)
@@ -86,6 +92,11 @@ class Config:
 
 
 SERVER_BODY_LIMIT = 16 * 1024 * 1024
+
+
+def tune_interpreter(config):
+    """The serving process's interpreter settings (wsgi.py and the benchmark's servers)."""
+    sys.setswitchinterval(config["SWITCH_INTERVAL_MS"] / 1000)
 
 
 def waitress_options(config):

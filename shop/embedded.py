@@ -13,9 +13,12 @@ its page. The documents and the matching are still mongomock's own, so answers
 are the same (tests/services/test_embedded_indexes.py compares them).
 Nothing here runs against a real MongoDB.
 """
+import collections
+import copy
 import datetime
 import functools
 import itertools
+import re
 import threading
 
 import gridfs
@@ -80,6 +83,10 @@ class _LockedCollection(_Locked):
         try:
             if name == "find":
                 return _find(self._target, *args, **kwargs)
+            if name == "find_one":
+                return _find_one(self._target, *args, **kwargs)
+            if name == "count_documents":
+                return _count_documents(self._target, *args, **kwargs)
             if name == "find_one_and_update":
                 return _find_one_and_update(self._target, index, *args, **kwargs)
             if name == "create_index" and _index_exists(self._target, *args, **kwargs):
@@ -124,9 +131,56 @@ def _iter_documents(collection, spec):
         met, rest = documents.index.settled(spec)
         if met is not None:  # the clauses the index answered exactly are not matched again
             keys, spec = [key for key in keys if key in met], rest
+        checks, spec = _direct_checks(spec)
         candidates = [documents.get(key) for key in keys]
-        matches = (doc for doc in candidates if doc is not None and filtering.filter_applies(spec, doc))
+        matches = (doc for doc in candidates if doc is not None and all(check(doc) for check in checks)
+                   and filtering.filter_applies(spec, doc))
     return documents.index.watch(matches)
+
+
+def _direct_checks(spec):
+    """Checks for the top-level clauses of `spec` that are a plain value, a `$regex` or its
+    `$not` (a catalogue page's and a search's), and `spec` without them. On a field of the
+    clause's own type each is one comparison or one `re.search`; mongomock's matcher, which
+    a check falls back to for any other value, walks its operator machinery per document and
+    per clause."""
+    checks, rest = [], {}
+    for field, condition in spec.items():
+        if not isinstance(field, str) or field.startswith("$") or "." in field:
+            rest[field] = condition
+        elif type(condition) in _KEY_TYPES or type(condition) is bool:
+            checks.append(_equality_check(field, condition))
+        elif _is_pattern(condition):
+            checks.append(_pattern_check(field, condition, re.compile(condition["$regex"]), False))
+        elif isinstance(condition, dict) and len(condition) == 1 and _is_pattern(condition.get("$not")):
+            checks.append(_pattern_check(field, condition, re.compile(condition["$not"]["$regex"]), True))
+        else:
+            rest[field] = condition
+    return checks, rest
+
+
+def _is_pattern(condition):
+    return isinstance(condition, dict) and len(condition) == 1 and isinstance(condition.get("$regex"), str)
+
+
+def _equality_check(field, wanted):
+    kind = type(wanted)
+
+    def check(doc):
+        value = doc.get(field, filtering.NOTHING)
+        if type(value) is kind:
+            return value == wanted
+        return filtering.filter_applies({field: wanted}, doc)
+    return check
+
+
+def _pattern_check(field, condition, pattern, negated):
+    def check(doc):
+        value = doc.get(field, filtering.NOTHING)
+        if type(value) is str:
+            return (pattern.search(value) is None) if negated else (pattern.search(value) is not None)
+        return filtering.filter_applies({field: condition}, doc)
+    return check
 
 
 def _get_dataset(collection, spec, sort, fields, as_class):
@@ -181,15 +235,105 @@ def _sort_natively(docs, sort):
 
 
 def _find(collection, filter=None, projection=None, *args, sort=None, skip=0, limit=0, **kwargs):
-    """A sorted page (the catalogue, order lists): its `_id`s are picked from the matching
-    documents first, so mongomock copies only that page."""
-    if args or kwargs or projection is not None or not _is_page(filter, sort, skip, limit):
+    """A find that copies out only what it returns, once: the matching documents are picked
+    (and sorted, and paged) from the store's own, then each is copied with its projection and
+    its datetimes made aware in one pass. mongomock would copy every match, then walk each copy
+    again for its datetimes; anything this does not handle exactly is left to mongomock."""
+    copy_out = _copier(projection)
+    if (args or kwargs or copy_out is None or not collection.codec_options.tz_aware
+            or not isinstance(collection._store, _IndexedCollectionStore)
+            or not _is_read(filter, sort, skip, limit)):
         return collection.find(filter, projection, *args, sort=sort, skip=skip, limit=limit, **kwargs)
-    page = _page_ids(collection, filter, sort, skip, limit)
-    if not all(isinstance(_id, _KEY_TYPES) for _id in page):
-        return collection.find(filter, sort=sort, skip=skip, limit=limit)
-    found = {doc["_id"]: doc for doc in collection.find({"_id": {"$in": page}})}
-    return iter([found[_id] for _id in page])
+    keys = _matches(collection, helpers.patch_datetime_awareness_in_document(filter or {}), sort)
+    if keys is None:
+        return collection.find(filter, projection, sort=sort, skip=skip, limit=limit)
+    documents = collection._store
+    return iter([copy_out(documents.get(key)) for key in keys[skip:skip + limit if limit else None]])
+
+
+def _matches(collection, spec, sort):
+    """The store keys of the documents matching `spec`, in `sort` order (None when mongomock
+    must sort them).
+
+    The answer is remembered until the collection's next write (`_Index.answers`): the
+    catalogue's pages and searches are read far more often than products are written."""
+    documents = collection._store
+    documents.expire()
+    documents.index.refresh()
+    question = (repr(spec), repr(sort))
+    keys = documents.index.recall(question)
+    if keys is None:
+        docs = list(collection._iter_documents(spec))
+        if sort and not _sort_natively(docs, sort):
+            return None
+        keys = [_store_key(doc["_id"]) for doc in docs]
+        documents.index.remember(question, keys)
+    return keys
+
+
+def _find_one(collection, filter=None, *args, **kwargs):
+    """mongomock's find_one is the first of a find: this store's find, limited to one."""
+    if "limit" in kwargs:
+        return collection.find_one(filter, *args, **kwargs)
+    if filter is None:
+        filter = {}
+    if not isinstance(filter, dict):
+        filter = {"_id": filter}
+    return next(_find(collection, filter, *args, limit=1, **kwargs), None)
+
+
+def _count_documents(collection, filter, **kwargs):
+    """A count is the number of matches, remembered as finds' are (`_matches`)."""
+    if kwargs or not isinstance(filter, dict) or not isinstance(collection._store, _IndexedCollectionStore):
+        return collection.count_documents(filter, **kwargs)
+    return len(_matches(collection, helpers.patch_datetime_awareness_in_document(filter), None))
+
+
+def _is_read(filter, sort, skip, limit):
+    return (isinstance(filter, (dict, type(None)))
+            and (sort is None or isinstance(sort, list) and all(isinstance(key, tuple) and len(key) == 2 for key in sort))
+            and type(skip) is int and skip >= 0 and type(limit) is int and limit >= 0)
+
+
+def _copier(projection):
+    """A function copying a stored document out as mongomock's find returns it, for a
+    projection naming top-level fields only (or none); None for any other projection."""
+    if projection is None or projection == {}:
+        return _copy_out
+    if not isinstance(projection, dict) or not all(
+            isinstance(field, str) and "." not in field and not field.startswith("$")
+            and type(flag) in (int, bool) and flag in (0, 1) for field, flag in projection.items()):
+        return None
+    fields = {field: bool(flag) for field, flag in projection.items() if field != "_id"}
+    keep_id = bool(projection.get("_id", 1))
+    if len(set(fields.values())) > 1:
+        return None  # mixing inclusion and exclusion: mongomock raises, so let it
+    including = next(iter(fields.values()), keep_id)  # only `_id` named: `{_id: 1}` keeps only it
+    if including:
+        def copy_out(doc):
+            found = {field: _copy_out(doc[field]) for field in doc if field in fields}
+            if keep_id and "_id" in doc:
+                found["_id"] = doc["_id"]
+            return found
+    else:
+        def copy_out(doc):
+            return {field: _copy_out(value) for field, value in doc.items()
+                    if field not in fields and (keep_id or field != "_id")}
+    return copy_out
+
+
+def _copy_out(value):
+    """A stored value as pymongo reads it back: fresh containers, datetimes in UTC."""
+    if isinstance(value, dict):
+        return {key: _copy_out(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_copy_out(item) for item in value]
+    if isinstance(value, datetime.datetime):
+        return value.replace(tzinfo=helpers.utc)
+    return value if type(value) in _IMMUTABLE else copy.copy(value)
+
+
+_IMMUTABLE = frozenset({str, int, float, bool, type(None), ObjectId, bytes})
 
 
 def _page_ids(collection, filter, sort, skip, limit):
@@ -224,6 +368,7 @@ def _find_one_and_update(collection, index, filter, update, projection=None, sor
 # uses (True == 1 and 1 == Int64(1) share an entry, as they match each other there);
 # floats (NaN), documents, None and other types stay with the unindexed documents.
 _KEY_TYPES = (str, int, ObjectId)
+_ANSWERS_KEPT = 256  # per collection
 _UNINDEXED = object()
 
 
@@ -250,8 +395,26 @@ class _Index:
         self.dirty = set()
         self.writing = True
         self.documents = None
+        # Reads' answers, (filter, sort) -> store keys in order; forgotten at any change.
+        self.answers = collections.OrderedDict()
+
+    def recall(self, question):
+        keys = self.answers.get(question)
+        if keys is not None:
+            self.answers.move_to_end(question)
+        return keys
+
+    def remember(self, question, keys):
+        self.answers[question] = keys
+        if len(self.answers) > _ANSWERS_KEPT:
+            self.answers.popitem(last=False)
+
+    def forget(self):
+        if self.answers:
+            self.answers.clear()
 
     def add(self, key, doc):
+        self.forget()  # an insert, or a document a write touched (re-read by `refresh`)
         if key not in self.order:
             self.order[key] = next(self.counter)
         found = {}
@@ -272,6 +435,7 @@ class _Index:
                     self.entries[field].setdefault(value, set()).add(key)
 
     def remove(self, key, keep_order=False):
+        self.forget()
         for field, values in self.values.pop(key, {}).items():
             self.present[field].discard(key)
             if values is _UNINDEXED:
@@ -348,6 +512,8 @@ class _Index:
         # Walk the smallest field's documents; test the others by membership, never copying them.
         fields.sort(key=_size)
         first, others = fields[0], fields[1:]
+        if not others:
+            return set().union(*first)
         return {key for entry in first for key in entry
                 if all(any(key in other for other in entries) for entries in others)}
 

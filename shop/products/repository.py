@@ -31,6 +31,9 @@ SORTS = {
 # Best match first: products whose name holds every word, then the others, each newest first.
 # Without search words every product is a best match, so it is the newest first.
 SORTS["relevance"] = SORTS["-created_at"]
+# What a product read leaves out: the search fields serve only the search's filter, and copying
+# a hundred trigrams per product is most of what reading a page of them costs.
+_READ = {"search_grams": 0, "search_text": 0, "search_name": 0, "search_version": 0}
 # What a product's write must keep in step with its search fields and its slug history.
 _TEXT_FIELDS = ("name", "skus", "description", "slug")
 
@@ -127,14 +130,14 @@ class ProductRepository:
 
     def get(self, product_id):
         oid = object_id(product_id)
-        return self._one(self.products.find_one({"_id": oid})) if oid else None
+        return self._one(self.products.find_one({"_id": oid}, _READ)) if oid else None
 
     def by_slug(self, slug):
-        return self._one(self.products.find_one({"slug": slug}))
+        return self._one(self.products.find_one({"slug": slug}, _READ))
 
     def by_old_slug(self, slug):
         """The product that last had `slug` before it changed, or None."""
-        return self._one(self.products.find_one({"old_slugs": slug}))
+        return self._one(self.products.find_one({"old_slugs": slug}, _READ))
 
     def slug_taken(self, slug):
         return self.products.find_one({"slug": slug}, {"_id": 1}) is not None
@@ -142,12 +145,12 @@ class ProductRepository:
     def all(self):
         """Every product, archived ones too, oldest first, with its variants (the CSV export
         and import read the whole catalogue: hundreds of products)."""
-        products = self._with_variants(self.products.find({}))
+        products = self._with_variants(self.products.find({}, _READ))
         return sorted(products, key=lambda product: (product.created_at, product.id))
 
     def many(self, product_ids):
         oids = [oid for oid in map(object_id, product_ids) if oid]
-        return {p.id: p for p in self._with_variants(self.products.find({"_id": {"$in": oids}}))}
+        return {p.id: p for p in self._with_variants(self.products.find({"_id": {"$in": oids}}, _READ))}
 
     def search(self, query):
         """A page of products matching `query`, and how many match in all."""
@@ -174,7 +177,7 @@ class ProductRepository:
 
     def _page(self, mongo_filter, sort, skip, limit):
         total = self.products.count_documents(mongo_filter)
-        docs = self.products.find(mongo_filter, sort=sort, skip=skip, limit=limit) if skip < total else []
+        docs = self.products.find(mongo_filter, _READ, sort=sort, skip=skip, limit=limit) if skip < total else []
         return self._with_variants(docs), total
 
     def _by_relevance(self, mongo_filter, words, page, per_page):

@@ -50,7 +50,13 @@ def _filter(rng):
     field = rng.choice(FIELDS + ["_id", "n"])
     values = {"sku": SKUS, "tags": ["x", "y", "z"], "owner": OWNERS, "meta.kind": ["k1", "k2", "k3"],
               "_id": [1, 2.0, "id3", 4], "n": [1, 2, 3]}[field]
-    shape = rng.randrange(7)
+    shape = rng.randrange(9)
+    if shape == 7:  # the search's clauses, on fields holding strings, lists, numbers or nothing
+        pattern = {"$regex": rng.choice(["^S", "1", "x", "^(?=[\\s\\S]*k)"])}
+        clause = {rng.choice(["sku", "tags", "meta", "n"]): pattern if rng.random() < 0.5 else {"$not": pattern}}
+        return dict(clause, owner={"$in": OWNERS})  # an indexed field shortlists, the clause decides
+    if shape == 8:  # plain values on fields that are not indexed: True is not 1 there
+        return {"owner": {"$in": OWNERS}, rng.choice(["n", "at", "sku"]): rng.choice([1, True, 2, "S3", START])}
     if shape == 6:
         return {field: rng.choice(values), "at": {"$lte": START + timedelta(minutes=rng.randrange(60))}}
     if shape == 0:
@@ -68,6 +74,11 @@ def _filter(rng):
     return {field: condition}
 
 
+def _projection(rng):
+    return rng.choice([None, {}, {"sku": 1}, {"sku": 0}, {"_id": 0}, {"_id": 1}, {"sku": 1, "_id": 0},
+                       {"meta": 0, "tags": 0}, {"meta.kind": 1}, {"sku": 1, "tags": 0}])
+
+
 def _apply(rng, things, step):
     """One random operation; returns what it answered (or the error it raised)."""
     kind = rng.randrange(9)
@@ -77,9 +88,9 @@ def _apply(rng, things, step):
             things.insert_one(doc)
             return ("inserted", doc.get("_id"))
         if kind == 2:
-            return list(things.find(_filter(rng)))
+            return list(things.find(_filter(rng), _projection(rng)))
         if kind == 3:
-            return things.find_one(_filter(rng))
+            return things.find_one(_filter(rng), _projection(rng))
         if kind == 4:
             return things.count_documents(_filter(rng))
         if kind == 5:
@@ -95,7 +106,8 @@ def _apply(rng, things, step):
             )
         if kind == 7:
             sort = rng.choice([[("n", 1)], [("n", -1)], [("sku", 1)], [("owner", -1), ("n", 1)], [("meta.kind", 1)], [("at", -1), ("_id", 1)]])
-            return list(things.find(_filter(rng), sort=sort, skip=rng.randrange(3), limit=rng.randrange(0, 4)))
+            return list(things.find(_filter(rng), _projection(rng), sort=sort, skip=rng.randrange(3),
+                                    limit=rng.randrange(0, 4)))
         return things.delete_one(_filter(rng)).deleted_count
     except DuplicateKeyError:
         return "duplicate"
@@ -130,3 +142,26 @@ def test_a_lookup_by_an_indexed_field_does_not_scan_the_collection(monkeypatch):
     assert things.find_one({"sku": "S7"}) is None and things.find_one({"sku": "S7b"})["n"] == 7
 
     assert len(scanned) < 10
+
+
+def test_a_remembered_answer_never_outlives_a_write():
+    """Reads' answers are kept until the collection's next write: every kind of write, even
+    one changing only a field no index holds, is seen by the same read right after it."""
+    indexed = embedded.connect()["shop"].things
+    indexed.create_index("sku", unique=True)
+    plain = mongomock.MongoClient(tz_aware=True)["shop"].things
+    for things in (indexed, plain):
+        things.insert_many([{"sku": f"S{n}", "n": n % 3} for n in range(9)])
+
+    def read(things):
+        return ([doc["sku"] for doc in things.find({"n": 1}, sort=[("sku", 1)])], things.count_documents({"n": 1}),
+                (things.find_one({"n": 1}, {"_id": 0}) or {}).get("sku"))
+
+    writes = [("update_one", {"sku": "S1"}, {"$set": {"n": 2}}), ("update_many", {"n": 2}, {"$inc": {"n": -1}}),
+              ("find_one_and_update", {"sku": "S4"}, {"$set": {"n": 0}}), ("replace_one", {"sku": "S0"}, {"sku": "S0", "n": 1}),
+              ("insert_one", {"sku": "S9", "n": 1}), ("delete_one", {"sku": "S7"}), ("delete_many", {"n": 1})]
+    for method, *arguments in writes:
+        read(indexed)  # remembered now
+        for things in (indexed, plain):
+            getattr(things, method)(*arguments)
+        assert read(indexed) == read(plain), f"after {method}"
