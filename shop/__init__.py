@@ -78,12 +78,16 @@ def register_blueprints(app):
     from . import health, images
     from .auth import api_bp as auth_api
     from .categories import api_bp as categories_api
+    from .discounts import api_bp as discounts_api
     from .orders import api_bp as orders_api
     from .products import api_bp as products_api
     from .openapi import bp as openapi_bp
+    from .shipping import api_bp as shipping_api
+    from .taxes import api_bp as taxes_api
 
     images_api, media, images_admin = images.routes()
-    for blueprint in (auth_api, products_api, categories_api, images_api, orders_api, openapi_bp):
+    for blueprint in (auth_api, products_api, categories_api, images_api, orders_api, shipping_api, taxes_api,
+                      discounts_api, openapi_bp):
         app.register_blueprint(blueprint, url_prefix=API_PREFIX)
         csrf.exempt(blueprint)  # the API takes bearer tokens only, never the session cookie
     app.register_blueprint(health.bp)

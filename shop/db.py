@@ -150,4 +150,11 @@ def ensure_indexes(db):
     db["images.files"].create_index([("filename", 1), ("uploadDate", 1)])
     db["images.chunks"].create_index([("files_id", 1), ("n", 1)], unique=True)
     db.carts.create_index("owner", unique=True)
+    # Checkout settings: the methods serving a country (cheapest first), one tax rate per
+    # country, and one discount code per text ignoring case (the folded `code_key`).
+    db.shipping_methods.create_index([("price", 1), ("name", 1), ("_id", 1)])
+    db.shipping_methods.create_index([("active", 1), ("countries", 1), ("price", 1), ("name", 1), ("_id", 1)])
+    db.tax_rates.create_index("country", unique=True)
+    db.discount_codes.create_index("code_key", unique=True)
+    db.discount_codes.create_index([("created_at", -1), ("_id", -1)])
     db.carts.create_index("expires_at", expireAfterSeconds=0)

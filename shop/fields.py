@@ -114,3 +114,17 @@ class StrictBoolean(fields.Boolean):
         if not isinstance(value, bool):
             raise self.make_error("invalid", input=value)
         return value
+
+
+class CountryCode(fields.String):
+    """An ISO 3166-1 alpha-2 code (shop/countries.py), in any case and with spaces around it;
+    used in upper case. `also` names other values it takes (a shipping method's "*")."""
+
+    def __init__(self, also=(), also_text="", **kwargs):
+        from .countries import COUNTRY_CODES
+
+        message = "Enter a country by its two-letter code, such as US or DE." + also_text
+        super().__init__(validate=validate.OneOf(sorted(COUNTRY_CODES) + list(also), error=message), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip().upper()

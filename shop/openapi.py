@@ -11,12 +11,17 @@ from marshmallow import Schema, fields
 
 from .auth.schemas import CredentialsSchema, RegisterSchema, TokenSchema, UserSchema
 from .categories.schemas import CategoryCreateSchema, CategorySchema, CategoryUpdateSchema
+from .discounts.schemas import DiscountCodeCreateSchema, DiscountCodeListArgs, DiscountCodeSchema, DiscountCodeUpdateSchema
 from .orders.schemas import CardSchema, OrderListArgs, OrderSchema, PlaceOrderSchema, TransitionSchema
 from .products.schemas import (
     AdjustmentResultSchema, LedgerArgs, LowStockArgs, LowStockItemSchema, MovementSchema, NewVariantSchema,
     ProductCreateSchema, ProductListArgs, ProductSchema, ProductUpdateSchema, StockAdjustmentSchema, VariantSchema,
     VariantUpdateSchema,
 )
+from .shipping.schemas import (
+    ShippingMethodCreateSchema, ShippingMethodListArgs, ShippingMethodSchema, ShippingMethodUpdateSchema,
+)
+from .taxes.schemas import TaxRateCreateSchema, TaxRateListArgs, TaxRateSchema, TaxRateUpdateSchema
 from .clock import utcnow
 from .fields import PageArgs
 from .images.model import MAX_BYTES
@@ -53,6 +58,9 @@ def _page_of(item_schema):
 
 ProductPage, MovementPage, OrderPage = _page_of(ProductSchema), _page_of(MovementSchema), _page_of(OrderSchema)
 LowStockPage = _page_of(LowStockItemSchema)
+ShippingMethodPage, TaxRatePage = _page_of(ShippingMethodSchema), _page_of(TaxRateSchema)
+DiscountCodePage = _page_of(DiscountCodeSchema)
+WRITE_ERRORS = [400, 401, 403, 404, 409, 413, 415, 422]
 CATEGORY_TREE = "CategoryTree"  # the contract's bare list of top-level categories, not a page
 
 # (path, method, summary, who, request body, query args, success status, response, error statuses)
@@ -89,6 +97,21 @@ ENDPOINTS = [
     ("/orders/{order_id}/payments", "post", "Pay an order by card", "token", CardSchema, None, 200, OrderSchema, [400, 401, 402, 403, 404, 409, 413, 415, 422]),
     ("/orders/{order_id}/cancel", "post", "Cancel an order; stock returns, payment is refunded", "token", None, None, 200, OrderSchema, [401, 404, 409]),
     ("/orders/{order_id}/transitions", "post", "Ship or deliver an order", "admin", TransitionSchema, None, 200, OrderSchema, [400, 401, 403, 404, 409, 413, 415, 422]),
+    ("/shipping-methods", "get", "With country: the active methods serving it, cheapest first (anyone); without: every method (admins)", "optional", None, ShippingMethodListArgs, 200, ShippingMethodPage, [401, 403, 422]),
+    ("/shipping-methods", "post", "Add a shipping method", "admin", ShippingMethodCreateSchema, None, 201, ShippingMethodSchema, [400, 401, 403, 413, 415, 422]),
+    ("/shipping-methods/{method_id}", "get", "One shipping method (an inactive one: admins only)", "optional", None, None, 200, ShippingMethodSchema, [401, 404]),
+    ("/shipping-methods/{method_id}", "patch", "Change a shipping method", "admin", ShippingMethodUpdateSchema, None, 200, ShippingMethodSchema, [400, 401, 403, 404, 413, 415, 422]),
+    ("/shipping-methods/{method_id}", "delete", "Delete a shipping method (orders keep their copy)", "admin", None, None, 204, None, [401, 403, 404]),
+    ("/tax-rates", "get", "Every tax rate, by country", "admin", None, TaxRateListArgs, 200, TaxRatePage, [401, 403, 422]),
+    ("/tax-rates", "post", "Add a country's tax rate (409 when it has one)", "admin", TaxRateCreateSchema, None, 201, TaxRateSchema, [400, 401, 403, 409, 413, 415, 422]),
+    ("/tax-rates/{rate_id}", "get", "One tax rate", "admin", None, None, 200, TaxRateSchema, [401, 403, 404]),
+    ("/tax-rates/{rate_id}", "patch", "Change a tax rate or its country", "admin", TaxRateUpdateSchema, None, 200, TaxRateSchema, WRITE_ERRORS),
+    ("/tax-rates/{rate_id}", "delete", "Delete a tax rate (its country is taxed at 0 after)", "admin", None, None, 204, None, [401, 403, 404]),
+    ("/discount-codes", "get", "Every discount code, newest first", "admin", None, DiscountCodeListArgs, 200, DiscountCodePage, [401, 403, 422]),
+    ("/discount-codes", "post", "Add a discount code (409 when one equal ignoring case exists)", "admin", DiscountCodeCreateSchema, None, 201, DiscountCodeSchema, [400, 401, 403, 409, 413, 415, 422]),
+    ("/discount-codes/{code_id}", "get", "One discount code", "admin", None, None, 200, DiscountCodeSchema, [401, 403, 404]),
+    ("/discount-codes/{code_id}", "patch", "Change a discount code (never its uses)", "admin", DiscountCodeUpdateSchema, None, 200, DiscountCodeSchema, WRITE_ERRORS),
+    ("/discount-codes/{code_id}", "delete", "Delete a discount code (orders keep their copy)", "admin", None, None, 204, None, [401, 403, 404]),
 ]
 
 ERROR_TEXT = {

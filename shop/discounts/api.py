@@ -1,0 +1,58 @@
+"""`/api/v1/discount-codes`: admins create, read, change and delete codes."""
+from flask import jsonify, url_for
+
+from ..api import load_args, load_body, page_response
+from ..auth.guards import admin_required
+from ..clock import utcnow
+from ..db import get_db
+from . import api_bp, services
+from .repository import DiscountCodeRepository
+from .schemas import DiscountCodeCreateSchema, DiscountCodeListArgs, DiscountCodeSchema, DiscountCodeUpdateSchema
+
+CODE = DiscountCodeSchema()
+CODE_CREATE = DiscountCodeCreateSchema()
+CODE_UPDATE = DiscountCodeUpdateSchema()
+LIST_ARGS = DiscountCodeListArgs()
+
+
+def _codes():
+    return DiscountCodeRepository(get_db())
+
+
+@api_bp.get("/discount-codes")
+@admin_required
+def list_codes():
+    """Every code, newest first, with its uses."""
+    args = load_args(LIST_ARGS)
+    items, total = services.list_codes(_codes(), args["page"], args["per_page"])
+    return page_response(CODE, items, total, args["page"], args["per_page"])
+
+
+@api_bp.get("/discount-codes/<id:code_id>")
+@admin_required
+def get_code(code_id):
+    """One code, by id."""
+    return jsonify(CODE.dump(services.get_code(_codes(), code_id)))
+
+
+@api_bp.post("/discount-codes")
+@admin_required
+def create_code():
+    """Add a code (409 when one equal ignoring case exists)."""
+    code = services.create_code(_codes(), load_body(CODE_CREATE), utcnow())
+    return CODE.dump(code), 201, {"Location": url_for("discounts_api.get_code", code_id=code.id)}
+
+
+@api_bp.patch("/discount-codes/<id:code_id>")
+@admin_required
+def update_code(code_id):
+    """Change any of a code's fields but `uses`; those left out stay."""
+    return jsonify(CODE.dump(services.update_code(_codes(), code_id, load_body(CODE_UPDATE), utcnow())))
+
+
+@api_bp.delete("/discount-codes/<id:code_id>")
+@admin_required
+def delete_code(code_id):
+    """Delete a code; orders keep their copy of it."""
+    services.delete_code(_codes(), code_id)
+    return "", 204

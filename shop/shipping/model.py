@@ -1,0 +1,35 @@
+"""A shipping method and the rules the order code asks it: whom it serves, and what the
+pricing sees of it."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..pricing import Shipping
+
+EVERYWHERE = "*"
+
+
+@dataclass(frozen=True)
+class ShippingMethod:
+    id: str
+    name: str
+    countries: tuple  # ISO 3166-1 alpha-2 codes, or ("*",) for every country
+    price: int  # minor units of `currency`
+    free_over: int | None  # a subtotal after discount at or above which it costs 0
+    currency: str
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+
+    def serves(self, country, currency):
+        """Whether an order in `currency` to `country` may be sent by this method (never when inactive)."""
+        return self.active and currency == self.currency and (EVERYWHERE in self.countries or country in self.countries)
+
+    def as_pricing(self):
+        return Shipping(method_id=self.id, name=self.name, price=self.price, free_over=self.free_over)
+
+
+def normal_countries(countries):
+    """The countries as stored: upper case, each once, in order; any "*" means every country."""
+    if EVERYWHERE in countries:
+        return [EVERYWHERE]
+    return list(dict.fromkeys(countries))
