@@ -81,6 +81,8 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None
         self.TESTING = False
         # The background worker (expiry, e-mail retries, repair); off in tests.
+        # Do catalogue prices include tax (VAT-style, the default) or is tax added on top?
+        self.PRICES_INCLUDE_TAX = _bool("PRICES_INCLUDE_TAX", True)
         self.WORKER_ENABLED = _bool("WORKER_ENABLED", True)
 
     @property

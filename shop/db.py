@@ -142,6 +142,12 @@ def ensure_indexes(db):
         [("payment.status", 1), ("payment.started_at", 1)],
         partialFilterExpression={"payment.status": "processing"},
     )
+    # A code's uses: one document per order, in a numbered slot unique per code (max_uses) and
+    # per code and customer (max_uses_per_customer): the limits are these indexes (shop/discounts/uses.py).
+    db.discount_uses.create_index([("code_id", 1), ("slot", 1)], unique=True,
+                                  partialFilterExpression={"slot": {"$exists": True}})
+    db.discount_uses.create_index([("code_id", 1), ("customer", 1), ("customer_slot", 1)], unique=True,
+                                  partialFilterExpression={"customer_slot": {"$exists": True}})
     db.emails.create_index([("status", 1), ("next_attempt_at", 1)])
     db.emails.create_index("key", unique=True)
     db.csv_imports.create_index("expires_at", expireAfterSeconds=0)  # a checked import waits an hour

@@ -57,6 +57,16 @@ class OutOfStock(ShopError):
         super().__init__(details={"items": shortages})
 
 
+class QuoteChanged(ShopError):
+    """The total differs from the `expected_total` the client was shown. `quote` is the new
+    one (a model); the view that knows how to show it puts it in `details.quote`."""
+    status, code, message = 409, "quote_changed", "The total has changed since it was shown; nothing was placed."
+
+    def __init__(self, quote):
+        super().__init__()
+        self.quote = quote
+
+
 class InvalidTransition(ShopError):
     status, code, message = 409, "invalid_transition", "The order cannot make this change."
 

@@ -1,5 +1,6 @@
 """`discount_codes`: documents in, models out. A code is stored as typed beside its folded
 `code_key`, which a unique index keeps unique, also when two requests add one at once."""
+import dataclasses
 from datetime import timezone
 
 from bson import ObjectId
@@ -8,9 +9,10 @@ from pymongo.errors import DuplicateKeyError
 
 from ..ids import object_id
 from .model import DiscountCode, fold
+from .uses import DiscountUseRepository
 
 FIELDS = ("code", "kind", "value", "currency", "min_subtotal", "starts_at", "ends_at", "max_uses",
-          "max_uses_per_customer", "active", "uses", "created_at", "updated_at")
+          "max_uses_per_customer", "active", "created_at", "updated_at")
 
 
 class CodeTaken(Exception):
@@ -25,7 +27,7 @@ def _code(doc):
     if doc is None:
         return None
     values = {name: doc.get(name) for name in FIELDS}
-    values.update(starts_at=_utc(values["starts_at"]), ends_at=_utc(values["ends_at"]), uses=doc.get("uses", 0))
+    values.update(starts_at=_utc(values["starts_at"]), ends_at=_utc(values["ends_at"]), uses=0)
     return DiscountCode(id=str(doc["_id"]), **values)
 
 
@@ -41,12 +43,23 @@ def _stored(fields):
 
 
 class DiscountCodeRepository:
+    """Codes with their `uses`: the live uses that `discount_uses` holds for each (uses.py),
+    which is what the limits count; the code's document stores no counter."""
+
     def __init__(self, db):
         self.codes = db.discount_codes
+        self.uses = DiscountUseRepository(db)
+
+    def _with_uses(self, codes):
+        counts = self.uses.counts([code.id for code in codes if code is not None])
+        return [None if code is None else dataclasses.replace(code, uses=counts.get(code.id, 0)) for code in codes]
+
+    def _one(self, doc):
+        return self._with_uses([_code(doc)])[0]
 
     def add(self, fields):
         """Insert a code with no uses. Raises CodeTaken."""
-        doc = dict(_stored(fields), _id=ObjectId(), uses=0)
+        doc = dict(_stored(fields), _id=ObjectId())
         try:
             self.codes.insert_one(doc)
         except DuplicateKeyError:
@@ -55,17 +68,17 @@ class DiscountCodeRepository:
 
     def get(self, code_id):
         oid = object_id(code_id)
-        return _code(self.codes.find_one({"_id": oid})) if oid else None
+        return self._one(self.codes.find_one({"_id": oid})) if oid else None
 
     def by_code(self, text):
         """The code a shopper typed, in any case and with spaces around it, or None."""
-        return _code(self.codes.find_one({"code_key": fold(text)}))
+        return self._one(self.codes.find_one({"code_key": fold(text)}))
 
     def page(self, page, per_page):
         """(codes, total), newest first."""
         cursor = self.codes.find({}, sort=[("created_at", DESCENDING), ("_id", DESCENDING)], skip=(page - 1) * per_page,
                                  limit=per_page)
-        return [_code(doc) for doc in cursor], self.codes.count_documents({})
+        return self._with_uses([_code(doc) for doc in cursor]), self.codes.count_documents({})
 
     def update(self, code_id, changes, now):
         """Set `changes` (never `uses`); the code after (None when gone). Raises CodeTaken."""

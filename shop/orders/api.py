@@ -7,16 +7,17 @@ from ..api import load_args, load_body, page_response
 from ..auth.guards import admin_required, current_api_user, token_required
 from ..clock import utcnow
 from ..db import get_db
-from ..errors import InvalidInput
+from ..errors import InvalidInput, QuoteChanged
 from . import api_bp, services
 from .model import IDEMPOTENCY_KEY_PATTERN
-from .schemas import CardSchema, OrderListArgs, OrderSchema, PlaceOrderSchema, TransitionSchema
+from .schemas import CardSchema, OrderListArgs, OrderSchema, PlaceOrderSchema, QuoteOutSchema, TransitionSchema
 
 _KEY_PATTERN = re.compile(IDEMPOTENCY_KEY_PATTERN)
 
 # Schemas hold no per-request state, so each is built once (building one costs more than using it).
 PLACE_ORDER = PlaceOrderSchema()
 ORDER = OrderSchema()
+QUOTE = QuoteOutSchema()
 ORDER_LIST_ARGS = OrderListArgs()
 CARD = CardSchema()
 TRANSITION = TransitionSchema()
@@ -38,14 +39,30 @@ def _stores():
 @token_required
 def place_order():
     """Place an order, all or nothing; a repeated Idempotency-Key returns the first order."""
-    data = load_body(PLACE_ORDER)
+    checkout = services.Checkout.from_body(load_body(PLACE_ORDER))
     key = _idempotency_key()
-    order, created = services.place_order(
-        _stores(), current_api_user(), data["items"], data["shipping_address"], key,
-        utcnow(), current_app.config["ORDER_PAYMENT_TTL_MINUTES"],
-    )
+    try:
+        order, created = services.place_order(
+            _stores(), current_api_user(), checkout.items, checkout.shipping_address, key,
+            utcnow(), current_app.config["ORDER_PAYMENT_TTL_MINUTES"], checkout=checkout,
+            prices_include_tax=current_app.config["PRICES_INCLUDE_TAX"],
+        )
+    except QuoteChanged as changed:
+        changed.details = {"quote": QUOTE.dump(changed.quote)}
+        raise
     location = url_for("orders_api.get_order", order_id=order.id)
     return ORDER.dump(order), 201 if created else 200, {"Location": location}
+
+
+@api_bp.post("/orders/quote")
+@token_required
+def quote_order():
+    """The order this body would place now (totals, shipping, discount, taxes) and the lines
+    that could not be served now; nothing moves."""
+    checkout = services.Checkout.from_body(load_body(PLACE_ORDER))
+    quote = services.quote_order(_stores(), current_api_user(), checkout, utcnow(),
+                                 current_app.config["PRICES_INCLUDE_TAX"])
+    return jsonify(QUOTE.dump(quote))
 
 
 @api_bp.get("/orders")

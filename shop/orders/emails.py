@@ -26,6 +26,6 @@ def order_email(order, status):
         "",
         f"Order {order.number}",
         *lines,
-        f"Total: {format_money(order.total, order.currency)}",
+        *(f"{label}: {format_money(amount, order.currency)}" for label, amount, _ in order.totals_rows()),
     ])
     return SUBJECTS[status].format(number=order.number), body

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..errors import InvalidInput, InvalidTransition
+from ..pricing import FREE
 from ..products.model import options_label
 
 PENDING = "pending"      # being placed: stored before any unit moves, never shown
@@ -43,6 +44,8 @@ class OrderLine:
     quantity: int
     variant_id: str = None  # a v1 order's lines name none: the product's default variant, same id
     options: dict = field(default_factory=dict)
+    discount: int = 0  # this line's share of the order's discount
+    tax: int = 0  # the tax in (or on) this line's total after its discount
 
     def __post_init__(self):
         self.variant_id = self.variant_id or self.product_id
@@ -55,8 +58,26 @@ class OrderLine:
         return self.unit_price * self.quantity
 
 
+class Totals:
+    """What an order and a quote show under their lines, from the totals `pricing` made."""
+
+    def totals_rows(self):
+        """[(label, amount, kind)]: kind "add" rows make up the total, an "info" row (tax
+        included in the prices) does not, and the last row is the "total"."""
+        rows = [("Subtotal", self.subtotal, "add")]
+        if self.discount:
+            rows.append((f"Discount ({self.discount['code']})", -self.discount["amount"], "add"))
+        rows.append((f"Shipping: {self.shipping['name']}", self.shipping["amount"], "add"))
+        if self.tax_total and self.prices_include_tax:
+            rows.append(("Tax included", self.tax_total, "info"))
+        elif self.tax_total:
+            rows.append(("Tax", self.tax_total, "add"))
+        rows.append(("Total", self.total, "total"))
+        return rows
+
+
 @dataclass
-class Order:
+class Order(Totals):
     id: str
     number: str
     user_id: str
@@ -71,15 +92,61 @@ class Order:
     expires_at: datetime = None
     customer_email: str = None
     pending_actions: list = field(default_factory=list)
+    # The totals as `pricing.price` made them when the order was placed. A v1 order stored
+    # none: it was shipped free, with no code, its prices including tax, so its total is its
+    # subtotal.
+    shipping: dict = field(default_factory=lambda: dict(FREE_SHIPPING))
+    discount: dict = None
+    tax_total: int = 0
+    prices_include_tax: bool = True
+    total: int = None
+
+    def __post_init__(self):
+        if self.total is None:
+            self.total = self.subtotal
 
     @property
     def subtotal(self):
         return sum(line.line_total for line in self.items)
 
+
+FREE_SHIPPING = {"method_id": None, "name": FREE.name, "amount": 0, "tax": 0}
+
+
+@dataclass
+class Quote(Totals):
+    """The order a request would place now, and the lines it could not serve now (`short`)."""
+    items: list
+    currency: str
+    shipping_address: dict
+    shipping: dict
+    discount: dict
+    tax_total: int
+    prices_include_tax: bool
+    total: int
+    short: list
+
     @property
-    def total(self):
-        # Shipping is free and prices include tax, so the total is the subtotal.
-        return self.subtotal
+    def subtotal(self):
+        return sum(line.line_total for line in self.items)
+
+    def order_fields(self):
+        """What the order document stores of this quote."""
+        return {"items": [vars(line) for line in self.items], "currency": self.currency,
+                "shipping_address": self.shipping_address, "shipping": self.shipping, "discount": self.discount,
+                "tax_total": self.tax_total, "prices_include_tax": self.prices_include_tax, "total": self.total}
+
+
+def quote_from(lines, currency, address, totals, short):
+    """A Quote of `lines`, with each line's share of the discount and its tax, from `pricing.price`."""
+    for line, priced in zip(lines, totals.lines):
+        line.discount, line.tax = priced.discount, priced.tax
+    shipping = {"method_id": totals.shipping.method_id, "name": totals.shipping.name,
+                "amount": totals.shipping_amount, "tax": totals.shipping_tax}
+    discount = {"code": totals.discount_code, "amount": totals.discount} if totals.discount_code else None
+    return Quote(items=lines, currency=currency, shipping_address=address, shipping=shipping, discount=discount,
+                 tax_total=totals.tax_total, prices_include_tax=totals.prices_include_tax, total=totals.total,
+                 short=short)
 
 
 def merge_lines(items, products):

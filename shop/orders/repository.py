@@ -14,6 +14,10 @@ from ..ids import object_id
 from .model import ACTIONS, CANCELLED, PENDING, PLACED, REJECTED, RESTOCK, VISIBLE, Order, OrderLine
 
 
+# What an order placed since v1.1 stores of its quote; a v1 order has none (Order's defaults).
+_TOTALS = ("shipping", "discount", "tax_total", "prices_include_tax", "total")
+
+
 class DuplicateIdempotencyKey(Exception):
     pass
 
@@ -27,6 +31,7 @@ def _order(doc):
         shipping_address=doc["shipping_address"], payment=doc.get("payment"), history=doc["history"],
         created_at=doc["created_at"], updated_at=doc["updated_at"], expires_at=doc.get("expires_at"),
         customer_email=doc.get("customer_email"), pending_actions=doc.get("pending_actions", []),
+        **{name: doc[name] for name in _TOTALS if name in doc},
     )
 
 
@@ -145,8 +150,5 @@ class OrderRepository:
 
     def placed_between(self, start, end):
         """Orders shoppers can see that were placed in [start, end)."""
-        docs = self.orders.find(
-            {"created_at": {"$gte": start, "$lt": end}, "status": {"$in": list(VISIBLE)}},
-            {"status": 1, "items": 1, "currency": 1},
-        )
-        return [(doc["status"], doc["currency"], [OrderLine(**line) for line in doc["items"]]) for doc in docs]
+        return [_order(doc) for doc in self.orders.find(
+            {"created_at": {"$gte": start, "$lt": end}, "status": {"$in": list(VISIBLE)}})]

@@ -48,6 +48,14 @@ class PlaceOrderSchema(ShopSchema):
                                            f"{MAX_QUANTITY} in all.",
                         })
     shipping_address = fields.Nested(AddressSchema, required=True)
+    shipping_method_id = ObjectIdString(metadata={
+        "description": "Required when the shop has an active shipping method; it must serve the address's country "
+                       "and the order's currency (GET /shipping-methods?country=XX lists them)."})
+    discount_code = TrimmedString(validate=validate.Length(min=1, max=64), metadata={
+        "description": "A discount code, case-insensitive; it must be usable by this order now."})
+    expected_total = StrictInteger(validate=validate.Range(min=0), metadata={
+        "description": "The total the shopper was shown (a quote's `total`): if the total differs now, nothing is "
+                       "placed and the answer is 409 `quote_changed` with the new quote."})
 
 
 # 12 to 19 digits, one space or dash allowed between any two ("4242 4242 4242 4242").
@@ -98,6 +106,28 @@ class OrderLineSchema(ShopSchema):
     unit_price = fields.Integer()
     quantity = fields.Integer()
     line_total = fields.Integer()
+    discount = fields.Integer(metadata={"description": "This line's share of the order's discount."})
+    tax = fields.Integer(metadata={"description": "The tax in this line's total after its discount (or on it, "
+                                                  "when prices exclude tax)."})
+
+
+class ShippingOutSchema(ShopSchema):
+    method_id = fields.String(allow_none=True)
+    name = fields.String()
+    amount = fields.Integer()
+    tax = fields.Integer()
+
+
+class DiscountOutSchema(ShopSchema):
+    code = fields.String()
+    amount = fields.Integer()
+
+
+class ShortLineSchema(ShopSchema):
+    product_id = fields.String()
+    variant_id = fields.String()
+    requested = fields.Integer()
+    available = fields.Integer()
 
 
 class AddressOutSchema(ShopSchema):
@@ -125,16 +155,30 @@ class HistoryEntrySchema(ShopSchema):
     note = fields.String()
 
 
-class OrderSchema(ShopSchema):
+class QuoteSchema(ShopSchema):
+    """An order's totals: total = subtotal - discount.amount + shipping.amount + (0 if prices_include_tax
+    else tax_total)."""
+    items = fields.List(fields.Nested(OrderLineSchema))
+    subtotal = fields.Integer()
+    shipping = fields.Nested(ShippingOutSchema)
+    discount = fields.Nested(DiscountOutSchema, allow_none=True)
+    tax_total = fields.Integer()
+    prices_include_tax = fields.Boolean()
+    total = fields.Integer()
+    currency = fields.String()
+    shipping_address = fields.Nested(AddressOutSchema)
+
+
+class QuoteOutSchema(QuoteSchema):
+    short = fields.List(fields.Nested(ShortLineSchema), metadata={
+        "description": "The lines that could not be served now (empty when all can)."})
+
+
+class OrderSchema(QuoteSchema):
     id = fields.String()
     number = fields.String()
     user_id = fields.String()
     status = fields.String(metadata={"enum": list(VISIBLE)})
-    items = fields.List(fields.Nested(OrderLineSchema))
-    subtotal = fields.Integer()
-    total = fields.Integer()
-    currency = fields.String()
-    shipping_address = fields.Nested(AddressOutSchema)
     payment = fields.Nested(PaymentOutSchema, allow_none=True)
     history = fields.List(fields.Nested(HistoryEntrySchema))
     created_at = UtcDateTime()

@@ -16,12 +16,18 @@ from datetime import timedelta
 from bson import ObjectId
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from ..errors import Conflict, Forbidden, InvalidTransition, NotFound, OutOfStock, PaymentDeclined
+from .. import pricing
+from ..discounts.repository import DiscountCodeRepository
+from ..discounts.uses import DiscountUseRepository, UsedUp, customer_key
+from ..errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound, OutOfStock, PaymentDeclined, \
+    QuoteChanged
 from ..mail import Outbox
+from ..shipping.repository import ShippingMethodRepository
+from ..taxes.repository import TaxRateRepository
 from ..products.model import ORDER_CANCELLED, ORDER_PLACED, ORDER_REJECTED, Shortage
 from ..products.repository import LedgerRepository, ProductRepository
 from ..products.services import finish_movement, give_back, move_stock
-from . import model
+from . import model, terms
 from .emails import order_email
 from .model import CANCELLED, PAID, PENDING, PLACED, REFUND, REJECTED, RESTOCK, SYSTEM
 from .payments import SandboxGateway
@@ -42,56 +48,128 @@ class Stores:
     ledger: LedgerRepository
     outbox: Outbox
     gateway: SandboxGateway
+    shipping: ShippingMethodRepository
+    taxes: TaxRateRepository
+    discounts: DiscountCodeRepository
+    uses: DiscountUseRepository
 
     @classmethod
     def on(cls, db):
-        return cls(OrderRepository(db), ProductRepository(db), LedgerRepository(db), Outbox(db), SandboxGateway(db))
+        return cls(OrderRepository(db), ProductRepository(db), LedgerRepository(db), Outbox(db), SandboxGateway(db),
+                   ShippingMethodRepository(db), TaxRateRepository(db), DiscountCodeRepository(db),
+                   DiscountUseRepository(db))
 
 
 # Placing ------------------------------------------------------------------
 
 
-def place_order(stores, user, items, address, idempotency_key, now, payment_ttl_minutes):
-    """Place an order, all or nothing. Returns (order, created): created is False for a replay."""
-    fingerprint = _fingerprint(items, address)
+@dataclass
+class Checkout:
+    """What a shopper asks to order: the body of `POST /orders` and of its quote."""
+    items: list
+    shipping_address: dict
+    shipping_method_id: str = None
+    discount_code: str = None
+    expected_total: int = None
+
+    @classmethod
+    def from_body(cls, data):
+        return cls(data["items"], data["shipping_address"], data.get("shipping_method_id"),
+                   data.get("discount_code"), data.get("expected_total"))
+
+
+def quote_order(stores, user, checkout, now, prices_include_tax):
+    """The order `checkout` would place now, without moving anything; short lines are listed
+    (`short`), not refused. The same 422s as placing."""
+    return _quote(stores, user, checkout, now, prices_include_tax)[0]
+
+
+def _quote(stores, user, checkout, now, prices_include_tax):
+    """(quote, {variant_id: variant as just read}, the accepted DiscountCode or None)."""
+    catalogue = stores.products.many({item["product_id"] for item in checkout.items})
+    quantities = model.merge_lines(checkout.items, catalogue)
+    lines, currency = model.price_lines(quantities, catalogue)
+    stock = {line.variant_id: _variant(catalogue, line) for line in lines}
+    short = [Shortage(line.product_id, line.variant_id, line.quantity, stock[line.variant_id].stock).as_dict()
+             for line in lines if stock[line.variant_id].stock < line.quantity]
+    subtotal = sum(line.line_total for line in lines)
+    country = checkout.shipping_address["country"]
+    problems = {}  # a wrong method and a wrong code are told at once
+    try:
+        shipping = terms.shipping_for(stores.shipping, country, currency, checkout.shipping_method_id)
+    except InvalidInput as refused:
+        problems.update(refused.details)
+    try:
+        code = terms.code_for(stores.discounts, stores.uses, checkout.discount_code, subtotal, currency,
+                              customer_key(user.email), now)
+    except InvalidInput as refused:
+        problems.update(refused.details)
+    if problems:
+        raise InvalidInput(problems)
+    totals = pricing.price([(line.unit_price, line.quantity) for line in lines], shipping,
+                           stores.taxes.rate_for(country), code.as_pricing() if code else None, prices_include_tax)
+    return model.quote_from(lines, currency, checkout.shipping_address, totals, short), stock, code
+
+
+def place_order(stores, user, items, address, idempotency_key, now, payment_ttl_minutes, checkout=None,
+                prices_include_tax=True):
+    """Place an order, all or nothing. Returns (order, created): created is False for a replay.
+    `checkout` carries v1.1's shipping method, code and expected total (`items` and `address`
+    alone are a v1 order)."""
+    checkout = checkout or Checkout(items, address)
+    fingerprint = _fingerprint(checkout)
     for _ in range(3):
         if idempotency_key:
             earlier = _replay(stores.orders, user.id, idempotency_key, fingerprint)
             if earlier:
                 return earlier, False
         try:
-            return _place(stores, user, items, address, idempotency_key, fingerprint, now, payment_ttl_minutes), True
+            return _place(stores, user, checkout, idempotency_key, fingerprint, now, payment_ttl_minutes,
+                          prices_include_tax), True
         except DuplicateIdempotencyKey:
             continue  # a racing retry with the same key stored first: replay it
     raise Conflict("A request with this Idempotency-Key is still being processed.")
 
 
-def _place(stores, user, items, address, idempotency_key, fingerprint, now, payment_ttl_minutes):
-    catalogue = stores.products.many({item["product_id"] for item in items})
-    quantities = model.merge_lines(items, catalogue)
-    lines, currency = model.price_lines(quantities, catalogue)
-    stock = {line.variant_id: _variant(catalogue, line) for line in lines}
-    short = [Shortage(line.product_id, line.variant_id, line.quantity, stock[line.variant_id].stock).as_dict()
-             for line in lines if stock[line.variant_id].stock < line.quantity]
-    if short:
-        raise OutOfStock(short)
-    doc = {
-        "user_id": user.id, "customer_email": user.email, "items": [vars(line) for line in lines],
-        "currency": currency, "shipping_address": address, "payment": None,
-        "idempotency_key": idempotency_key, "request_hash": fingerprint,
-        "created_at": now, "updated_at": now, "expires_at": now + timedelta(minutes=payment_ttl_minutes),
-    }
+def _place(stores, user, checkout, idempotency_key, fingerprint, now, payment_ttl_minutes, prices_include_tax):
+    quote, stock, code = _quote(stores, user, checkout, now, prices_include_tax)
+    if quote.short:
+        raise OutOfStock(quote.short)
+    if checkout.expected_total is not None and checkout.expected_total != quote.total:
+        raise QuoteChanged(quote)
+    doc = dict(
+        quote.order_fields(), user_id=user.id, customer_email=user.email, payment=None,
+        discount_code_id=code.id if code else None, idempotency_key=idempotency_key, request_hash=fingerprint,
+        created_at=now, updated_at=now, expires_at=now + timedelta(minutes=payment_ttl_minutes),
+    )
     order = _store_pending(stores.orders, doc)
+    if code is not None:
+        _take_code_use(stores, order, code, now)
     return _take_stock(stores, order, user.id, now, stock)
+
+
+def _take_code_use(stores, order, code, now):
+    """The order's use of its code, counted within the code's limits before any unit moves;
+    if none is left, the order is withdrawn and the code refused."""
+    try:
+        stores.uses.take(code, order.id, customer_key(order.customer_email), now)
+    except UsedUp as used_up:
+        _withdraw(stores, order, [], now)
+        raise InvalidInput({"discount_code": [terms.USED_UP[used_up.which]]})
 
 
 def _variant(catalogue, line):
     return catalogue[line.product_id].variant(line.variant_id)
 
 
-def _fingerprint(items, address):
-    canonical = json.dumps({"items": items, "shipping_address": address}, sort_keys=True)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+def _fingerprint(checkout):
+    """The request body's digest. A v1 body (items and address only) digests as it did in v1,
+    so a retry across the upgrade still replays its order."""
+    body = {"items": checkout.items, "shipping_address": checkout.shipping_address}
+    for name in ("shipping_method_id", "discount_code", "expected_total"):
+        if getattr(checkout, name) is not None:
+            body[name] = getattr(checkout, name)
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
 def _replay(orders, user_id, key, fingerprint):
@@ -312,9 +390,11 @@ def run_actions(stores, order, now):
 
 
 def _run_action(stores, order, action, now):
-    if action == RESTOCK:
+    if action == RESTOCK:  # everything the order holds goes back: its units, and its use of a code
         actor_id = order.history[-1]["by"] if order.history else SYSTEM
         return_stock(stores, order, RETURN_REASONS[order.status], actor_id, now)
+        if order.discount:
+            stores.uses.give_back(order.id)
     elif action == REFUND:
         stores.gateway.refund(order.payment["attempt_id"])
     elif action.startswith("email:"):
@@ -331,9 +411,9 @@ def sales_summary(stores, start, end):
     """Orders placed in [start, end) and the revenue of those paid for (paid, shipped
     or delivered; cancelled ones were refunded): `{"orders": n, "revenue": {currency: minor units}}`."""
     summary = {"orders": 0, "revenue": {}}
-    for status, currency, lines in stores.orders.placed_between(start, end):
+    for order in stores.orders.placed_between(start, end):
         summary["orders"] += 1
-        if status in model.REVENUE:
+        if order.status in model.REVENUE:
             revenue = summary["revenue"]
-            revenue[currency] = revenue.get(currency, 0) + sum(line.line_total for line in lines)
+            revenue[order.currency] = revenue.get(order.currency, 0) + order.total
     return summary

@@ -1,0 +1,44 @@
+"""An order's terms: the shipping method and the discount code it is priced with.
+
+Each answers `pricing`'s input (a `pricing.Shipping`, a DiscountCode) or refuses the request
+with the contract's 422, on the field the shopper has to change.
+"""
+from ..errors import InvalidInput
+from ..pricing import FREE
+
+# A race lost at the last use (the code's own rule said yes a moment before): its sentences.
+USED_UP = {"code": "This discount code has been used up.",
+           "customer": "You have already used this discount code as often as it allows."}
+
+
+def shipping_for(methods, country, currency, method_id):
+    """The `pricing.Shipping` of the chosen method; free when the shop has no active method
+    and none is named."""
+    if method_id is None and not methods.has_active():
+        return FREE
+    method = methods.get(method_id) if method_id is not None else None
+    if method_id is not None and (method is None or not method.active):
+        raise InvalidInput({"shipping_method_id": ["No such shipping method."]})
+    serving = methods.active_for(country, None)  # in any currency
+    if not serving:
+        raise InvalidInput({"shipping_address": {"country": ["We do not ship there."]}})
+    if method is None:
+        raise InvalidInput({"shipping_method_id": ["Choose a shipping method."]})
+    if not method.serves(country, currency):
+        reason = (f"This shipping method does not deliver to {country}." if method.id not in {m.id for m in serving}
+                  else f"This shipping method serves orders in {method.currency}, not {currency}.")
+        raise InvalidInput({"shipping_method_id": [reason]})
+    return method.as_pricing()
+
+
+def code_for(codes, uses, text, subtotal, currency, customer, now):
+    """The DiscountCode `text` names, if this order may use it now; None without a code."""
+    if text is None:
+        return None
+    code = codes.by_code(text)
+    if code is None:
+        raise InvalidInput({"discount_code": ["There is no such discount code."]})
+    problem = code.problem(subtotal, currency, now, uses.count_by_customer(code.id, customer))
+    if problem:
+        raise InvalidInput({"discount_code": [problem]})
+    return code
