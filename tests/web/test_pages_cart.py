@@ -395,3 +395,19 @@ def test_changing_the_quantity_of_a_line_not_in_the_cart_adds_nothing(site, add_
     site.post(f"/cart/items/{mug['id']}", {"quantity": "5"})
 
     assert db.carts.find_one()["items"] == {teapot["id"]: 1}
+
+
+def test_a_visitors_line_in_another_currency_carried_over_on_log_in_is_kept_as_unavailable(site, other_site,
+                                                                                            add_product, db):
+    teapot = add_product("TEAPOT-CAST", name="Cast Iron Teapot", price=1200, currency="EUR")
+    mug = add_product("MUG-STONE", name="Stoneware Mug", price=2400, currency="USD")
+    other_site.shopper("ada@example.com")
+    other_site.add_to_cart(teapot)
+    site.add_to_cart(mug)
+
+    site.login("ada@example.com")
+    html = html_text.unescape(site.text("/cart"))
+
+    assert db.carts.find_one()["items"] == {teapot["id"]: 1, mug["id"]: 1}
+    assert "Stoneware Mug: It is priced in USD and your cart is in EUR. Remove it from your cart." in html
+    assert header_count(html) == page_count(html) == 1 and "€12.00" in html and "36.00" not in html
