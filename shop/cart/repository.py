@@ -53,7 +53,9 @@ class CartRepository:
             self.carts.update_one({"owner": owner, key: {"$gt": max_quantity}}, {"$set": {key: max_quantity}})
 
     def set_quantity(self, owner, product_id, quantity, now):
-        self.carts.update_one({"owner": owner}, {"$set": {_line_key(product_id): quantity, "updated_at": now}})
+        """Change a line that is in the cart (a line it does not hold is not made)."""
+        key = _line_key(product_id)
+        self.carts.update_one({"owner": owner, key: {"$exists": True}}, {"$set": {key: quantity, "updated_at": now}})
 
     def remove(self, owner, product_id, now):
         self.carts.update_one({"owner": owner}, {"$unset": {_line_key(product_id): ""}, "$set": {"updated_at": now}})

@@ -16,7 +16,7 @@ from ..products.pages import product_page_context
 from ..products.services import get_product
 from . import services
 from .forms import AddToCartForm, CartLineForm, CheckoutForm
-from .model import ANONYMOUS, USER, owner_key
+from .model import ANONYMOUS, USER, Cart, owner_key
 from .repository import CartRepository
 
 CART_QUANTITY = OrderItemSchema(only=["quantity"])
@@ -43,15 +43,15 @@ def carry_cart_over():
 
 
 def cart_count():
-    """Units in this request's cart, for the header."""
+    """Units in this request's cart, for the header: the cart's own count (`Cart.count`)."""
     owner = cart_owner()
-    return services.count_items(CartRepository(get_db()), owner) if owner else 0
+    return services.count_items(CartRepository(get_db()), ProductRepository(get_db()), owner) if owner else 0
 
 
 def _cart_page(line_forms=None, status=200):
     owner = cart_owner()
-    cart = services.view_cart(CartRepository(get_db()), ProductRepository(get_db()), owner) if owner else None
-    forms = {line.id: CartLineForm(formdata=None, quantity=line.quantity) for line in cart.lines} if cart else {}
+    cart = services.view_cart(CartRepository(get_db()), ProductRepository(get_db()), owner) if owner else Cart()
+    forms = {line.id: CartLineForm(formdata=None, quantity=line.quantity) for line in cart.lines}
     forms.update(line_forms or {})
     return render_template("cart/cart.html", cart=cart, line_forms=forms), status
 

@@ -11,39 +11,37 @@ from ..errors import InvalidInput, NotFound
 from ..orders import services as order_services
 from ..orders.model import MAX_QUANTITY, VISIBLE
 from ..products.services import get_product
-from .model import Cart, CartLine
+from .model import cart_from
 
 ANONYMOUS_CART_DAYS = 30
 
 
 def view_cart(carts, products, owner):
-    """The cart with each line priced; variants and products no longer sold are left out."""
+    """The cart as the catalogue has it now: lines on sale priced, the others kept as unavailable."""
     items = carts.items(owner)
     variants = products.variants.many(items)
     catalogue = products.many({variant.product_id for variant in variants.values()})
-    lines = []
-    for variant_id, quantity in items.items():
-        variant = variants.get(variant_id)
-        product = catalogue.get(variant.product_id) if variant else None
-        if product is not None and product.active and variant.active:
-            lines.append(CartLine(product, product.variant(variant_id), quantity))
-    return Cart(lines)
+    return cart_from(items, variants, catalogue)
 
 
-def count_items(carts, owner):
-    return sum(carts.items(owner).values())
+def count_items(carts, products, owner):
+    """The units the header shows: the cart's own count, so the two always agree."""
+    return view_cart(carts, products, owner).count
 
 
 def add_to_cart(carts, products, owner, product_id, variant_id, quantity, now, anonymous):
     """Add units of a variant on sale (the product's only one when none is named; 404 for
-    none on sale, 422 for none chosen among several); a line holds at most MAX_QUANTITY.
-    Returns (product, variant)."""
+    none on sale, 422 for none chosen among several, or for a product in another currency
+    than the cart's); a line holds at most MAX_QUANTITY. Returns (product, variant)."""
     product = get_product(products, product_id)
     variant = product.variant_for(variant_id)
     if variant is None and variant_id is None:
         raise InvalidInput({"variant_id": ["Choose one of the options first."]})
     if variant is None or not variant.active:
         raise NotFound("No such variant of this product.")
+    problem = view_cart(carts, products, owner).currency_problem(product)
+    if problem:
+        raise InvalidInput({"currency": [problem]}, problem)
     expires_at = now + timedelta(days=ANONYMOUS_CART_DAYS) if anonymous else None
     carts.add(owner, variant.id, quantity, MAX_QUANTITY, now, expires_at)
     return product, variant

@@ -298,3 +298,40 @@ def test_every_page_fits_a_phone_and_the_tables_show_every_column(page):
     page.goto("/admin/orders")
     page.locator("table.lines tbody tr").first.get_by_role("link").click()
     fits_the_phone(page, "admin order")
+
+
+def test_a_cart_with_short_and_unavailable_lines_fits_a_phone_with_every_remove_button_on_screen(page, live_url):
+    status, answer = api_call(live_url, "POST", "/auth/tokens", body=ADMIN)
+    token = answer["token"]
+    status, bowl = api_call(live_url, "POST", "/products", token, {
+        "name": "Hand-thrown Stoneware Serving Bowl with a Speckled Oatmeal Glaze", "price": 12345,
+        "options": [{"name": "Size", "values": ["Extra large"]}, {"name": "Colour", "values": ["Speckled oatmeal"]}],
+        "variants": [{"sku": "BOWL-XL-OAT", "options": {"Size": "Extra large", "Colour": "Speckled oatmeal"},
+                      "stock": 2}]})
+    assert status == 201, bowl
+    status, vase = api_call(live_url, "POST", "/products", token,
+                            {"sku": "VASE-TALL", "name": "Tall Porcelain Vase", "price": 99999, "stock": 4})
+    assert status == 201, vase
+    page.set_viewport_size({"width": PHONE, "height": 844})
+    for slug, quantity in ((bowl["slug"], "100"), (vase["slug"], "3"), ("cast-iron-teapot", "2")):
+        page.goto(f"/products/{slug}")
+        page.get_by_label("Quantity").fill(quantity)
+        page.get_by_role("button", name="Add to cart").click()
+        assert in_page(page, "to your cart.")
+    status, _ = api_call(live_url, "DELETE", f"/products/{vase['id']}", token)
+    assert status == 204
+
+    page.goto("/cart")
+
+    fits_the_phone(page, "/cart with a short and an unavailable line")
+    assert in_page(page, "Only 2 left: lower the quantity to 2 to check out.")
+    assert on_screen(page.locator("p.stock-note"))
+    for name in (bowl["name"], "Tall Porcelain Vase", "Cast Iron Teapot"):
+        assert on_screen(page.get_by_role("button", name=f"Remove {name}")), name
+    for name in (bowl["name"], "Cast Iron Teapot"):
+        assert on_screen(page.get_by_role("button", name=f"Update {name}")), name
+    assert page.locator("header .badge").text_content() == "(102 items)" and in_page(page, "Subtotal (102 items)")
+    shot(page, "cart-phone")
+    page.get_by_role("button", name="Remove Tall Porcelain Vase").click()
+    assert in_page(page, "The item is removed from your cart.")
+    assert page.get_by_role("button", name="Remove Tall Porcelain Vase").count() == 0

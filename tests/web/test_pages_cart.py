@@ -1,4 +1,11 @@
 """The cart (in MongoDB, for visitors too, carried over on log-in) and checkout."""
+import html as html_text
+import re
+from dataclasses import replace
+
+from shop.cart import model as cart_model
+from shop.money import format_money
+from shop.pricing import price
 from tests.web.site_helpers import CHECKOUT_KEY, field_errors, input_value, other_site, site  # noqa: F401  (fixtures)
 
 
@@ -188,3 +195,219 @@ def test_checking_out_an_emptied_cart_says_the_cart_is_empty(site, add_product, 
     assert response.status_code == 422
     assert "Your cart is empty." in response.get_data(as_text=True)
     assert db.orders.count_documents({}) == 0
+
+
+# --- v1.1: one currency, short lines, unavailable lines, one count, the pricing's figures ---
+
+def header_count(html):
+    """The number on the header's cart badge (0 when it shows none)."""
+    match = re.search(r'<span class="badge"><span class="visually-hidden">\(</span>(\d+)<', html)
+    return int(match.group(1)) if match else 0
+
+
+def page_count(html):
+    """The number in the cart page's "Subtotal (N items)"."""
+    return int(re.search(r"Subtotal \((\d+) items?\)", html).group(1))
+
+
+def test_a_product_in_another_currency_is_refused_with_a_message_and_nothing_is_added(site, add_product, db):
+    teapot = add_product("TEAPOT-CAST", name="Cast Iron Teapot", price=1200, currency="EUR")
+    mug = add_product("MUG-STONE", name="Stoneware Mug", price=2400, currency="USD")
+    site.add_to_cart(teapot)
+
+    response = site.add_to_cart(mug)
+
+    html = html_text.unescape(response.get_data(as_text=True))
+    assert response.status_code == 422
+    assert "<h1>Stoneware Mug</h1>" in html
+    assert "Your cart is in EUR and Stoneware Mug is priced in USD: a cart holds one currency." in html
+    assert db.carts.find_one()["items"] == {teapot["id"]: 1}
+    cart = html_text.unescape(site.text("/cart"))
+    assert "Subtotal (1 item)" in cart and "€12.00" in cart and "36.00" not in cart
+
+
+def test_an_emptied_cart_takes_a_product_in_any_currency(site, add_product, db):
+    teapot = add_product("TEAPOT-CAST", price=1200, currency="EUR")
+    mug = add_product("MUG-STONE", price=2400, currency="USD")
+    site.add_to_cart(teapot)
+    site.post(f"/cart/items/{teapot['id']}/remove")
+
+    response = site.add_to_cart(mug)
+
+    assert response.status_code == 302
+    assert db.carts.find_one()["items"] == {mug["id"]: 1}
+
+
+def test_a_cart_that_already_mixes_currencies_never_adds_them_up(site, add_product, db):
+    teapot = add_product("TEAPOT-CAST", name="Cast Iron Teapot", price=1200, currency="EUR")
+    mug = add_product("MUG-STONE", name="Stoneware Mug", price=2400, currency="USD")
+    site.add_to_cart(teapot)
+    db.carts.update_one({}, {"$set": {f"items.{mug['id']}": 1}})  # as two racing first adds could leave it
+
+    html = html_text.unescape(site.text("/cart"))
+
+    assert "Subtotal (1 item)" in html and "€12.00" in html and "36.00" not in html
+    assert "Stoneware Mug: It is priced in USD and your cart is in EUR. Remove it from your cart." in html
+    assert header_count(html) == 1
+
+
+def test_a_line_asking_for_more_than_the_stock_is_marked_on_the_cart_with_what_is_left(site, add_product, db):
+    teapot = add_product("TEAPOT-CAST", name="Cast Iron Teapot", stock=3)
+
+    site.add_to_cart(teapot, 10)
+    html = site.text("/cart")
+
+    assert f'<p class="stock-note" id="stock-{teapot["id"]}">Only 3 left: lower the quantity to 3 to check out.</p>' in html
+    assert "Cast Iron Teapot: you asked for 10, 3 left." in html
+    assert "Check out</a>" not in html and "Change the lines marked above to check out." in html
+    assert db.carts.find_one()["items"] == {teapot["id"]: 10}
+
+
+def test_a_short_line_lowered_to_the_stock_is_no_longer_marked(site, add_product):
+    teapot = add_product("TEAPOT-CAST", stock=3)
+    site.add_to_cart(teapot, 10)
+
+    site.post(f"/cart/items/{teapot['id']}", {"quantity": "3"})
+    html = site.text("/cart")
+
+    assert "stock-note" not in html and "Check out</a>" in html
+
+
+def test_a_line_whose_stock_ran_out_says_so(site, add_product, admin):
+    teapot = add_product("TEAPOT-CAST", stock=2)
+    site.add_to_cart(teapot, 1)
+    admin.post(f"/products/{teapot['id']}/stock-adjustments", json={"delta": -2, "reason": "damaged"})
+
+    html = site.text("/cart")
+
+    assert "Out of stock: remove it to check out." in html
+
+
+def test_an_archived_product_stays_in_the_cart_as_no_longer_available_and_uncounted(site, add_product, admin, db):
+    teapot = add_product("TEAPOT-CAST", name="Cast Iron Teapot", price=5900)
+    mug = add_product("MUG-STONE", name="Stoneware Mug", price=1800)
+    site.add_to_cart(teapot, 2)
+    site.add_to_cart(mug, 3)
+
+    admin.delete(f"/products/{mug['id']}")
+    html = site.text("/cart")
+
+    unavailable = html[html.index("No longer available"):]
+    assert "Stoneware Mug" in unavailable and "This product is no longer sold." in unavailable
+    assert f'action="/cart/items/{mug["id"]}/remove"' in unavailable
+    assert "Stoneware Mug: This product is no longer sold. Remove it from your cart." in html
+    assert "Subtotal (2 items)" in html and "$118.00" in html
+    assert header_count(html) == page_count(html) == 2
+    assert db.carts.find_one()["items"] == {teapot["id"]: 2, mug["id"]: 3}
+
+
+def test_an_unavailable_line_can_be_removed(site, add_product, admin, db):
+    teapot, mug = add_product("TEAPOT-CAST"), add_product("MUG-STONE", name="Stoneware Mug")
+    site.add_to_cart(teapot)
+    site.add_to_cart(mug)
+    admin.delete(f"/products/{mug['id']}")
+
+    site.post(f"/cart/items/{mug['id']}/remove")
+    html = site.text("/cart")
+
+    assert db.carts.find_one()["items"] == {teapot["id"]: 1}
+    assert "No longer available" not in html and "Check out</a>" in html
+
+
+def test_a_cart_holding_only_an_archived_product_shows_it_and_counts_nothing(site, add_product, admin):
+    mug = add_product("MUG-STONE", name="Stoneware Mug")
+    site.add_to_cart(mug, 2)
+    admin.delete(f"/products/{mug['id']}")
+
+    html = site.text("/cart")
+
+    assert "Stoneware Mug" in html and "This product is no longer sold." in html
+    assert "Your cart is empty." not in html and "Subtotal" not in html and "Check out</a>" not in html
+    assert header_count(html) == 0
+
+
+def test_an_archived_option_is_shown_as_no_longer_available(site, admin):
+    tee = admin.post("/products", json={
+        "name": "Field Tee", "price": 2000, "options": [{"name": "Size", "values": ["S", "M"]}],
+        "variants": [{"sku": "TEE-S", "options": {"Size": "S"}, "stock": 5},
+                     {"sku": "TEE-M", "options": {"Size": "M"}, "stock": 5}]}).get_json()
+    small, medium = tee["variants"]
+    site.post("/cart/items", {"product_id": tee["id"], "variant_id": small["id"], "quantity": "1"})
+    site.post("/cart/items", {"product_id": tee["id"], "variant_id": medium["id"], "quantity": "2"})
+
+    admin.delete(f"/products/{tee['id']}/variants/{medium['id']}")
+    html = site.text("/cart")
+
+    assert "Field Tee (Size M): This option is no longer sold. Remove it from your cart." in html
+    assert header_count(html) == page_count(html) == 1
+
+
+def test_the_header_counts_what_the_cart_page_counts_on_every_page(site, add_product, admin):
+    teapot = add_product("TEAPOT-CAST", stock=3)
+    mug, lamp = add_product("MUG-STONE"), add_product("LAMP-BRASS")
+    site.add_to_cart(teapot, 10)  # short: counted at what it asks for
+    site.add_to_cart(mug, 2)
+    site.add_to_cart(lamp, 4)  # archived below: counted nowhere
+    admin.delete(f"/products/{lamp['id']}")
+
+    cart = site.text("/cart")
+
+    assert header_count(cart) == page_count(cart) == 12
+    for path in ("/", "/products", f"/products/{mug['slug']}"):
+        assert header_count(site.text(path)) == 12, path
+
+
+def test_the_cart_shows_the_pricing_functions_figures(site, add_product):
+    lines = [(add_product("PEN-NIB", price=333), 3), (add_product("INK-BLUE", price=1999), 7),
+             (add_product("CARD-PLAIN", price=5), 11)]
+    for product, quantity in lines:
+        site.add_to_cart(product, quantity)
+
+    html = site.text("/cart")
+
+    totals = price([(product["price"], quantity) for product, quantity in lines])
+    assert [line.line_total for line in totals.lines] == [999, 13993, 55] and totals.subtotal == 15047
+    for line in totals.lines:
+        assert f'data-label="Total">{format_money(line.line_total)}</td>' in html
+    assert f'<td class="num strong">{format_money(totals.subtotal)}</td>' in html
+
+
+def test_the_cart_shows_what_the_pricing_function_says_and_adds_nothing_up_itself(site, add_product, monkeypatch):
+    site.add_to_cart(add_product("PEN-NIB", price=333), 3)
+    site.add_to_cart(add_product("INK-BLUE", price=1999), 7)
+
+    def marked_price(lines):  # the real figures, each made recognisable: a page that sums itself shows others
+        totals = price(lines)
+        marked = tuple(replace(line, line_total=line.line_total + 1) for line in totals.lines)
+        return replace(totals, lines=marked, subtotal=totals.subtotal + 100)
+
+    monkeypatch.setattr(cart_model, "price", marked_price)
+    html = site.text("/cart")
+
+    assert 'data-label="Total">$10.00</td>' in html and 'data-label="Total">$139.94</td>' in html
+    assert '<td class="num strong">$150.92</td>' in html
+
+
+def test_changing_the_quantity_of_a_line_not_in_the_cart_adds_nothing(site, add_product, db):
+    teapot, mug = add_product("TEAPOT-CAST"), add_product("MUG-STONE")
+    site.add_to_cart(teapot)
+
+    site.post(f"/cart/items/{mug['id']}", {"quantity": "5"})
+
+    assert db.carts.find_one()["items"] == {teapot["id"]: 1}
+
+
+def test_a_visitors_line_in_another_currency_carried_over_on_log_in_is_kept_as_unavailable(site, other_site,
+                                                                                            add_product, db):
+    teapot = add_product("TEAPOT-CAST", name="Cast Iron Teapot", price=1200, currency="EUR")
+    mug = add_product("MUG-STONE", name="Stoneware Mug", price=2400, currency="USD")
+    other_site.shopper("ada@example.com")
+    other_site.add_to_cart(teapot)
+    site.add_to_cart(mug)
+
+    site.login("ada@example.com")
+    html = html_text.unescape(site.text("/cart"))
+
+    assert db.carts.find_one()["items"] == {teapot["id"]: 1, mug["id"]: 1}
+    assert "Stoneware Mug: It is priced in USD and your cart is in EUR. Remove it from your cart." in html
+    assert header_count(html) == page_count(html) == 1 and "€12.00" in html and "36.00" not in html
