@@ -12,7 +12,7 @@ from marshmallow import Schema, fields
 from .auth.schemas import CredentialsSchema, RegisterSchema, TokenSchema, UserSchema
 from .categories.schemas import CategoryCreateSchema, CategorySchema, CategoryUpdateSchema
 from .discounts.schemas import DiscountCodeCreateSchema, DiscountCodeListArgs, DiscountCodeSchema, DiscountCodeUpdateSchema
-from .orders.schemas import CardSchema, OrderListArgs, OrderSchema, PlaceOrderSchema, TransitionSchema
+from .orders.schemas import CardSchema, OrderListArgs, OrderSchema, PlaceOrderSchema, QuoteOutSchema, TransitionSchema
 from .products.schemas import (
     AdjustmentResultSchema, LedgerArgs, LowStockArgs, LowStockItemSchema, MovementSchema, NewVariantSchema,
     ProductCreateSchema, ProductListArgs, ProductSchema, ProductUpdateSchema, StockAdjustmentSchema, VariantSchema,
@@ -92,6 +92,7 @@ ENDPOINTS = [
     ("/products/{product_id}/images/{image_id}", "patch", "Change an image's alt text or position", "admin", ImageUpdateSchema, None, 200, ImageSchema, [400, 401, 403, 404, 409, 413, 415, 422]),
     ("/products/{product_id}/images/{image_id}", "delete", "Remove an image and its files", "admin", None, None, 204, None, [401, 403, 404, 409]),
     ("/orders", "post", "Place an order (all or nothing)", "token", PlaceOrderSchema, None, 201, OrderSchema, [400, 401, 409, 413, 415, 422]),
+    ("/orders/quote", "post", "The order this body would place now (totals, shipping, discount, taxes, short lines); nothing moves", "token", PlaceOrderSchema, None, 200, QuoteOutSchema, [400, 401, 413, 415, 422]),
     ("/orders", "get", "Your orders (admins: all), newest first", "token", None, OrderListArgs, 200, OrderPage, [401, 422]),
     ("/orders/{order_id}", "get", "One order", "token", None, None, 200, OrderSchema, [401, 404]),
     ("/orders/{order_id}/payments", "post", "Pay an order by card", "token", CardSchema, None, 200, OrderSchema, [400, 401, 402, 403, 404, 409, 413, 415, 422]),

@@ -1,5 +1,5 @@
 """Cart and checkout forms. Their rules are the order schemas (orders.schemas)."""
-from wtforms import HiddenField, StringField
+from wtforms import HiddenField, RadioField, StringField
 from wtforms.validators import Regexp
 
 from ..forms import SchemaForm, present, typed_integer
@@ -32,9 +32,18 @@ class CheckoutForm(SchemaForm):
         "Country", description="Two-letter code, such as US, GB or DE.",
         render_kw={"autocomplete": "country", "maxlength": 2, "size": 4},
     )
+    shipping_method_id = RadioField("Shipping", validate_choice=False)  # choices: the methods offered
+    discount_code = StringField("Discount code (optional)", render_kw={"autocomplete": "off", "size": 16})
+    # The total of the quote the page shows: placing checks the order's total is still that.
+    expected_total = HiddenField()
     # Made when the form is first shown; a resubmit with the same key places no second order.
     idempotency_key = HiddenField(validators=[Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
 
     def address_data(self):
         fields = ("name", "line1", "line2", "city", "postal_code", "country")
         return present(**{name: self[name].data for name in fields})
+
+    def terms_data(self):
+        """The shipping method, code and expected total as typed, for PlaceOrderSchema."""
+        return present(shipping_method_id=self.shipping_method_id.data, discount_code=(self.discount_code.data or "").strip(),
+                       expected_total=typed_integer(self.expected_total.data))

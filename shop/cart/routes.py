@@ -1,19 +1,20 @@
 """The cart (kept for visitors too, in MongoDB) and checkout, in the browser."""
 import secrets
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import login_required
 
 from ..auth.session import signed_in_user
 from ..clock import utcnow
 from ..db import get_db
-from ..errors import BadRequest, Conflict, InvalidInput, OutOfStock
+from ..errors import BadRequest, Conflict, InvalidInput, OutOfStock, QuoteChanged
 from ..forms import keeps_typed_input
-from ..orders.schemas import AddressSchema, OrderItemSchema
-from ..orders.services import Stores
+from ..orders.schemas import AddressSchema, OrderItemSchema, PlaceOrderSchema
+from ..orders.services import Checkout, Stores
 from ..products.repository import ProductRepository
 from ..products.pages import product_page_context
 from ..products.services import get_product
+from ..shipping.repository import ShippingMethodRepository
 from . import services
 from .forms import AddToCartForm, CartLineForm, CheckoutForm
 from .model import ANONYMOUS, USER, Cart, owner_key
@@ -108,17 +109,31 @@ def remove_item(line_id):
     return redirect(url_for("cart.show_cart"))
 
 
-def _checkout_page(form, status=200):
-    cart = services.view_cart(CartRepository(get_db()), ProductRepository(get_db()), cart_owner())
-    return render_template("cart/checkout.html", form=form, cart=cart), status
+TERMS = PlaceOrderSchema(only=("shipping_method_id", "discount_code", "expected_total"))
+QUOTE_CHANGED = ("The total has changed since it was shown (a price, the stock, shipping, tax or the discount): "
+                 "nothing was placed. Check the new total below and place the order again.")
+
+
+def _checkout_page(form, quote=None, status=200):
+    """The checkout: the form, the cart, and the quote of what placing would charge (once the
+    address is known), whose total the form carries as `expected_total`."""
+    db = get_db()
+    cart = services.view_cart(CartRepository(db), ProductRepository(db), cart_owner())
+    methods = ShippingMethodRepository(db).active_in(cart.currency) if cart.currency else []
+    form.shipping_method_id.choices = [(method.id, method.label()) for method in methods]
+    if quote is not None:
+        form.expected_total.data = str(quote.total)
+    return render_template("cart/checkout.html", form=form, cart=cart, quote=quote, methods=methods), status
 
 
 @bp.get("/checkout")
 @login_required
 def checkout():
     """The address form, with a fresh idempotency key for this checkout."""
-    if not cart_count():
-        flash("Your cart is empty: add something first.", "info")
+    cart = services.view_cart(CartRepository(get_db()), ProductRepository(get_db()), cart_owner())
+    if not cart.ready_for_checkout:
+        for problem in cart.problems() or ["Your cart is empty: add something first."]:
+            flash(problem, "info")
         return redirect(url_for("cart.show_cart"))
     form = CheckoutForm(formdata=None, idempotency_key=secrets.token_urlsafe(24), name=signed_in_user().name)
     return _checkout_page(form)
@@ -128,27 +143,42 @@ def checkout():
 @login_required
 @keeps_typed_input
 def place_order():
-    """Place the cart as an order; a resubmitted form finds the order it placed."""
+    """Review: the quote for the address, method and code typed. Place: the order, if its
+    total is still the one the page showed; if not, the new quote, to confirm again."""
     form = CheckoutForm()
     if not form.validate_on_submit():
         if form.expired:
             return _checkout_page(form, status=form.status())
         raise BadRequest("This checkout form is not valid; please start again from the cart.")
     address = form.load(AddressSchema(), form.address_data())
-    if address is not None:
-        try:
-            order = _place(form, address)
-        except (InvalidInput, OutOfStock, Conflict) as error:
-            _show_checkout_error(form, error)
-        else:
-            return redirect(url_for("orders.show_order", order_id=order.id))
-    return _checkout_page(form, status=form.status())
+    terms = form.load(TERMS, form.terms_data())
+    if address is None or terms is None:
+        return _checkout_page(form, status=form.status())
+    terms = Checkout(items=[], shipping_address=address, **terms)
+    earlier = services.placed_with(Stores.on(get_db()), signed_in_user(), form.idempotency_key.data)
+    if earlier is not None:  # this form placed its order already (a second click, a reload)
+        flash(f"Order {earlier.number} was already placed.", "success")
+        return redirect(url_for("orders.show_order", order_id=earlier.id))
+    placing = request.form.get("action") == "place" and terms.expected_total is not None
+    try:
+        if placing:
+            return redirect(url_for("orders.show_order", order_id=_place(form, terms).id))
+        _, quote = services.quote(Stores.on(get_db()), CartRepository(get_db()), signed_in_user(), cart_owner(),
+                                  terms, utcnow(), current_app.config["PRICES_INCLUDE_TAX"])
+    except QuoteChanged as changed:
+        form.form_errors.append(QUOTE_CHANGED)
+        return _checkout_page(form, changed.quote, status=409)
+    except (InvalidInput, OutOfStock, Conflict) as error:
+        _show_checkout_error(form, error)
+        return _checkout_page(form, status=form.status())
+    return _checkout_page(form, quote)
 
 
-def _place(form, address):
+def _place(form, terms):
     order, created = services.checkout(
-        Stores.on(get_db()), CartRepository(get_db()), signed_in_user(), cart_owner(), address,
+        Stores.on(get_db()), CartRepository(get_db()), signed_in_user(), cart_owner(), terms,
         form.idempotency_key.data, utcnow(), current_app.config["ORDER_PAYMENT_TTL_MINUTES"],
+        current_app.config["PRICES_INCLUDE_TAX"],
     )
     flash(f"Order {order.number} is placed. Pay for it below to complete it." if created
           else f"Order {order.number} was already placed.", "success")

@@ -61,21 +61,40 @@ def carry_over(carts, visitor_owner, shopper_owner, now):
         carts.add(shopper_owner, product_id, quantity, MAX_QUANTITY, now)
 
 
-def checkout(stores, carts, user, owner, address, idempotency_key, now, payment_ttl_minutes):
-    """Place the cart as an order. Returns (order, created).
+def placed_with(stores, user, idempotency_key):
+    """The order this checkout form (its idempotency key) placed already, or None."""
+    earlier, _ = stores.orders.by_key(user.id, idempotency_key)
+    return earlier if earlier and earlier.status in VISIBLE else None
+
+
+def quote(stores, carts, user, owner, terms, now, prices_include_tax):
+    """(cart, the quote of the order it would place with `terms`: an orders.services.Checkout
+    without items). The cart must be ready (422 naming the lines to change)."""
+    cart = view_cart(carts, stores.products, owner)
+    cart.check_ready()
+    checkout = order_services.Checkout(cart.order_items(), terms.shipping_address, terms.shipping_method_id,
+                                       terms.discount_code)
+    return cart, order_services.quote_order(stores, user, checkout, now, prices_include_tax)
+
+
+def checkout(stores, carts, user, owner, terms, idempotency_key, now, payment_ttl_minutes, prices_include_tax):
+    """Place the cart as an order, if its total is still the `terms.expected_total` the shopper
+    was shown (else QuoteChanged, with the new quote). Returns (order, created).
 
     The checkout form carries its own idempotency key, so a second submit (a
     double click, a reload) returns the first order instead of placing another,
     also after the first one has emptied the cart.
     """
-    earlier, _ = stores.orders.by_key(user.id, idempotency_key)
-    if earlier and earlier.status in VISIBLE:
+    earlier = placed_with(stores, user, idempotency_key)
+    if earlier is not None:
         return earlier, False
     cart = view_cart(carts, stores.products, owner)
-    if not cart.lines:
-        raise InvalidInput({"items": ["Your cart is empty."]})
+    cart.check_ready()
+    checkout = order_services.Checkout(cart.order_items(), terms.shipping_address, terms.shipping_method_id,
+                                       terms.discount_code, terms.expected_total)
     order, created = order_services.place_order(
-        stores, user, cart.order_items(), address, idempotency_key, now, payment_ttl_minutes
+        stores, user, checkout.items, checkout.shipping_address, idempotency_key, now, payment_ttl_minutes,
+        checkout=checkout, prices_include_tax=prices_include_tax,
     )
     carts.remove_many(owner, [line.variant_id for line in order.items], now)
     return order, created

@@ -3,6 +3,7 @@ pricing sees of it."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..money import format_money
 from ..pricing import Shipping
 
 EVERYWHERE = "*"
@@ -23,6 +24,12 @@ class ShippingMethod:
     def serves(self, country, currency):
         """Whether an order in `currency` to `country` may be sent by this method (never when inactive)."""
         return self.active and currency == self.currency and (EVERYWHERE in self.countries or country in self.countries)
+
+    def label(self):
+        """`Standard: $4.95 (free from $50.00), to US, DE`, as the checkout offers it."""
+        free = f" (free from {format_money(self.free_over, self.currency)})" if self.free_over is not None else ""
+        where = "everywhere" if EVERYWHERE in self.countries else ", ".join(self.countries)
+        return f"{self.name}: {format_money(self.price, self.currency)}{free}, to {where}"
 
     def as_pricing(self):
         return Shipping(method_id=self.id, name=self.name, price=self.price, free_over=self.free_over)

@@ -91,6 +91,15 @@ def fill_address(page):
     page.get_by_label("Country").fill("US")
 
 
+def review_and_place(page, screenshot=None):
+    """The checkout's two steps: see the total for the address, then place the order at it."""
+    page.get_by_role("button", name="Show the total").click()
+    assert in_page(page, "Place order:")
+    if screenshot:
+        shot(page, screenshot)
+    page.get_by_role("button", name="Place order").click()
+
+
 def log_in(page, email, password):
     page.goto("/login")
     page.get_by_label("Email").fill(email)
@@ -128,8 +137,7 @@ def test_a_shopper_buys_and_pays_and_the_admin_ships_it(page):
 
     page.get_by_role("link", name="Check out").click()
     fill_address(page)
-    shot(page, "checkout")
-    page.get_by_role("button", name="Place order").click()
+    review_and_place(page, screenshot="checkout")
     assert in_page(page, "is placed")
     shot(page, "order-payment")
 
@@ -228,7 +236,7 @@ def test_a_shopper_picks_a_variant_sees_its_price_buys_it_and_the_order_shows_it
 
     page.get_by_role("link", name="Check out").click()
     fill_address(page)
-    page.get_by_role("button", name="Place order").click()
+    review_and_place(page)
 
     assert in_page(page, "is placed")
     lines = page.locator("table.lines").first.inner_text()
@@ -276,7 +284,7 @@ def test_every_page_fits_a_phone_and_the_tables_show_every_column(page):
     fits_the_phone(page, "/checkout")
     page.get_by_label("Your name").fill("Ada Admin") if page.get_by_label("Your name").count() else None
     fill_address(page)
-    page.get_by_role("button", name="Place order").click()
+    review_and_place(page)
     assert in_page(page, "is placed")
     order_path = page.url
     fits_the_phone(page, order_path)

@@ -54,8 +54,20 @@ class Site:
     def add_to_cart(self, product, quantity=1):
         return self.post("/cart/items", {"product_id": product["id"], "quantity": str(quantity)})
 
-    def checkout(self, key=CHECKOUT_KEY, **address):
-        return self.post("/checkout", dict(ADDRESS, **address, idempotency_key=key))
+    def review(self, key=CHECKOUT_KEY, **fields):
+        """The checkout's first step: the quote for this address (and method, code)."""
+        return self.post("/checkout", dict(ADDRESS, **fields, idempotency_key=key, action="review"))
+
+    def checkout(self, key=CHECKOUT_KEY, **fields):
+        """Review the quote, then place the order with the total it showed (as a shopper does)."""
+        review = self.review(key, **fields)
+        if review.status_code != 200:
+            return review
+        return self.place(key, expected_total=shown_total(review.get_data(as_text=True)), **fields)
+
+    def place(self, key=CHECKOUT_KEY, **fields):
+        """The checkout's second step, with `expected_total` the total the shopper saw."""
+        return self.post("/checkout", dict(ADDRESS, **fields, idempotency_key=key, action="place"))
 
     def buy(self, product, quantity=1, key=CHECKOUT_KEY):
         """Put a product in the cart and check out; returns the new order's page path."""
@@ -63,6 +75,11 @@ class Site:
         response = self.checkout(key)
         assert response.status_code == 302, response.get_data(as_text=True)
         return response.headers["Location"]
+
+
+def shown_total(page):
+    """The expected_total a checkout page carries: the total of the quote it shows."""
+    return re.search(r'name="expected_total" type="hidden" value="([0-9]+)"', page).group(1)
 
 
 @pytest.fixture
