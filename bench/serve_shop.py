@@ -54,7 +54,7 @@ def grow(app, orders):
         elif number % 10 == 7:
             order_services.cancel_order(stores, user, order.id, now)
         if number % 20 == 19:
-            deliver_due(Outbox(db), mail, now, limit=100)  # as the worker would have meanwhile
+            deliver_due(Outbox(db), mail, now)  # as the worker would have meanwhile
 
 
 def main():
