@@ -48,7 +48,8 @@ class Outbox:
         return next(iter(self.claim_batch(now, 1)), None)
 
     def claim_batch(self, now, size=BATCH):
-        """Take up to `size` due messages, the longest waiting first; [] when none is due.
+        """Take up to `size` due messages, the longest waiting first; [] when none is due (or
+        other senders took all that this one found).
 
         The due ids are read first, then claimed by one update whose filter every document
         must still pass when it is written: a message that another sender claimed meanwhile
