@@ -68,13 +68,14 @@ class Outbox:
         taken = {doc["_id"]: doc for doc in self.emails.find({"_id": {"$in": ids}, "claim": claim})}
         return [taken[_id] for _id in ids if _id in taken]
 
-    def mark_sent(self, message, now):
-        self.mark_all_sent([message], now)
-
-    def mark_all_sent(self, messages, now):
+    def mark_sent(self, messages, now):
         if messages:
             self.emails.update_many({"_id": {"$in": [message["_id"] for message in messages]}, "status": SENDING},
                                     {"$set": {"status": SENT, "sent_at": now}})
+
+    def counts(self):
+        """How many messages are in each state: {"queued": n, "sending": n, "sent": n}."""
+        return {status: self.emails.count_documents({"status": status}) for status in (QUEUED, SENDING, SENT)}
 
     def mark_failed(self, message, error, now):
         backoff = min(MAX_BACKOFF_SECONDS, 30 * 2 ** (message["attempts"] - 1))
@@ -94,7 +95,7 @@ def deliver_due(outbox, backend, now, deadline=None, batch=BATCH):
         if not messages:
             break
         delivered = [message for message in messages if _send(outbox, backend, message, now)]
-        outbox.mark_all_sent(delivered, now)
+        outbox.mark_sent(delivered, now)
         sent += len(delivered)
     return sent
 
