@@ -4,8 +4,8 @@ Queuing is one insert with a unique key per order event, so queuing twice (a
 retry, the repair command) sends once. Delivery claims messages with a
 conditional update before sending, so several processes can deliver from one
 outbox; a message whose delivery fails stays queued and is tried again later.
-Messages are claimed and marked sent a batch at a time: a round trip (and, on
-the embedded store, a turn of its one lock) per batch, not per message.
+Messages are claimed a batch at a time: one look and one claim per batch, not a
+search of the outbox (on the embedded store, under its one lock) per message.
 """
 import logging
 import smtplib
@@ -68,10 +68,8 @@ class Outbox:
         taken = {doc["_id"]: doc for doc in self.emails.find({"_id": {"$in": ids}, "claim": claim})}
         return [taken[_id] for _id in ids if _id in taken]
 
-    def mark_sent(self, messages, now):
-        if messages:
-            self.emails.update_many({"_id": {"$in": [message["_id"] for message in messages]}, "status": SENDING},
-                                    {"$set": {"status": SENT, "sent_at": now}})
+    def mark_sent(self, message, now):
+        self.emails.update_one({"_id": message["_id"], "status": SENDING}, {"$set": {"status": SENT, "sent_at": now}})
 
     def counts(self):
         """How many messages are in each state: {"queued": n, "sending": n, "sent": n}."""
@@ -94,19 +92,20 @@ def deliver_due(outbox, backend, now, deadline=None, batch=BATCH):
         messages = outbox.claim_batch(now, batch)
         if not messages:
             break
-        delivered = [message for message in messages if _send(outbox, backend, message, now)]
-        outbox.mark_sent(delivered, now)
-        sent += len(delivered)
+        sent += sum(_send(outbox, backend, message, now) for message in messages)
     return sent
 
 
 def _send(outbox, backend, message, now):
+    """Send one claimed message and record the outcome at once: a sender killed mid-batch
+    sends again at most the one message the mail server had just taken."""
     try:
         backend.send(message["to"], message["subject"], message["body"])
     except Exception as error:  # any failure of the mail server: keep it for a retry
         log.warning("e-mail %s not delivered (attempt %d): %s", message["key"], message["attempts"], type(error).__name__)
         outbox.mark_failed(message, type(error).__name__, now)
         return False
+    outbox.mark_sent(message, now)
     return True
 
 
