@@ -28,7 +28,7 @@ def expire_orders(db):
     return order_services.expire_unpaid(order_services.Stores.on(db), utcnow())
 
 
-# The longest one call of `deliver_emails` sends for, so that the worker's other jobs still run.
+# How long a worker round (`deliver_round`) sends e-mail for at most, so that the other jobs still run.
 MAIL_ROUND_SECONDS = 1.0
 
 
