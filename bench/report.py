@@ -17,6 +17,7 @@ class Row:
     goal: float = None  # the goal for `ratio`, if there is one
     baseline: object = None  # the ceiling's Result, measured just before, at the same concurrency
     scaling: tuple = None  # (ratio, goal, what is compared), for a case measured against another case
+    note: str = None  # what else the case observed, printed beneath it and listed under the table
 
     @property
     def ratio(self):
@@ -38,8 +39,9 @@ def line(row):
     ratio = f"{row.ratio:6.3f}" if row.ratio is not None else "     -"
     failed = f"  ({result.failed} failed)" if result.failed else ""
     ceiling = f"{row.baseline.rps:6.0f}" if row.baseline else "     -"
+    note = f"\n    {row.note}" if row.note else ""
     return (f"{row.label:<38} c={row.connections:<4} {result.rps:7.0f} req/s  p50 {result.p50_ms:7.2f} ms  "
-            f"p99 {result.p99_ms:8.2f} ms  ceiling {ceiling} req/s  ratio {ratio}{failed}")
+            f"p99 {result.p99_ms:8.2f} ms  ceiling {ceiling} req/s  ratio {ratio}{failed}{note}")
 
 
 def _verdict(ratio, goal):
@@ -62,12 +64,14 @@ def table(rows):
     for row in rows:
         for what, ratio, goal in row.goals():
             lines.append(f"| {what} | {ratio:.3f} | >= {goal:.2f} | {_verdict(ratio, goal)} |")
-    return "\n".join(lines)
+    notes = [f"- {row.label}: {row.note}" for row in rows if row.note]
+    return "\n".join(lines + ([""] + notes if notes else []))
 
 
 def summary(rows):
-    return "\n" + "\n".join(f"{what:<45} {ratio:6.3f}  goal >= {goal:.2f}  {'met' if ratio >= goal else 'NOT MET'}"
-                            for row in rows for what, ratio, goal in row.goals())
+    goals = [f"{what:<45} {ratio:6.3f}  goal >= {goal:.2f}  {'met' if ratio >= goal else 'NOT MET'}"
+             for row in rows for what, ratio, goal in row.goals()]
+    return "\n" + "\n".join(goals + [f"{row.label}: {row.note}" for row in rows if row.note])
 
 
 def _machine(seconds, connections, generator):

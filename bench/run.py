@@ -6,8 +6,10 @@ the shop (embedded store, the worker as in production) with the same waitress
 settings; fills the shop with a fixed catalogue through the API; drives both with
 the same load generator at the same concurrency; then replaces the shop with one
 grown to 20,000 orders and measures placing an order there. It also serves a stored
-image (`/media/`, an image uploaded through the API: one GridFS read per request).
-`--only images` runs that case alone, as a quick smoke. It prints each case's
+image (`/media/`, an image uploaded through the API: one GridFS read per request), and
+reads product JSON by id right before and right after a burst of orders, while the
+worker delivers their e-mail. `--only images` runs that case alone, as a quick smoke
+(`--only burst` the burst). It prints each case's
 requests per second, p50, p99 and ratio to the ceiling, and writes
 docs/PERFORMANCE.md and docs/performance.png. Every process it starts is stopped.
 """
@@ -166,15 +168,30 @@ def order_body(products):
     return {"items": [{"product_id": products[7]["id"], "quantity": 1}], "shipping_address": ADDRESS}
 
 
+def outbox(port):
+    """The shop's e-mails by state: (sent, still waiting)."""
+    _, counts = call(port, "GET", "/bench/outbox")
+    return counts["sent"], counts["queued"] + counts["sending"]
+
+
+def settle(port, timeout=60):
+    """Wait until the worker has sent every e-mail that earlier cases queued."""
+    deadline = time.monotonic() + timeout
+    while outbox(port)[1] and time.monotonic() < deadline:
+        time.sleep(0.5)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=5, help="length of each case (default 5)")
     parser.add_argument("--connections", type=int, default=32, help="concurrency of most cases (default 32)")
     parser.add_argument("--orders", type=int, default=20_000, help="orders in the grown store (default 20000)")
     parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/ alone")
-    parser.add_argument("--only", choices=["all", "images", "category", "reads"], default="all",
+    parser.add_argument("--only", choices=["all", "images", "category", "reads", "burst", "scaling"], default="all",
                         help="images: serve a stored image only; category: a category page only; "
-                             "reads: the catalogue's reads, no orders (each a quick smoke; implies --no-docs)")
+                             "reads: the catalogue's reads, no orders; burst: reads before and after an order "
+                             "burst; scaling: product JSON at 16 and 128 connections "
+                             "(each a quick smoke; implies --no-docs)")
     args = parser.parse_args()
 
     email = os.environ.get("SHOP_ADMIN_EMAIL") or "bench-admin@example.com"
@@ -194,6 +211,31 @@ def main():
         rows.append(row)
         print(report.line(row), flush=True)
         return row
+
+    def order_burst(server, paths, body, token):
+        """Product JSON by id right before and right after `seconds` of orders, with nothing in
+        between: the worker is delivering the burst's e-mail meanwhile. The ceiling is measured
+        before the first read and after the second (these machines' load drifts), and the goal
+        compares the two reads' ratios to their ceilings. Then the outbox at the burst's end,
+        after the reads, and 3 s on: delivery keeps up."""
+        settle(server.port)
+        before = measure("product JSON by id, before an order burst", server, paths)
+        earlier = outbox(server.port)[0]
+        burst = load.drive(server.port, ["/api/v1/orders"], conns, seconds, method="POST", body=body, token=token)
+        at_end = outbox(server.port)
+        after = load.drive(server.port, paths, conns, seconds)
+        after_reads = outbox(server.port)
+        ceiling = load.drive(ceiling_server.port, ["/ping"], conns, max(2, seconds // 2))
+        time.sleep(3)
+        later = outbox(server.port)
+        counts = [f"{sent - earlier}/{waiting}" for sent, waiting in (at_end, after_reads, later)]
+        note = (f"{burst.requests - burst.failed} orders in {seconds} s ({burst.rps:.0f}/s); their e-mails sent/waiting: "
+                f"{counts[0]} at the burst's end, {counts[1]} after {seconds} s of reads, {counts[2]} later; "
+                f"req/s after vs before {after.rps / before.result.rps:.3f}")
+        row = report.Row("product JSON by id, right after the burst", conns, after, None, ceiling, note=note)
+        row.scaling = (row.ratio / before.ratio, 0.9, "product JSON after an order burst vs before (ratios)")
+        rows.append(row)
+        print(report.line(row), flush=True)
 
     def start(name, script, *extra, ready="/healthz", timeout=60):
         server = Server(name, script, *extra, env=env, logdir=logdir)
@@ -235,13 +277,17 @@ def main():
                 measure("catalog page HTML", shop, ["/products?page=%d" % n for n in range(1, 16)])
             else:
                 print("catalog page HTML: /products is not there yet; skipped", flush=True)
-        if args.only == "all":  # concurrency, orders, and the grown shop
+        if args.only == "burst":
+            order_burst(shop, ids, order_body(products), shopper)
+        if args.only in ("all", "scaling"):
             at16 = measure("product JSON by id", shop, ids, 16)
             at128 = measure("product JSON by id", shop, ids, 128)
             # No collapse: requests per second themselves, not ratios, at 128 against 16 connections.
             at128.scaling = (at128.result.rps / at16.result.rps, 0.8, "product JSON, 128 vs 16 connections (req/s)")
+        if args.only == "all":  # orders, and the grown shop
             empty = measure("place an order (empty store)", shop, ["/api/v1/orders"], goal=0.10,
                             method="POST", body=order_body(products), token=shopper)
+            order_burst(shop, ids, order_body(products), shopper)
             shop.stop()
 
             print(f"growing a shop to {args.orders} orders in-process ...", flush=True)

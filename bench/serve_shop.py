@@ -5,7 +5,8 @@ Usage: python bench/serve_shop.py PORT [--orders N]
 
 Growing happens in this process because the embedded store lives in it; the
 shipped app has no route for it. The grown shop gets the same fixed catalogue,
-created in-process before the orders.
+created in-process before the orders. `GET /bench/outbox` (here only) answers the
+outbox's messages by state, for the order-burst case.
 """
 import argparse
 import logging
@@ -54,7 +55,14 @@ def grow(app, orders):
         elif number % 10 == 7:
             order_services.cancel_order(stores, user, order.id, now)
         if number % 20 == 19:
-            deliver_due(Outbox(db), mail, now, limit=100)  # as the worker would have meanwhile
+            deliver_due(Outbox(db), mail, now)  # as the worker would have meanwhile
+
+
+def add_bench_routes(app):
+    """What only the benchmark asks, and only this process can answer (its store is in memory)."""
+    @app.get("/bench/outbox")
+    def outbox_counts():
+        return Outbox(app.extensions["mongo_db"]).counts()
 
 
 def main():
@@ -64,6 +72,7 @@ def main():
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     app = create_app()
+    add_bench_routes(app)
     if args.orders:
         started = time.monotonic()
         grow(app, args.orders)

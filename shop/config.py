@@ -68,6 +68,9 @@ class Config:
         self.SMTP_STARTTLS = _bool("SMTP_STARTTLS", False)
         self.SMTP_TIMEOUT_SECONDS = _int("SMTP_TIMEOUT_SECONDS", 10)
         self.WORKER_INTERVAL_SECONDS = _int("WORKER_INTERVAL_SECONDS", 5)
+        # E-mail is looked for more often than the other jobs run, so that a burst of orders
+        # is delivered as it comes rather than left to pile up between rounds.
+        self.MAIL_INTERVAL_SECONDS = _float("MAIL_INTERVAL_SECONDS", 1)
         self.REPAIR_AFTER_SECONDS = _int("REPAIR_AFTER_SECONDS", 120)
         self.MAX_CONTENT_LENGTH = 1024 * 1024
         self.SESSION_COOKIE_HTTPONLY = True

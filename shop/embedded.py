@@ -18,6 +18,7 @@ import copy
 import datetime
 import functools
 import itertools
+import operator
 import re
 import threading
 
@@ -154,9 +155,59 @@ def _direct_checks(spec):
             checks.append(_pattern_check(field, condition, re.compile(condition["$regex"]), False))
         elif isinstance(condition, dict) and len(condition) == 1 and _is_pattern(condition.get("$not")):
             checks.append(_pattern_check(field, condition, re.compile(condition["$not"]["$regex"]), True))
+        elif _is_range(condition):
+            checks.append(_range_check(field, condition))
+        elif _is_plain_in(condition):
+            checks.append(_in_check(field, condition))
         else:
             rest[field] = condition
     return checks, rest
+
+
+# Comparisons that a check makes directly when the document's value has the bound's own type
+# (mongomock compares two values of one BSON type with the same operator).
+_RANGES = {"$lt": operator.lt, "$lte": operator.le, "$gt": operator.gt, "$gte": operator.ge}
+_RANGE_TYPES = (int, str, datetime.datetime)
+
+
+def _is_range(condition):
+    """`{"$lt": bound, ...}` with range operators only, each bound a plain number, string or date
+    (an outbox's "due by now", an expiry's "older than")."""
+    return (isinstance(condition, dict) and condition and all(op in _RANGES for op in condition)
+            and len({type(bound) for bound in condition.values()}) == 1
+            and type(next(iter(condition.values()))) in _RANGE_TYPES)
+
+
+def _range_check(field, condition):
+    bounds = [(_RANGES[op], bound) for op, bound in condition.items()]
+    kind = type(bounds[0][1])
+    naive = kind is datetime.datetime and bounds[0][1].tzinfo is None
+
+    def check(doc):
+        value = doc.get(field, filtering.NOTHING)
+        if type(value) is kind and (kind is not datetime.datetime or (value.tzinfo is None) == naive):
+            return all(compare(value, bound) for compare, bound in bounds)
+        return filtering.filter_applies({field: condition}, doc)
+    return check
+
+
+def _is_plain_in(condition):
+    """`{"$in": [...]}` whose values are all strings, all integers or all ObjectIds."""
+    values = condition.get("$in") if isinstance(condition, dict) and len(condition) == 1 else None
+    return (isinstance(values, list) and bool(values) and len({type(value) for value in values}) == 1
+            and type(values[0]) in _KEY_TYPES)
+
+
+def _in_check(field, condition):
+    values = frozenset(condition["$in"])
+    kind = type(condition["$in"][0])
+
+    def check(doc):
+        value = doc.get(field, filtering.NOTHING)
+        if type(value) is kind:
+            return value in values
+        return filtering.filter_applies({field: condition}, doc)
+    return check
 
 
 def _is_pattern(condition):

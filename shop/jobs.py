@@ -3,9 +3,15 @@
 Each job is a plain function over the database, so it runs the same from the
 in-process worker thread, from a `flask` command, or from a scheduler. Their
 claims are atomic conditional updates, so several processes may run them at once.
+
+E-mail has its own, shorter beat: a burst of orders queues a message each, and
+delivering them every few seconds in one go would leave a backlog between rounds
+and a long spell of work after the burst; a round that stops at its time budget
+with messages still due runs again at once.
 """
 import logging
 import threading
+import time
 
 from .clock import utcnow
 from .mail import Outbox, deliver_due
@@ -22,8 +28,13 @@ def expire_orders(db):
     return order_services.expire_unpaid(order_services.Stores.on(db), utcnow())
 
 
-def deliver_emails(db, backend):
-    return deliver_due(Outbox(db), backend, utcnow())
+# How long a worker round (`deliver_round`) sends e-mail for at most, so that the other jobs still run.
+MAIL_ROUND_SECONDS = 1.0
+
+
+def deliver_emails(db, backend, deadline=None):
+    """Send the messages due now, until `deadline` (time.monotonic()) if given; how many were sent."""
+    return deliver_due(Outbox(db), backend, utcnow(), deadline)
 
 
 def repair(db, stale_after_seconds):
@@ -37,15 +48,24 @@ def audit_stock(db):
 
 
 def run_all(app):
+    """One round of every job; True when e-mail stopped at its time budget with messages left."""
     db = app.extensions["mongo_db"]
     repair(db, app.config["REPAIR_AFTER_SECONDS"])
     expire_orders(db)
-    deliver_emails(db, app.extensions["mail_backend"])
+    return deliver_round(app)
+
+
+def deliver_round(app):
+    """Send what is due for up to MAIL_ROUND_SECONDS; True if the budget ran out first."""
+    deadline = time.monotonic() + MAIL_ROUND_SECONDS
+    deliver_emails(app.extensions["mongo_db"], app.extensions["mail_backend"], deadline)
+    return time.monotonic() >= deadline
 
 
 class Worker:
     """The in-process worker: a daemon thread that runs every job each
-    WORKER_INTERVAL_SECONDS until `stop()`."""
+    WORKER_INTERVAL_SECONDS and, in between, delivers e-mail each MAIL_INTERVAL_SECONDS
+    (at once again while a round leaves messages due), until `stop()`."""
 
     def __init__(self, app):
         self.app = app
@@ -53,11 +73,23 @@ class Worker:
         self.thread = threading.Thread(target=self._loop, name="shop-worker", daemon=True)
 
     def _loop(self):
-        while not self.stopping.wait(self.app.config["WORKER_INTERVAL_SECONDS"]):
-            try:
-                run_all(self.app)
-            except Exception:  # keep the worker alive; the next round tries again
-                log.exception("background jobs failed")
+        every, mail_every = self.app.config["WORKER_INTERVAL_SECONDS"], self.app.config["MAIL_INTERVAL_SECONDS"]
+        next_round = time.monotonic() + every
+        pause = min(every, mail_every)
+        while not self.stopping.wait(pause):
+            if time.monotonic() >= next_round:
+                next_round = time.monotonic() + every
+                left = self._run(run_all)
+            else:
+                left = self._run(deliver_round)
+            pause = 0 if left else max(0, min(mail_every, next_round - time.monotonic()))
+
+    def _run(self, job):
+        try:
+            return job(self.app)
+        except Exception:  # keep the worker alive; the next round tries again
+            log.exception("background jobs failed")
+            return False
 
     def stop(self, timeout=30):
         """Ask the worker to stop and wait for the round it may be in to end."""

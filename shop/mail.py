@@ -1,16 +1,19 @@
 """E-mail: an outbox in MongoDB and the backends that deliver it.
 
 Queuing is one insert with a unique key per order event, so queuing twice (a
-retry, the repair command) sends once. Delivery claims a message with a
+retry, the repair command) sends once. Delivery claims messages with a
 conditional update before sending, so several processes can deliver from one
 outbox; a message whose delivery fails stays queued and is tried again later.
+Messages are claimed a batch at a time: one look and one claim per batch, not a
+search of the outbox (on the embedded store, under its one lock) per message.
 """
 import logging
 import smtplib
+import time
 from datetime import timedelta
 from email.message import EmailMessage
 
-from pymongo import ReturnDocument
+from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
 from .db import at_or_before
@@ -20,6 +23,10 @@ log = logging.getLogger(__name__)
 QUEUED, SENDING, SENT = "queued", "sending", "sent"
 CLAIM_SECONDS = 120
 MAX_BACKOFF_SECONDS = 3600
+# Messages per claim: small enough that each store call is short (the embedded store runs
+# every call under one lock, which request threads wait on), large enough that a burst of
+# orders is drained in few round trips. See docs/PERFORMANCE.md.
+BATCH = 50
 
 
 class Outbox:
@@ -37,17 +44,36 @@ class Outbox:
             pass  # queued before
 
     def claim_due(self, now):
-        """Take one message that is due (or whose sender died mid-delivery)."""
-        return self.emails.find_one_and_update(
-            {"status": {"$in": [QUEUED, SENDING]}, "next_attempt_at": at_or_before(now)},
-            {"$set": {"status": SENDING, "next_attempt_at": now + timedelta(seconds=CLAIM_SECONDS)},
+        """Take one message that is due (or whose sender died mid-delivery), or None."""
+        return next(iter(self.claim_batch(now, 1)), None)
+
+    def claim_batch(self, now, size=BATCH):
+        """Take up to `size` due messages, the longest waiting first; [] when none is due (or
+        other senders took all that this one found).
+
+        The due ids are read first, then claimed by one update whose filter every document
+        must still pass when it is written: a message that another sender claimed meanwhile
+        no longer is due, so it is not taken twice. The claim's own mark tells which it took.
+        """
+        due = {"status": {"$in": [QUEUED, SENDING]}, "next_attempt_at": at_or_before(now)}
+        ids = [doc["_id"] for doc in self.emails.find(due, {"_id": 1}, sort=[("next_attempt_at", 1)], limit=size)]
+        if not ids:
+            return []
+        claim = ObjectId()
+        self.emails.update_many(
+            {**due, "_id": {"$in": ids}},
+            {"$set": {"status": SENDING, "next_attempt_at": now + timedelta(seconds=CLAIM_SECONDS), "claim": claim},
              "$inc": {"attempts": 1}},
-            sort=[("next_attempt_at", 1)],
-            return_document=ReturnDocument.AFTER,
         )
+        taken = {doc["_id"]: doc for doc in self.emails.find({"_id": {"$in": ids}, "claim": claim})}
+        return [taken[_id] for _id in ids if _id in taken]
 
     def mark_sent(self, message, now):
         self.emails.update_one({"_id": message["_id"], "status": SENDING}, {"$set": {"status": SENT, "sent_at": now}})
+
+    def counts(self):
+        """How many messages are in each state: {"queued": n, "sending": n, "sent": n}."""
+        return {status: self.emails.count_documents({"status": status}) for status in (QUEUED, SENDING, SENT)}
 
     def mark_failed(self, message, error, now):
         backoff = min(MAX_BACKOFF_SECONDS, 30 * 2 ** (message["attempts"] - 1))
@@ -57,22 +83,30 @@ class Outbox:
         )
 
 
-def deliver_due(outbox, backend, now, limit=100):
-    """Send what is due; returns how many were sent."""
+def deliver_due(outbox, backend, now, deadline=None, batch=BATCH):
+    """Send every message due at `now`, `batch` at a time, stopping early only when
+    `time.monotonic()` passes `deadline` (the caller then knows some may be left); returns
+    how many were sent."""
     sent = 0
-    for _ in range(limit):
-        message = outbox.claim_due(now)
-        if message is None:
+    while deadline is None or time.monotonic() < deadline:
+        messages = outbox.claim_batch(now, batch)
+        if not messages:
             break
-        try:
-            backend.send(message["to"], message["subject"], message["body"])
-        except Exception as error:  # any failure of the mail server: keep it for a retry
-            log.warning("e-mail %s not delivered (attempt %d): %s", message["key"], message["attempts"], type(error).__name__)
-            outbox.mark_failed(message, type(error).__name__, now)
-            continue
-        outbox.mark_sent(message, now)
-        sent += 1
+        sent += sum(_send(outbox, backend, message, now) for message in messages)
     return sent
+
+
+def _send(outbox, backend, message, now):
+    """Send one claimed message and record the outcome at once: a sender killed mid-batch
+    sends again at most the one message the mail server had just taken."""
+    try:
+        backend.send(message["to"], message["subject"], message["body"])
+    except Exception as error:  # any failure of the mail server: keep it for a retry
+        log.warning("e-mail %s not delivered (attempt %d): %s", message["key"], message["attempts"], type(error).__name__)
+        outbox.mark_failed(message, type(error).__name__, now)
+        return False
+    outbox.mark_sent(message, now)
+    return True
 
 
 class ConsoleBackend:

@@ -50,7 +50,14 @@ def _filter(rng):
     field = rng.choice(FIELDS + ["_id", "n"])
     values = {"sku": SKUS, "tags": ["x", "y", "z"], "owner": OWNERS, "meta.kind": ["k1", "k2", "k3"],
               "_id": [1, 2.0, "id3", 4], "n": [1, 2, 3]}[field]
-    shape = rng.randrange(9)
+    shape = rng.randrange(11)
+    if shape == 9:  # a range on a field of mixed types (the outbox's "due by now" is one)
+        bound = rng.choice([2, "S3", START, START.replace(tzinfo=None)])
+        return {"owner": {"$in": OWNERS}, rng.choice(["n", "sku", "at", "tags"]): {
+            op: bound for op in rng.sample(["$lt", "$lte", "$gt", "$gte"], k=rng.randint(1, 2))}}
+    if shape == 10:  # `$in` of one plain type, on fields holding other types, lists or nothing
+        return {"owner": {"$in": OWNERS}, rng.choice(["sku", "tags", "n", "meta"]): {
+            "$in": rng.choice([["A", "B"], [1, 2], ["x"], [OWNERS[0]]])}}
     if shape == 7:  # the search's clauses, on fields holding strings, lists, numbers or nothing
         pattern = {"$regex": rng.choice(["^S", "1", "x", "^(?=[\\s\\S]*k)"])}
         clause = {rng.choice(["sku", "tags", "meta", "n"]): pattern if rng.random() < 0.5 else {"$not": pattern}}
