@@ -13,6 +13,7 @@ from .auth import services as auth_services
 from .auth.repository import UserRepository
 from .clock import utcnow
 from .db import get_db
+from .orders.links import OrderLinks
 
 
 def register(app):
@@ -32,7 +33,7 @@ def register(app):
     def repair(stale_after):
         """Finish or undo what crashed requests left behind."""
         seconds = current_app.config["REPAIR_AFTER_SECONDS"] if stale_after is None else stale_after
-        click.echo(json.dumps(jobs.repair(get_db(), seconds)))
+        click.echo(json.dumps(jobs.repair(get_db(), seconds, OrderLinks.of(current_app.config))))
 
     @app.cli.command("audit-stock")
     def audit_stock():
@@ -49,7 +50,7 @@ def register(app):
     @app.cli.command("expire-orders")
     def expire_orders():
         """Cancel unpaid orders whose payment window has passed."""
-        click.echo(f"{jobs.expire_orders(get_db())} order(s) expired.")
+        click.echo(f"{jobs.expire_orders(get_db(), OrderLinks.of(current_app.config))} order(s) expired.")
 
     @app.cli.command("deliver-emails")
     def deliver_emails():

@@ -17,6 +17,7 @@ from .clock import utcnow
 from .mail import Outbox, deliver_due
 from .orders import repair as order_repair
 from .orders import services as order_services
+from .orders.links import OrderLinks
 from .products import services as product_services
 from .products.repository import LedgerRepository
 from .products.variants import VariantRepository
@@ -24,8 +25,8 @@ from .products.variants import VariantRepository
 log = logging.getLogger(__name__)
 
 
-def expire_orders(db):
-    return order_services.expire_unpaid(order_services.Stores.on(db), utcnow())
+def expire_orders(db, links=None):
+    return order_services.expire_unpaid(order_services.Stores.on(db, links), utcnow())
 
 
 # How long a worker round (`deliver_round`) sends e-mail for at most, so that the other jobs still run.
@@ -37,8 +38,8 @@ def deliver_emails(db, backend, deadline=None):
     return deliver_due(Outbox(db), backend, utcnow(), deadline)
 
 
-def repair(db, stale_after_seconds):
-    return order_repair.repair(order_services.Stores.on(db), utcnow(), stale_after_seconds)
+def repair(db, stale_after_seconds, links=None):
+    return order_repair.repair(order_services.Stores.on(db, links), utcnow(), stale_after_seconds)
 
 
 def audit_stock(db):
@@ -49,9 +50,9 @@ def audit_stock(db):
 
 def run_all(app):
     """One round of every job; True when e-mail stopped at its time budget with messages left."""
-    db = app.extensions["mongo_db"]
-    repair(db, app.config["REPAIR_AFTER_SECONDS"])
-    expire_orders(db)
+    db, links = app.extensions["mongo_db"], OrderLinks.of(app.config)
+    repair(db, app.config["REPAIR_AFTER_SECONDS"], links)
+    expire_orders(db, links)
     return deliver_round(app)
 
 

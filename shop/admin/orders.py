@@ -1,5 +1,5 @@
 """Back-office orders: filter by status, open one, ship, deliver or cancel it."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 
 from ..auth.forms import ActionForm
 from ..auth.session import signed_in_user
@@ -16,7 +16,7 @@ PER_PAGE = 25
 
 
 def _stores():
-    return services.Stores.on(get_db())
+    return services.Stores.for_app(current_app)
 
 
 @bp.get("/orders")

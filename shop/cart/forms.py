@@ -23,6 +23,8 @@ class CartLineForm(SchemaForm):
 
 
 class CheckoutForm(SchemaForm):
+    email = StringField("E-mail", description="For the order's confirmation and its private link.",
+                        render_kw={"autocomplete": "email", "inputmode": "email"})  # guests only
     name = StringField("Full name", render_kw={"autocomplete": "name"})
     line1 = StringField("Address", render_kw={"autocomplete": "address-line1"})
     line2 = StringField("Address line 2 (optional)", render_kw={"autocomplete": "address-line2"})

@@ -9,7 +9,11 @@ from ..clock import utcnow
 from ..db import get_db
 from ..errors import BadRequest, Conflict, InvalidInput, OutOfStock, QuoteChanged
 from ..forms import keeps_typed_input
-from ..orders.schemas import AddressSchema, OrderItemSchema, PlaceOrderSchema
+from ..auth.model import normalize_email
+from ..forms import present
+from ..orders.links import OrderLinks
+from ..orders.model import Guest
+from ..orders.schemas import AddressSchema, GuestEmailSchema, OrderItemSchema, PlaceOrderSchema
 from ..orders.services import Checkout, Stores
 from ..products.repository import ProductRepository
 from ..products.pages import product_page_context
@@ -110,6 +114,7 @@ def remove_item(line_id):
 
 
 TERMS = PlaceOrderSchema(only=("shipping_method_id", "discount_code", "expected_total"))
+GUEST_EMAIL = GuestEmailSchema()
 QUOTE_CHANGED = ("The total has changed since it was shown (a price, the stock, shipping, tax or the discount): "
                  "nothing was placed. Check the new total below and place the order again.")
 
@@ -127,20 +132,36 @@ def _checkout_page(form, quote=None, status=200):
 
 
 @bp.get("/checkout")
-@login_required
 def checkout():
-    """The address form, with a fresh idempotency key for this checkout."""
+    """The address form, with a fresh idempotency key for this checkout; a visitor checks out
+    as a guest, with an e-mail address."""
     cart = services.view_cart(CartRepository(get_db()), ProductRepository(get_db()), cart_owner())
     if not cart.ready_for_checkout:
         for problem in cart.problems() or ["Your cart is empty: add something first."]:
             flash(problem, "info")
         return redirect(url_for("cart.show_cart"))
-    form = CheckoutForm(formdata=None, idempotency_key=secrets.token_urlsafe(24), name=signed_in_user().name)
+    user = signed_in_user()
+    form = CheckoutForm(formdata=None, idempotency_key=secrets.token_urlsafe(24), name=user.name if user else None)
     return _checkout_page(form)
 
 
+def _customer(form):
+    """Who checks out: the shopper logged in, or a guest by the e-mail typed (None: not valid)."""
+    user = signed_in_user()
+    if user is not None:
+        return user
+    typed = form.load(GUEST_EMAIL, present(email=form.email.data))
+    return Guest(normalize_email(typed["email"])) if typed else None
+
+
+def _order_page(order):
+    if order.user_id is None:
+        token = OrderLinks.of(current_app.config).guest_token(order.id)
+        return url_for("orders.show_guest_order", order_id=order.id, token=token)
+    return url_for("orders.show_order", order_id=order.id)
+
+
 @bp.post("/checkout")
-@login_required
 @keeps_typed_input
 def place_order():
     """Review: the quote for the address, method and code typed. Place: the order, if its
@@ -150,21 +171,23 @@ def place_order():
         if form.expired:
             return _checkout_page(form, status=form.status())
         raise BadRequest("This checkout form is not valid; please start again from the cart.")
+    customer = _customer(form)
     address = form.load(AddressSchema(), form.address_data())
     terms = form.load(TERMS, form.terms_data())
-    if address is None or terms is None:
+    if customer is None or address is None or terms is None:
         return _checkout_page(form, status=form.status())
     terms = Checkout(items=[], shipping_address=address, **terms)
-    earlier = services.placed_with(Stores.on(get_db()), signed_in_user(), form.idempotency_key.data)
+    stores = Stores.for_app(current_app)
+    earlier = services.placed_with(stores, customer, form.idempotency_key.data)
     if earlier is not None:  # this form placed its order already (a second click, a reload)
         flash(f"Order {earlier.number} was already placed.", "success")
-        return redirect(url_for("orders.show_order", order_id=earlier.id))
+        return redirect(_order_page(earlier))
     placing = request.form.get("action") == "place" and terms.expected_total is not None
     try:
         if placing:
-            return redirect(url_for("orders.show_order", order_id=_place(form, terms).id))
-        _, quote = services.quote(Stores.on(get_db()), CartRepository(get_db()), signed_in_user(), cart_owner(),
-                                  terms, utcnow(), current_app.config["PRICES_INCLUDE_TAX"])
+            return redirect(_order_page(_place(stores, customer, form, terms)))
+        _, quote = services.quote(stores, CartRepository(get_db()), customer, cart_owner(), terms, utcnow(),
+                                  current_app.config["PRICES_INCLUDE_TAX"])
     except QuoteChanged as changed:
         form.form_errors.append(QUOTE_CHANGED)
         return _checkout_page(form, changed.quote, status=409)
@@ -174,14 +197,17 @@ def place_order():
     return _checkout_page(form, quote)
 
 
-def _place(form, terms):
+def _place(stores, customer, form, terms):
     order, created = services.checkout(
-        Stores.on(get_db()), CartRepository(get_db()), signed_in_user(), cart_owner(), terms,
-        form.idempotency_key.data, utcnow(), current_app.config["ORDER_PAYMENT_TTL_MINUTES"],
-        current_app.config["PRICES_INCLUDE_TAX"],
+        stores, CartRepository(get_db()), customer, cart_owner(), terms, form.idempotency_key.data, utcnow(),
+        current_app.config["ORDER_PAYMENT_TTL_MINUTES"], current_app.config["PRICES_INCLUDE_TAX"],
     )
-    flash(f"Order {order.number} is placed. Pay for it below to complete it." if created
-          else f"Order {order.number} was already placed.", "success")
+    if created and order.user_id is None:
+        flash(f"Order {order.number} is placed. Pay for it below. This page's link is in the e-mail we sent to "
+              f"{order.customer_email}: keep it to come back to your order.", "success")
+    else:
+        flash(f"Order {order.number} is placed. Pay for it below to complete it." if created
+              else f"Order {order.number} was already placed.", "success")
     return order
 
 

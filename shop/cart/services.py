@@ -64,7 +64,10 @@ def carry_over(carts, visitor_owner, shopper_owner, now):
 def placed_with(stores, user, idempotency_key):
     """The order this checkout form (its idempotency key) placed already, or None."""
     earlier, _ = stores.orders.by_key(user.id, idempotency_key)
-    return earlier if earlier and earlier.status in VISIBLE else None
+    if earlier is None or earlier.status not in VISIBLE:
+        return None
+    # Guests share user_id None: a guest's form finds only an order placed with its e-mail.
+    return earlier if user.id is not None or earlier.customer_email == user.email else None
 
 
 def quote(stores, carts, user, owner, terms, now, prices_include_tax):

@@ -32,7 +32,7 @@ def _idempotency_key():
 
 
 def _stores():
-    return services.Stores.on(get_db())
+    return services.Stores.for_app(current_app)
 
 
 @api_bp.post("/orders")

@@ -15,8 +15,9 @@ OPENINGS = {
 }
 
 
-def order_email(order, status):
-    """(subject, body) for the e-mail telling the shopper that `order` became `status`."""
+def order_email(order, status, link=None):
+    """(subject, body) for the e-mail telling the shopper that `order` became `status`, with
+    `link` to the order's page (for a guest, the private link that opens it)."""
     lines = [f"  {line.quantity} x {line.name}{', ' + line.label() if line.label() else ''} ({line.sku})  "
              f"{format_money(line.line_total, order.currency)}" for line in order.items]
     body = "\n".join([
@@ -27,5 +28,20 @@ def order_email(order, status):
         f"Order {order.number}",
         *lines,
         *(f"{label}: {format_money(amount, order.currency)}" for label, amount, _ in order.totals_rows()),
+        *(["", f"Your order: {link}"] if link else []),
+        *(["Keep this e-mail: the link is how you see and pay this order."] if link and order.user_id is None else []),
     ])
     return SUBJECTS[status].format(number=order.number), body
+
+
+def claim_email(user, link):
+    """(subject, body) of the e-mail with the link that takes a shopper's guest orders."""
+    body = "\n".join([
+        f"Hello {user.name},",
+        "",
+        f"To add the orders placed as a guest with {user.email} to your account, open this link while logged in:",
+        link,
+        "",
+        "If you did not ask for it, ignore this e-mail: nothing changes.",
+    ])
+    return "Your guest orders", body

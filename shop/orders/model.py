@@ -23,6 +23,7 @@ CUSTOMER_CANCELLABLE = (PLACED, PAID)
 REVENUE = (PAID, SHIPPED, DELIVERED)  # money kept: cancelled orders were refunded
 EMAILED = {PLACED, PAID, SHIPPED, CANCELLED}
 SYSTEM = "system"
+GUEST = "guest"  # who made a change (history's `by`) when a guest did, through their private link
 
 # What may still have to follow a status change (see OrderRepository.change_status).
 RESTOCK, REFUND = "restock", "refund"
@@ -56,6 +57,14 @@ class OrderLine:
     @property
     def line_total(self):
         return self.unit_price * self.quantity
+
+
+@dataclass(frozen=True)
+class Guest:
+    """A visitor checking out without an account: known by the e-mail they typed."""
+    email: str
+    id: str = None
+    is_admin: bool = False
 
 
 class Totals:

@@ -52,6 +52,12 @@ class OrderRepository:
             raise  # an order-number collision: the caller draws another number
         return _order(doc)
 
+    def give_guest_orders_to(self, email, user_id, now):
+        """Every order placed as a guest with `email` becomes `user_id`'s; how many."""
+        result = self.orders.update_many({"user_id": None, "customer_email": email},
+                                         {"$set": {"user_id": user_id, "updated_at": now}})
+        return result.modified_count
+
     def by_key(self, user_id, key):
         """(order, request fingerprint) stored under this idempotency key, or (None, None)."""
         doc = self.orders.find_one({"user_id": user_id, "idempotency_key": key})

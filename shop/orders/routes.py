@@ -1,5 +1,5 @@
 """My orders, one order's page, paying and cancelling, in the browser."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import login_required
 
 from ..auth.forms import ActionForm
@@ -19,7 +19,7 @@ PER_PAGE = 20
 
 
 def _stores():
-    return services.Stores.on(get_db())
+    return services.Stores.for_app(current_app)
 
 
 @bp.get("/orders")
@@ -33,7 +33,55 @@ def my_orders():
 
 def _order_page(order_id, pay_form=None, status=200):
     order = services.get_order(_stores(), signed_in_user(), order_id, utcnow())
-    return render_template("orders/detail.html", order=order, pay_form=pay_form or PayForm(formdata=None)), status
+    return _render_order(order, pay_form, status, pay_url=url_for("orders.pay", order_id=order.id))
+
+
+def _render_order(order, pay_form, status, pay_url=None):
+    """The order's page; `pay_url` where its pay form posts (None: no form)."""
+    return render_template("orders/detail.html", order=order, pay_form=pay_form or PayForm(formdata=None),
+                           pay_url=pay_url), status
+
+
+def _guest_page(order_id, token, pay_form=None, status=200):
+    order = services.get_guest_order(_stores(), order_id, token, utcnow())
+    return _render_order(order, pay_form, status,
+                         pay_url=url_for("orders.pay_as_guest", order_id=order.id, token=token))
+
+
+@bp.get("/orders/<id:order_id>/guest/<token>")
+def show_guest_order(order_id, token):
+    """A guest's order, through the private link in its e-mails: see it and pay it."""
+    return _guest_page(order_id, token)
+
+
+@bp.post("/orders/<id:order_id>/guest/<token>/pay")
+@keeps_typed_input
+def pay_as_guest(order_id, token):
+    """The guest pays their order through its private link."""
+    return _pay(lambda card: services.pay_guest_order(_stores(), order_id, token, card, utcnow()),
+                lambda order: url_for("orders.show_guest_order", order_id=order.id, token=token),
+                lambda form: _guest_page(order_id, token, form, status=form.status()))
+
+
+@bp.post("/orders/claim")
+@login_required
+def ask_to_claim():
+    """E-mail the shopper a link that adds their guest orders (placed with their e-mail)."""
+    if ActionForm().validate_on_submit():
+        services.send_claim_link(_stores(), signed_in_user(), utcnow())
+        flash(f"We sent a link to {signed_in_user().email}: open it to add the orders you placed there as a guest.",
+              "info")
+    return redirect(url_for("orders.my_orders"))
+
+
+@bp.get("/orders/claim/<token>")
+@login_required
+def claim(token):
+    """The e-mailed link: the guest orders of the shopper's e-mail become theirs."""
+    claimed = services.claim_guest_orders(_stores(), signed_in_user(), token, utcnow())
+    flash(f"{claimed} guest order{'' if claimed == 1 else 's'} added to your orders." if claimed
+          else "There were no guest orders to add.", "success" if claimed else "info")
+    return redirect(url_for("orders.my_orders"))
 
 
 @bp.get("/orders/<id:order_id>")
@@ -48,10 +96,18 @@ def show_order(order_id):
 @keeps_typed_input
 def pay(order_id):
     """Pay a placed order with a (sandbox) card; the number and CVC are never kept."""
+    return _pay(lambda card: services.pay_order(_stores(), signed_in_user(), order_id, card, utcnow()),
+                lambda order: url_for("orders.show_order", order_id=order.id),
+                lambda form: _order_page(order_id, form, status=form.status()))
+
+
+def _pay(pay, page_of, show_form):
+    """The pay form's answer: `pay(card)` the order, then its page (`page_of(order)`), or the
+    form again (`show_form(form)`) with what went wrong."""
     form = PayForm()
     if form.validate_on_submit() and (card := form.load(CardSchema(), form.schema_data())):
         try:
-            order = services.pay_order(_stores(), signed_in_user(), order_id, card, utcnow())
+            order = pay(card)
         except PaymentDeclined:  # not a field to correct: the bank said no
             form.form_errors.append("Your card was declined, and nothing was charged. "
                                     "Try another card, or ask your bank why.")
@@ -59,9 +115,9 @@ def pay(order_id):
             form.form_errors.append(error.message)
         else:
             flash(f"Thank you! Order {order.number} is paid.", "success")
-            return redirect(url_for("orders.show_order", order_id=order.id))
+            return redirect(page_of(order))
     form.forget_card()
-    return _order_page(order_id, form, status=form.status())
+    return show_form(form)
 
 
 @bp.post("/orders/<id:order_id>/cancel")

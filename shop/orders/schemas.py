@@ -58,6 +58,12 @@ class PlaceOrderSchema(ShopSchema):
                        "placed and the answer is 409 `quote_changed` with the new quote."})
 
 
+class GuestEmailSchema(ShopSchema):
+    """A guest's e-mail at the HTML checkout (the API takes no guest orders)."""
+    email = fields.Email(required=True, validate=validate.Length(max=254),
+                         error_messages={"invalid": "Enter your e-mail address, such as ada@example.com."})
+
+
 # 12 to 19 digits, one space or dash allowed between any two ("4242 4242 4242 4242").
 CARD_NUMBER = r"^[0-9](?:[ -]?[0-9]){11,18}$"
 

@@ -28,8 +28,9 @@ from ..products.model import ORDER_CANCELLED, ORDER_PLACED, ORDER_REJECTED, Shor
 from ..products.repository import LedgerRepository, ProductRepository
 from ..products.services import finish_movement, give_back, move_stock
 from . import model, terms
-from .emails import order_email
-from .model import CANCELLED, PAID, PENDING, PLACED, REFUND, REJECTED, RESTOCK, SYSTEM
+from .emails import claim_email, order_email
+from .links import OrderLinks
+from .model import CANCELLED, GUEST, PAID, PENDING, PLACED, REFUND, REJECTED, RESTOCK, SYSTEM
 from .payments import SandboxGateway
 from .repository import DuplicateIdempotencyKey, OrderRepository
 
@@ -52,12 +53,18 @@ class Stores:
     taxes: TaxRateRepository
     discounts: DiscountCodeRepository
     uses: DiscountUseRepository
+    links: OrderLinks = None  # for the e-mails' links to the order; without them, e-mails carry none
 
     @classmethod
-    def on(cls, db):
+    def on(cls, db, links=None):
         return cls(OrderRepository(db), ProductRepository(db), LedgerRepository(db), Outbox(db), SandboxGateway(db),
                    ShippingMethodRepository(db), TaxRateRepository(db), DiscountCodeRepository(db),
-                   DiscountUseRepository(db))
+                   DiscountUseRepository(db), links)
+
+    @classmethod
+    def for_app(cls, app):
+        """The stores of the app's database, with the app's links for e-mails."""
+        return cls.on(app.extensions["mongo_db"], OrderLinks.of(app.config))
 
 
 # Placing ------------------------------------------------------------------
@@ -145,7 +152,7 @@ def _place(stores, user, checkout, idempotency_key, fingerprint, now, payment_tt
     order = _store_pending(stores.orders, doc)
     if code is not None:
         _take_code_use(stores, order, code, now)
-    return _take_stock(stores, order, user.id, now, stock)
+    return _take_stock(stores, order, user.id or GUEST, now, stock)
 
 
 def _take_code_use(stores, order, code, now):
@@ -260,7 +267,8 @@ def return_stock(stores, order, reason, actor_id, now):
 def get_order(stores, user, order_id, now):
     """The order if `user` owns it or is an admin; 404 for anyone else."""
     order = stores.orders.get(order_id)
-    if order is None or (order.user_id != user.id and not user.is_admin):
+    # A guest (no id) reads an order only through its private link (get_guest_order).
+    if order is None or user.id is None or (order.user_id != user.id and not user.is_admin):
         raise NotFound("No such order.")
     if order.status == PLACED and order.expires_at and order.expires_at <= now:
         order = expire_order(stores, order, now) or stores.orders.get(order_id)
@@ -275,11 +283,45 @@ def list_orders(stores, user, status, user_id, page, per_page):
 # Changing status ----------------------------------------------------------
 
 
+def get_guest_order(stores, order_id, token, now):
+    """A guest's order through its private link; 404 for any other link or order."""
+    order = stores.orders.get(order_id)
+    if order is None or order.user_id is not None or not stores.links.is_guest_token(order.id, token):
+        raise NotFound("No such order.")
+    if order.status == PLACED and order.expires_at and order.expires_at <= now:
+        order = expire_order(stores, order, now) or stores.orders.get(order_id)
+    return order
+
+
+def pay_guest_order(stores, order_id, token, card, now):
+    """The guest pays their order, through its private link."""
+    return _pay(stores, get_guest_order(stores, order_id, token, now), GUEST, card, now)
+
+
+def send_claim_link(stores, user, now):
+    """E-mail `user` the link that takes the guest orders placed with their address."""
+    subject, body = claim_email(user, stores.links.claim(user))
+    stores.outbox.enqueue(f"claim:{user.id}:{now.isoformat()}", user.email, subject, body, now)
+
+
+def claim_guest_orders(stores, user, token, now):
+    """Through the e-mailed link: the guest orders of `user`'s e-mail become theirs (how many).
+    Registering with an address alone gives nobody its orders."""
+    email = stores.links.claimed(token, user)
+    if email is None:
+        raise NotFound("This link is not valid (or has expired): ask for a new one on your orders page.")
+    return stores.orders.give_guest_orders_to(email, user.id, now)
+
+
 def pay_order(stores, user, order_id, card, now):
     """Charge the card through the gateway and mark the order paid."""
     order = get_order(stores, user, order_id, now)
     if order.user_id != user.id:
         raise Forbidden("Only the shopper who placed an order pays for it.")
+    return _pay(stores, order, user.id, card, now)
+
+
+def _pay(stores, order, actor_id, card, now):
     model.check_transition(order, PAID)
     attempt_id = str(ObjectId())
     processing = {"status": "processing", "attempt_id": attempt_id, "amount": order.total, "started_at": now}
@@ -287,7 +329,7 @@ def pay_order(stores, user, order_id, card, now):
     if not stores.orders.set_payment(order.id, processing, guard, now):
         raise InvalidTransition("This order cannot be paid now (it changed, or a payment is in progress).")
     charge = stores.gateway.charge(attempt_id, order.total, order.currency, card["card_number"])
-    return settle_charge(stores, order, charge, user.id, now)
+    return settle_charge(stores, order, charge, actor_id, now)
 
 
 def settle_charge(stores, order, charge, actor_id, now):
@@ -399,7 +441,7 @@ def _run_action(stores, order, action, now):
         stores.gateway.refund(order.payment["attempt_id"])
     elif action.startswith("email:"):
         status = action.split(":", 1)[1]
-        subject, body = order_email(order, status)
+        subject, body = order_email(order, status, stores.links.page(order) if stores.links else None)
         stores.outbox.enqueue(f"order:{order.id}:{status}", order.customer_email, subject, body, now)
     stores.orders.action_done(order.id, action)
 

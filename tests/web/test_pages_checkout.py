@@ -1,8 +1,12 @@
 """The HTML checkout: it shows the quote, carries its total, and places nothing when the
 total changed since (API.md "The cart and what the shopper confirms")."""
+import re
+import secrets
+
 import pytest
 
-from tests.web.site_helpers import field_errors, shown_total, site  # noqa: F401  (fixtures)
+from tests.conftest import deliver_emails
+from tests.web.site_helpers import field_errors, other_site, shown_total, site  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
@@ -102,3 +106,113 @@ def test_a_cart_with_a_line_short_of_stock_is_sent_back_to_the_cart_to_change_it
 
     assert response.status_code == 302 and response.headers["Location"].endswith("/cart")
     assert "you asked for 3, 2 left" in shopping.text("/cart")
+
+
+# Guests ---------------------------------------------------------------------------
+
+
+GUEST_LINK = re.compile(r"http://[^/\s]+(/orders/([0-9a-f]{24})/guest/[A-Za-z0-9_-]+)")
+
+
+def guest_order(site, product, email="guest@example.com", **fields):
+    """A visitor puts `product` in the cart and checks out as a guest; the order page's path."""
+    site.add_to_cart(product, 1)
+    response = site.checkout(secrets.token_urlsafe(24), email=email, **fields)  # each checkout form has its own key
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response.headers["Location"]
+
+
+def test_a_visitor_checks_out_as_a_guest_and_pays_through_the_private_link(app, site, tee, mailbox, db):
+    site.add_to_cart(tee, 1)
+    assert 'id="email"' in site.text("/checkout")
+    assert field_errors(site.review().get_data(as_text=True), "email")  # a guest must give an e-mail
+    assert db.orders.count_documents({}) == 0
+
+    path = guest_order(site, tee, email="Guest@Example.com")
+
+    assert GUEST_LINK.fullmatch("http://x" + path)
+    order = db.orders.find_one()
+    assert (order["user_id"], order["customer_email"]) == (None, "guest@example.com")
+    deliver_emails(app)
+    [message] = mailbox
+    assert message["to"] == "guest@example.com"
+    assert GUEST_LINK.search(message["body"]).group(1) == path  # the e-mail's link opens this very page
+    page = site.text(path)
+    assert "Pay $39.98" in page and "private page" in page  # the two tees in the cart
+    paid = site.post(path + "/pay", {"card_number": "4242 4242 4242 4242", "exp_month": "12", "exp_year": "2099",
+                                     "cvc": "123"})
+    assert paid.status_code == 302 and paid.headers["Location"] == path
+    assert db.orders.find_one()["status"] == "paid"
+    assert db.orders.find_one()["history"][-1]["by"] == "guest"
+
+
+def test_a_private_link_opens_its_own_order_and_nothing_else(site, other_site, tee, add_product, db):
+    first = guest_order(site, tee)
+    second = guest_order(other_site, add_product("MUG"), email="other@example.com")
+    first_id, second_id = GUEST_LINK.fullmatch("http://x" + first).group(2), GUEST_LINK.fullmatch("http://x" + second).group(2)
+    first_token = first.rpartition("/")[2]
+
+    assert other_site.get(first).status_code == 200  # the link is the key: whoever has it
+    assert site.get(f"/orders/{second_id}/guest/{first_token}").status_code == 404
+    assert site.get(f"/orders/{first_id}/guest/{first_token[:-2]}xx").status_code == 404
+    assert site.post(f"/orders/{second_id}/guest/{first_token}/pay", {"card_number": "4242424242424242"}).status_code == 404
+    other_site.shopper("intruder@example.com")
+    assert other_site.get(f"/orders/{first_id}").status_code == 404
+
+
+def test_registering_with_a_guests_e_mail_shows_nobody_their_orders(site, other_site, tee):
+    path = guest_order(site, tee, email="ada@example.com")
+    order_id = GUEST_LINK.fullmatch("http://x" + path).group(2)
+
+    other_site.shopper("ada@example.com")
+
+    assert other_site.get(f"/orders/{order_id}").status_code == 404
+    assert order_id not in other_site.text("/orders")
+
+
+def test_a_shopper_claims_their_guest_orders_through_the_link_e_mailed_to_them(app, site, other_site, tee, mailbox,
+                                                                               db):
+    guest_order(site, tee, email="ada@example.com")
+    guest_order(site, tee, email="someone@example.com")
+    other_site.shopper("ada@example.com")
+
+    assert other_site.post("/orders/claim").status_code == 302
+    deliver_emails(app)
+    [claim] = [message for message in mailbox if message["subject"] == "Your guest orders"]
+    assert claim["to"] == "ada@example.com"
+    link = re.search(r"http://[^/\s]+(/orders/claim/\S+)", claim["body"]).group(1)
+    followed = other_site.get(link)
+
+    assert followed.status_code == 302 and followed.headers["Location"].endswith("/orders")
+    assert "1 guest order added" in other_site.text("/orders")
+    mine = db.orders.find_one({"customer_email": "ada@example.com"})
+    assert mine["user_id"] == db.users.find_one({"email": "ada@example.com"})["_id"].__str__()
+    assert db.orders.find_one({"customer_email": "someone@example.com"})["user_id"] is None
+    assert mine["number"] in other_site.text("/orders")
+
+
+def test_a_claim_link_works_only_for_the_account_it_was_sent_to(app, site, other_site, tee, mailbox, db):
+    guest_order(site, tee, email="ada@example.com")
+    other_site.shopper("ada@example.com")
+    other_site.post("/orders/claim")
+    deliver_emails(app)
+    link = re.search(r"http://[^/\s]+(/orders/claim/\S+)", mailbox[-1]["body"]).group(1)
+    other_site.logout()
+    other_site.shopper("mallory@example.com")
+
+    assert other_site.get(link).status_code == 404
+    assert other_site.get(link[:-3] + "abc").status_code == 404
+    assert db.orders.find_one()["user_id"] is None
+
+
+def test_a_codes_per_customer_limit_counts_a_guest_by_e_mail(site, other_site, admin, tee):
+    admin.post("/discount-codes", json={"code": "ONCE", "kind": "percent", "value": 1000, "active": True,
+                                        "max_uses_per_customer": 1})
+    guest_order(site, tee, email="ada@example.com", discount_code="ONCE")
+
+    other_site.shopper("ada@example.com")
+    other_site.add_to_cart(tee, 1)
+    refused = other_site.review(discount_code="ONCE")
+
+    assert refused.status_code == 422
+    assert "already used" in field_errors(refused.get_data(as_text=True), "discount_code")[0]
