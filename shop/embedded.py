@@ -32,6 +32,30 @@ from mongomock import filtering, helpers, store
 # classes (and only that), so GridFS runs on the embedded store's documents.
 mongomock.gridfs.enable_gridfs_integration()
 
+
+def _deep_copy(value, memo=None):
+    """copy.deepcopy for stored documents, without its memo for every dict, list and string:
+    mongomock deep-copies each document it inserts and each one before it updates it, and
+    that was the largest single cost of placing an order. Anything but plain dicts, lists
+    and immutable values is left to copy.deepcopy."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _deep_copy(item) for key, item in value.items()}
+    if kind is list:
+        return [_deep_copy(item) for item in value]
+    if kind in _IMMUTABLE or kind is datetime.datetime:
+        return value
+    return copy.deepcopy(value, memo)
+
+
+class _FastCopy:
+    """What mongomock's collection module sees as `copy`: `copy.copy`, and `_deep_copy`."""
+    copy = staticmethod(copy.copy)
+    deepcopy = staticmethod(_deep_copy)
+
+
+mongomock.collection.copy = _FastCopy
+
 # Calls that only read: what they scan is copied out, never changed in place.
 _READS = frozenset({"find", "find_one", "count_documents", "estimated_document_count", "distinct", "aggregate"})
 

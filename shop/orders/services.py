@@ -63,8 +63,11 @@ class Stores:
 
     @classmethod
     def for_app(cls, app):
-        """The stores of the app's database, with the app's links for e-mails."""
-        return cls.on(app.extensions["mongo_db"], OrderLinks.of(app.config))
+        """The stores of the app's database, with the app's links for e-mails: made once per
+        app (repositories hold no state of a request), not for every request."""
+        if "order_stores" not in app.extensions:
+            app.extensions["order_stores"] = cls.on(app.extensions["mongo_db"], OrderLinks.of(app.config))
+        return app.extensions["order_stores"]
 
 
 # Placing ------------------------------------------------------------------
