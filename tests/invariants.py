@@ -31,6 +31,7 @@ def problems(db, settled=True):
         moves[key + (move["reason"], move["delta"])] += 1
         moves[key + ("net",)] += move["delta"]
         moves[key + (move["reason"],)] += abs(move["delta"])
+    found += _code_use_problems(db, settled)
     emails = {doc["key"] for doc in db.emails.find({}, {"key": 1})}
     charges = {doc["_id"]: doc for doc in db.sandbox_charges.find()}
     for order in db.orders.find():
@@ -124,3 +125,25 @@ def stored_state(db):
     state["images"] = sorted((p["slug"], [(i["id"], i["alt"]) for i in p.get("images") or []]) for p in db.products.find())
     state["statuses"] = sorted((str(o["_id"]), o["status"]) for o in db.orders.find())
     return state
+
+
+def _code_use_problems(db, settled):
+    """A discount code's use is held by exactly the live orders that carry the code: one each,
+    none by a cancelled or rejected order, and never more than the code's limits allow."""
+    found = []
+    uses = {doc["_id"]: doc for doc in db.discount_uses.find()}
+    orders = {str(doc["_id"]): doc for doc in db.orders.find({"discount": {"$ne": None}},
+                                                            {"status": 1, "number": 1, "discount": 1})}
+    for order_id, use in uses.items():
+        order = orders.get(order_id)
+        if order is None or (order["status"] not in LIVE_STATUSES and (settled or order["status"] != PENDING)):
+            found.append(f"a use of a code held by an order that is not live: {order_id}")
+    if settled:
+        for order_id, order in orders.items():
+            if order["status"] in LIVE_STATUSES and order_id not in uses:
+                found.append(f"order {order['number']} carries code {order['discount']['code']} but holds no use of it")
+    for code in db.discount_codes.find({"max_uses": {"$ne": None}}):
+        held = sum(1 for use in uses.values() if use["code_id"] == code["_id"])
+        if held > code["max_uses"]:
+            found.append(f"code {code['code']} used {held} times, above its {code['max_uses']}")
+    return found

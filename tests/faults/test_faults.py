@@ -49,10 +49,14 @@ def base():
     ids["TEE"], ids["TEE-S"], ids["TEE-M"] = tee["id"], tee["variants"][0]["id"], tee["variants"][1]["id"]
     order = {"items": [{"product_id": ids["RETRO-CLOCK"], "quantity": 2}, {"product_id": ids["STONE-MUG"], "quantity": 1}],
              "shipping_address": ADDRESS}
+    code = {"code": "SPRING", "kind": "percent", "value": 1000, "active": True, "max_uses": 3}
+    assert client.post("/api/v1/discount-codes", json=code, headers=admin).status_code == 201
     placed = client.post("/api/v1/orders", json=order, headers=shopper).get_json()["id"]
+    with_code = client.post("/api/v1/orders", json=dict(order, discount_code="spring"), headers=shopper).get_json()["id"]
     paid = client.post("/api/v1/orders", json=order, headers=shopper).get_json()["id"]
     assert client.post(f"/api/v1/orders/{paid}/payments", json=GOOD_CARD, headers=shopper).status_code == 200
-    return {"store": store, "admin": admin, "shopper": shopper, "products": ids, "placed": placed, "paid": paid}
+    return {"store": store, "admin": admin, "shopper": shopper, "products": ids, "placed": placed, "paid": paid,
+            "with_code": with_code}
 
 
 TEE = {"name": "Linen Tee", "price": 2500, "options": [{"name": "Size", "values": ["S", "M", "L"]}],
@@ -93,6 +97,12 @@ def _place(base, client):
     return client.post("/api/v1/orders", json=body, headers=headers)
 
 
+def _place_with_code(base, client):
+    body = {"items": [{"product_id": base["products"]["STONE-MUG"], "quantity": 1}], "shipping_address": ADDRESS,
+            "discount_code": "SPRING"}
+    return client.post("/api/v1/orders", json=body, headers=dict(base["shopper"], **{"Idempotency-Key": "code-9"}))
+
+
 def _expire_on_read(base, client):
     return client.get(f"/api/v1/orders/{base['placed']}", headers=base["shopper"])
 
@@ -130,6 +140,10 @@ FLOWS = {
     "create_variants": (_create_with_variants, 201, (201, 409)),
     "add_variant": (_add_variant, 201, (201, 409)),
     "place_siblings": (_place_siblings, 201, (200, 201)),
+    # A discount code's use: taken with the order, given back with a cancel, once.
+    "place_with_code": (_place_with_code, 201, (200, 201)),
+    "cancel_with_code": (lambda b, c: c.post(f"/api/v1/orders/{b['with_code']}/cancel", headers=b["shopper"]),
+                         200, (200, 409)),
     "adjust_variant": (_adjust_variant, 201, None),
 }
 
@@ -141,6 +155,7 @@ COMMITS = {
     "ship": "orders.find_one_and_update", "expire_on_read": "orders.find_one_and_update",
     "adjust_down": "variants.find_one_and_update", "adjust_up": "variants.find_one_and_update",
     "place_siblings": "orders.find_one_and_update", "adjust_variant": "variants.find_one_and_update",
+    "place_with_code": "orders.find_one_and_update", "cancel_with_code": "orders.find_one_and_update",
 }
 
 
@@ -207,8 +222,9 @@ def repair_and_retry(base, store, flow):
         retried = action(base, app.test_client())
         if retried.status_code not in retry_statuses:
             found.append(f"the retry answered {retried.status_code}: {retried.get_data(as_text=True)[:200]}")
-    if flow == "place":
-        keyed = db.orders.count_documents({"idempotency_key": "checkout-42", "status": {"$ne": "rejected"}})
+    if flow in ("place", "place_with_code"):
+        key = {"place": "checkout-42", "place_with_code": "code-9"}[flow]
+        keyed = db.orders.count_documents({"idempotency_key": key, "status": {"$ne": "rejected"}})
         if keyed != 1:
             found.append(f"one checkout with one Idempotency-Key made {keyed} orders")
     if flow.startswith("expire"):
@@ -265,7 +281,7 @@ def test_a_failed_or_killed_write_at_any_step_is_repaired_and_answered_in_the_co
 
 
 @pytest.mark.parametrize("flow", ["place", "pay", "cancel_paid", "expire_on_read", "adjust_down", "create_variants",
-                                  "place_siblings"])
+                                  "place_siblings", "place_with_code"])
 def test_a_failed_read_at_any_step_leaves_nothing_half_done(base, flow):
     counts, _ = count_operations(base, flow)
 
