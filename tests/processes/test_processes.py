@@ -53,6 +53,25 @@ def test_buyers_racing_across_three_processes_buy_exactly_the_stock(start_shops,
     assert_holds(db, settled=True)
 
 
+def test_thirty_orders_across_three_processes_use_a_five_use_code_five_times(
+        start_shops, add_product, make_customers, admin, db):
+    shops = start_shops(3)
+    tee = add_product("TEE", stock=100)
+    code = {"code": "FIVE", "kind": "percent", "value": 1000, "active": True, "max_uses": 5}
+    assert admin.post("/discount-codes", json=code).status_code == 201
+    body = dict(order_body((tee["id"], 1)), discount_code="FIVE")
+
+    results = race([lambda index=index, token=token: call(shops[index % 3].port, "POST", "/orders", token, body)
+                    for index, (_, token) in enumerate(make_customers(30))])
+
+    assert Counter(status for status, _ in results) == {201: 5, 422: 25}
+    assert all("used up" in answer["error"]["details"]["discount_code"][0]
+               for status, answer in results if status == 422)
+    assert db.discount_uses.count_documents({}) == 5
+    assert db.variants.find_one({"sku": "TEE"})["stock"] == 95
+    assert_holds(db, settled=True)
+
+
 def test_two_line_orders_across_processes_never_hold_each_others_last_units(
         start_shops, add_product, make_customers, db):
     shops = start_shops(3)
