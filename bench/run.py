@@ -168,6 +168,23 @@ def order_body(products):
     return {"items": [{"product_id": products[7]["id"], "quantity": 1}], "shipping_address": ADDRESS}
 
 
+def seed_checkout(port, admin_token):
+    """A shipping method for the bench address's country, its tax rate and a code without a use
+    limit; returns what an order names of them."""
+    methods = [("POST", "/api/v1/shipping-methods", {"name": "Standard", "countries": [ADDRESS["country"]],
+                                                      "price": 495, "free_over": 10_000, "active": True}),
+               ("POST", "/api/v1/tax-rates", {"country": ADDRESS["country"], "rate_bp": 825}),
+               ("POST", "/api/v1/discount-codes", {"code": "BENCH10", "kind": "percent", "value": 1000,
+                                                   "active": True})]
+    made = []
+    for method, path, body in methods:
+        status, answer = call(port, method, path, body, admin_token)
+        if status != 201:
+            raise RuntimeError(f"seeding {path} failed: {status} {answer}")
+        made.append(answer)
+    return {"shipping_method_id": made[0]["id"], "discount_code": "BENCH10"}
+
+
 def outbox(port):
     """The shop's e-mails by state: (sent, still waiting)."""
     _, counts = call(port, "GET", "/bench/outbox")
@@ -187,10 +204,12 @@ def main():
     parser.add_argument("--connections", type=int, default=32, help="concurrency of most cases (default 32)")
     parser.add_argument("--orders", type=int, default=20_000, help="orders in the grown store (default 20000)")
     parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/ alone")
-    parser.add_argument("--only", choices=["all", "images", "category", "reads", "burst", "scaling"], default="all",
+    parser.add_argument("--only", choices=["all", "images", "category", "reads", "burst", "scaling", "checkout"],
+                        default="all",
                         help="images: serve a stored image only; category: a category page only; "
                              "reads: the catalogue's reads, no orders; burst: reads before and after an order "
-                             "burst; scaling: product JSON at 16 and 128 connections "
+                             "burst; scaling: product JSON at 16 and 128 connections; checkout: a quote and an "
+                             "order with shipping, tax and a code "
                              "(each a quick smoke; implies --no-docs)")
     args = parser.parse_args()
 
@@ -284,10 +303,17 @@ def main():
             at128 = measure("product JSON by id", shop, ids, 128)
             # No collapse: requests per second themselves, not ratios, at 128 against 16 connections.
             at128.scaling = (at128.result.rps / at16.result.rps, 0.8, "product JSON, 128 vs 16 connections (req/s)")
-        if args.only == "all":  # orders, and the grown shop
+        if args.only == "all":
             empty = measure("place an order (empty store)", shop, ["/api/v1/orders"], goal=0.10,
                             method="POST", body=order_body(products), token=shopper)
             order_burst(shop, ids, order_body(products), shopper)
+        if args.only in ("all", "checkout"):  # from here on the shop ships, taxes and takes a code
+            terms = dict(order_body(products), **seed_checkout(shop.port, admin))
+            measure("quote (shipping, tax, a code)", shop, ["/api/v1/orders/quote"], goal=0.15,
+                    method="POST", body=terms, token=shopper)
+            measure("place an order with shipping, tax and a code", shop, ["/api/v1/orders"], goal=0.10,
+                    method="POST", body=terms, token=shopper)
+        if args.only == "all":  # the grown shop
             shop.stop()
 
             print(f"growing a shop to {args.orders} orders in-process ...", flush=True)

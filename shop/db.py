@@ -148,6 +148,7 @@ def ensure_indexes(db):
                                   partialFilterExpression={"slot": {"$exists": True}})
     db.discount_uses.create_index([("code_id", 1), ("customer", 1), ("customer_slot", 1)], unique=True,
                                   partialFilterExpression={"customer_slot": {"$exists": True}})
+    db.discount_uses.create_index([("code_id", 1), ("customer", 1)])  # a code's uses, a customer's (counts)
     db.emails.create_index([("status", 1), ("next_attempt_at", 1)])
     db.emails.create_index("key", unique=True)
     db.csv_imports.create_index("expires_at", expireAfterSeconds=0)  # a checked import waits an hour

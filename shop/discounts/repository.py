@@ -51,8 +51,7 @@ class DiscountCodeRepository:
         self.uses = DiscountUseRepository(db)
 
     def _with_uses(self, codes):
-        counts = self.uses.counts([code.id for code in codes if code is not None])
-        return [None if code is None else dataclasses.replace(code, uses=counts.get(code.id, 0)) for code in codes]
+        return [None if code is None else dataclasses.replace(code, uses=self.uses.count(code.id)) for code in codes]
 
     def _one(self, doc):
         return self._with_uses([_code(doc)])[0]
@@ -70,9 +69,11 @@ class DiscountCodeRepository:
         oid = object_id(code_id)
         return self._one(self.codes.find_one({"_id": oid})) if oid else None
 
-    def by_code(self, text):
-        """The code a shopper typed, in any case and with spaces around it, or None."""
-        return self._one(self.codes.find_one({"code_key": fold(text)}))
+    def by_code(self, text, with_uses=True):
+        """The code a shopper typed, in any case and with spaces around it, or None. Without
+        `with_uses` its `uses` is not counted (0): for a code with no limit nothing needs it."""
+        code = _code(self.codes.find_one({"code_key": fold(text)}))
+        return self._with_uses([code])[0] if with_uses else code
 
     def page(self, page, per_page):
         """(codes, total), newest first."""

@@ -68,11 +68,3 @@ class DiscountUseRepository:
 
     def count_by_customer(self, code_id, customer):
         return self.uses.count_documents({"code_id": object_id(code_id), "customer": customer})
-
-    def counts(self, code_ids):
-        """{code id: live uses} for these codes (the `uses` their answers show)."""
-        oids = [object_id(code_id) for code_id in code_ids]
-        found = {}
-        for doc in self.uses.find({"code_id": {"$in": oids}}, {"code_id": 1}):
-            found[str(doc["code_id"])] = found.get(str(doc["code_id"]), 0) + 1
-        return found

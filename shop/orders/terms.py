@@ -3,6 +3,8 @@
 Each answers `pricing`'s input (a `pricing.Shipping`, a DiscountCode) or refuses the request
 with the contract's 422, on the field the shopper has to change.
 """
+import dataclasses
+
 from ..errors import InvalidInput
 from ..pricing import FREE
 
@@ -35,10 +37,13 @@ def code_for(codes, uses, text, subtotal, currency, customer, now):
     """The DiscountCode `text` names, if this order may use it now; None without a code."""
     if text is None:
         return None
-    code = codes.by_code(text)
+    code = codes.by_code(text, with_uses=False)
     if code is None:
         raise InvalidInput({"discount_code": ["There is no such discount code."]})
-    problem = code.problem(subtotal, currency, now, uses.count_by_customer(code.id, customer))
+    if code.max_uses is not None:  # counted only where a limit needs them: an order of a popular code stays cheap
+        code = dataclasses.replace(code, uses=uses.count(code.id))
+    by_customer = uses.count_by_customer(code.id, customer) if code.max_uses_per_customer is not None else 0
+    problem = code.problem(subtotal, currency, now, by_customer)
     if problem:
         raise InvalidInput({"discount_code": [problem]})
     return code
