@@ -103,29 +103,30 @@ def _delete(setting, item_id):
     return redirect(url_for(f"admin.{setting.endpoint}"))
 
 
-def _pages(setting, path, key):
-    """The list, new, edit and delete pages of one setting, at /admin/<path>."""
+def _pages(setting, path, key, id_arg):
+    """The list, new, edit and delete pages of one setting, at /admin/<path>; `id_arg` names
+    the id in their paths as the API's do (method_id, rate_id, code_id)."""
     def listing():
         return _list(setting)
 
     def new():
         return _new(setting)
 
-    def edit(item_id):
-        return _edit(setting, item_id)
+    def edit(**path_args):
+        return _edit(setting, path_args[id_arg])
 
-    def delete(item_id):
-        return _delete(setting, item_id)
+    def delete(**path_args):
+        return _delete(setting, path_args[id_arg])
 
     for view, name in ((listing, ""), (new, "new_"), (edit, "edit_"), (delete, "delete_")):
         view.__name__ = f"{name}{setting.endpoint if not name else key}"
         view.__doc__ = f"{setting.plural}: {name.rstrip('_') or 'the list'}."
     bp.add_url_rule(f"/{path}", view_func=listing, methods=["GET"])
     bp.add_url_rule(f"/{path}/new", view_func=keeps_typed_input(new), methods=["GET", "POST"])
-    bp.add_url_rule(f"/{path}/<id:item_id>/edit", view_func=keeps_typed_input(edit), methods=["GET", "POST"])
-    bp.add_url_rule(f"/{path}/<id:item_id>/delete", view_func=delete, methods=["POST"])
+    bp.add_url_rule(f"/{path}/<id:{id_arg}>/edit", view_func=keeps_typed_input(edit), methods=["GET", "POST"])
+    bp.add_url_rule(f"/{path}/<id:{id_arg}>/delete", view_func=delete, methods=["POST"])
 
 
-_pages(SHIPPING, "shipping-methods", "shipping_method")
-_pages(TAXES, "tax-rates", "tax_rate")
-_pages(DISCOUNTS, "discount-codes", "discount_code")
+_pages(SHIPPING, "shipping-methods", "shipping_method", "method_id")
+_pages(TAXES, "tax-rates", "tax_rate", "rate_id")
+_pages(DISCOUNTS, "discount-codes", "discount_code", "code_id")
