@@ -50,7 +50,6 @@ DISCOUNTS = Setting("discount code", "Discount codes", "discount_codes", Discoun
                     DiscountCodeCreateSchema, DiscountCodeUpdateSchema, discount_services,
                     ("get_code", "list_codes", "create_code", "update_code", "delete_code"),
                     lambda code: f"The code {code.code}")
-SETTINGS = {setting.endpoint: setting for setting in (SHIPPING, TAXES, DISCOUNTS)}
 
 
 def _list(setting):
