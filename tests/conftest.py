@@ -278,3 +278,12 @@ def make_customers(app, db):
         return accounts
 
     return make
+
+
+def add_checkout_settings(post):
+    """A shipping method, a tax rate and a discount code, made by `post(path, body)` (an admin's
+    call that returns the JSON answer): their ids by the names their paths use."""
+    method = post("/shipping-methods", {"name": "Standard", "countries": ["US"], "price": 495})
+    rate = post("/tax-rates", {"country": "DE", "rate_bp": 1900})
+    code = post("/discount-codes", {"code": "SUMMER10", "kind": "percent", "value": 1000})
+    return {"method_id": method["id"], "rate_id": rate["id"], "code_id": code["id"]}

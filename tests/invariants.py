@@ -119,11 +119,13 @@ def stored_state(db):
     """What a refused request must leave exactly as it was."""
     state = {name: db[name].count_documents({}) for name in
              ("users", "tokens", "products", "variants", "stock_movements", "orders", "emails", "sandbox_charges",
-              "categories", "images.files", "images.chunks")}
+              "categories", "images.files", "images.chunks", "shipping_methods", "tax_rates", "discount_codes")}
     state["stock"] = sorted((v["sku"], v["stock"], v["price"], v["active"]) for v in db.variants.find())
     state["products"] = sorted((p["slug"], p["name"], p["active"]) for p in db.products.find())
     state["images"] = sorted((p["slug"], [(i["id"], i["alt"]) for i in p.get("images") or []]) for p in db.products.find())
     state["statuses"] = sorted((str(o["_id"]), o["status"]) for o in db.orders.find())
+    state["settings"] = sorted(repr(sorted((k, v) for k, v in doc.items() if k != "_id"))
+                               for name in ("shipping_methods", "tax_rates", "discount_codes") for doc in db[name].find())
     return state
 
 

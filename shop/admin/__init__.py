@@ -1,4 +1,4 @@
-"""The back office: dashboard, products and stock, categories, orders. For admins only.
+"""The back office: dashboard, products and stock, categories, orders, checkout settings. For admins only.
 
 Every page here passes one check, `admins_only`: an anonymous visitor is sent
 to log in, a shopper is refused with 403.
@@ -21,4 +21,4 @@ def admins_only():
     return None
 
 
-from . import categories, csv_pages, orders, products, routes, variants  # noqa: E402,F401  (register the pages on the blueprint)
+from . import categories, checkout_settings, csv_pages, orders, products, routes, variants  # noqa: E402,F401  (register the pages on the blueprint)

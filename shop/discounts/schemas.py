@@ -25,8 +25,12 @@ def _refuse_uses(value):
     raise ValidationError("Remove uses: it counts the orders that used the code, and only they change it.")
 
 
+DATE_MESSAGES = {"invalid": "Enter a date and time such as 2026-12-24T08:00:00Z.",
+                 "invalid_awareness": "Give the time zone too, such as 2026-12-24T08:00:00Z or 2026-12-24T09:00:00+01:00."}
+
+
 def _date(name, **kwargs):
-    return fields.AwareDateTime(allow_none=True, metadata=DATES[name], **kwargs)
+    return fields.AwareDateTime(allow_none=True, metadata=DATES[name], error_messages=DATE_MESSAGES, **kwargs)
 
 
 def _limit(name, **kwargs):

@@ -12,6 +12,7 @@ examples per operation.
 """
 import atexit
 import re
+from datetime import datetime
 import zlib
 from collections import Counter
 
@@ -92,7 +93,19 @@ def _prepare(app):
         body, content_type = multipart({"alt": "A spare picture"}, AN_IMAGE)
         images[client.post(f"/api/v1/products/{product_id}/images", data=body, content_type=content_type,
                            headers=admin).get_json()["id"]] = product_id
+    # Checkout settings the fuzzer may read, change and delete.
+    methods = [client.post("/api/v1/shipping-methods", json={"name": f"Spare method {n}", "countries": ["US"],
+                                                             "price": 100 * n}, headers=admin).get_json()["id"]
+               for n in range(4)]
+    rates = [client.post("/api/v1/tax-rates", json={"country": country, "rate_bp": 1900},
+                         headers=admin).get_json()["id"] for country in ("DE", "FR", "IT", "ES")]
+    codes = [client.post("/api/v1/discount-codes", json=body, headers=admin).get_json()["id"] for body in (
+        {"code": "SPARE-PERCENT", "kind": "percent", "value": 1000},
+        {"code": "SPARE-FIXED", "kind": "fixed", "value": 500, "currency": "EUR"},
+        {"code": "SPARE-DATED", "kind": "percent", "value": 500, "starts_at": "2026-01-01T00:00:00Z",
+         "ends_at": "2027-01-01T00:00:00Z"})]
     ids = {"product_id": [p["id"] for p in products] + [p["slug"] for p in products[:3]], "order_id": orders,
+           "method_id": methods, "rate_id": rates, "code_id": codes,
            "spare": spare, "on_sale": [p["id"] for p in products], "tee": tee["id"],
            "variant_id": [v["id"] for v in tee["variants"]],
            "category_id": demo_categories + ["kitchen", "tea-and-coffee"], "demo_categories": demo_categories,
@@ -199,6 +212,8 @@ def valid_beyond_the_schema(case):
                 body["variant_id"] = product_id
             else:  # no product by that id: the answer is its 404
                 del body["variant_id"]
+    if "/discount-codes" in case.path and case.method in ("POST", "PATCH"):
+        discount_code_agrees(case, body)
     if isinstance(body.get("card_number"), str):
         body["card_number"] = with_check_digit(body["card_number"].strip())
     now = utcnow()
@@ -216,6 +231,38 @@ def valid_beyond_the_schema(case):
                 item["quantity"] = min(item["quantity"], MAX_QUANTITY - ordered[item["product_id"]])
                 ordered[item["product_id"]] += item["quantity"]
         body["items"] = [item for item in body["items"] if not isinstance(item, dict) or item.get("quantity") != 0]
+
+
+def discount_code_agrees(case, body):
+    """A code's fields, with what is stored for a PATCH, made to agree as the document says in
+    words: a percent code is at most 10000 basis points and has no currency, a fixed code has
+    one, and it ends after it starts."""
+    stored = {}
+    if case.method == "PATCH":
+        answer = app.test_client().get(f"/api/v1/discount-codes/{(case.path_parameters or {}).get('code_id')}",
+                                       headers={"Authorization": f"Bearer {TOKENS['admin']}"})
+        if answer.status_code != 200:
+            return  # no such code: the answer is its 404
+        stored = answer.get_json()
+    kind = body.get("kind", stored.get("kind"))
+    if kind == "percent":
+        if body.get("currency") is not None:
+            del body["currency"]
+        if isinstance(body.get("value"), int) and body["value"] > 10000:
+            body["value"] = body["value"] % 10000 + 1
+        elif "value" not in body and stored.get("value", 0) > 10000:
+            body["value"] = 1000
+    elif kind == "fixed" and body.get("currency", stored.get("currency")) is None:
+        body["currency"] = "EUR"
+    starts, ends = body.get("starts_at", stored.get("starts_at")), body.get("ends_at", stored.get("ends_at"))
+    if isinstance(starts, str) and isinstance(ends, str):
+        try:
+            wrong_way = datetime.fromisoformat(ends.replace("Z", "+00:00")) <= datetime.fromisoformat(
+                starts.replace("Z", "+00:00"))
+        except ValueError:
+            return
+        if wrong_way:  # no end before the start: the end goes
+            body["ends_at"] = None
 
 
 def possible_parent(case, body):
@@ -362,7 +409,9 @@ def test_the_fuzzing_reached_past_the_errors_and_left_every_invariant_intact():
                       ("POST", "/api/v1/orders/{order_id}/cancel"), ("POST", "/api/v1/categories"),
                       ("PATCH", "/api/v1/categories/{category_id}"), ("GET", "/api/v1/categories/{category_id}"),
                       ("POST", "/api/v1/products/{product_id}/images"),
-                      ("PATCH", "/api/v1/products/{product_id}/images/{image_id}")]:
+                      ("PATCH", "/api/v1/products/{product_id}/images/{image_id}"),
+                      ("POST", "/api/v1/shipping-methods"), ("GET", "/api/v1/shipping-methods"),
+                      ("POST", "/api/v1/tax-rates"), ("POST", "/api/v1/discount-codes")]:
         assert operation in reached, f"the fuzzer never got a success from {operation}: {sorted(ANSWERS.items())}"
     assert problems(app.extensions["mongo_db"], settled=True) == []
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ADDRESS, TEST_SETTINGS
+from conftest import ADDRESS, TEST_SETTINGS, add_checkout_settings
 from invariants import stored_state
 from shop import create_app
 from shop.errors import FORM_EXPIRED, FORM_EXPIRED_KEPT
@@ -43,6 +43,7 @@ def csrf_client():
     body, content_type = multipart({"alt": "The clock"}, picture_bytes())
     image = api.post(f"/api/v1/products/{product['id']}/images", data=body, content_type=content_type,
                      headers=headers).get_json()
+    settings = add_checkout_settings(lambda path, body: api.post("/api/v1" + path, json=body, headers=headers).get_json())
     browser = app.test_client()
     login = browser.post("/login", data={"email": "admin@example.com", "password": "admin-password-1",
                                          "csrf_token": token_on(browser, "/login")})
@@ -51,7 +52,8 @@ def csrf_client():
                                       "csrf_token": token_on(browser, "/products/retro-clock")})
     assert app.extensions["mongo_db"].carts.count_documents({}) == 1
     return app, browser, {"product_id": product["id"], "order_id": order["id"], "slug": "retro-clock",
-                          "variant_id": red, "line_id": red, "category_id": category["id"], "image_id": image["id"]}
+                          "variant_id": red, "line_id": red, "category_id": category["id"], "image_id": image["id"],
+                          **settings}
 
 
 def site_form_posts(app, ids):
@@ -68,7 +70,7 @@ PLAUSIBLE_FORM = {"quantity": "2", "delta": "5", "reason": "restock", "status": 
                   "price": "1.00", "sku": "FORGED-1", "stock": "3", "email": "x@example.com",
                   "password": "correct horse battery", "card_number": "4242424242424242", "exp_month": "12",
                   "exp_year": "2099", "cvc": "123", "idempotency_key": "forged-key-0123456789", "alt": "Forged alt",
-                  "position": "0", **ADDRESS}
+                  "position": "0", "code": "FORGED10", **ADDRESS}
 
 
 def plausible_form(ids):

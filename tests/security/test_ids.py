@@ -2,7 +2,7 @@
 and names the same thing as in lower case (shop/ids.py)."""
 import re
 
-from conftest import ADDRESS
+from conftest import ADDRESS, add_checkout_settings
 from tests.web.image_files import uploaded
 
 
@@ -22,7 +22,8 @@ def test_every_get_route_answers_an_upper_case_id_as_the_lower_case_one(app, cli
     category = admin.post("/categories", json={"name": "Clocks"}).get_json()
     image_id = uploaded(admin, clock["id"])["id"]
     ids = {"product_id": clock["id"], "order_id": order["id"], "slug": clock["slug"], "category_id": category["id"],
-           "image_id": image_id, "variant_id": clock["id"], "line_id": clock["id"]}
+           "image_id": image_id, "variant_id": clock["id"], "line_id": clock["id"],
+           **add_checkout_settings(lambda path, body: admin.post(path, json=body).get_json())}
     browser = app.test_client()
     browser.post("/login", data={"email": "admin@example.com", "password": "admin-password-1"})
     checked = 0

@@ -6,7 +6,7 @@ import re
 import pytest
 import requests
 
-from conftest import TEST_SETTINGS, assert_error
+from conftest import TEST_SETTINGS, add_checkout_settings, assert_error
 from shop import create_app
 from shop.config import SERVER_BODY_LIMIT, waitress_options
 from tests.serving import Served
@@ -30,7 +30,8 @@ def ids(admin, add_product, place_order, register):
     image = uploaded(admin, clock["id"])
     return {"product_id": clock["id"], "order_id": order["id"], "slug": clock["slug"], "category_id": category["id"],
             "image_id": image["id"], "file_name": image["urls"]["640"].rpartition("/")[2],
-            "variant_id": clock["id"], "line_id": clock["id"]}
+            "variant_id": clock["id"], "line_id": clock["id"],
+            **add_checkout_settings(lambda path, body: admin.post(path, json=body).get_json())}
 
 
 def get_routes(app, ids):

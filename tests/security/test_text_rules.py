@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conftest import ADDRESS, assert_error
+from conftest import ADDRESS, add_checkout_settings, assert_error
 from invariants import stored_state
 from tests.web.image_files import multipart, picture_bytes, uploaded
 
@@ -27,7 +27,8 @@ def ids(admin, add_product, place_order, register):
     image = uploaded(admin, clock["id"])
     return {"product_id": clock["id"], "order_id": order["id"], "slug": clock["slug"], "id_or_slug": clock["id"],
             "variant_id": clock["id"], "line_id": clock["id"], "category_id": category["id"],
-            "image_id": image["id"], "file_name": image["urls"]["640"].rpartition("/")[2]}
+            "image_id": image["id"], "file_name": image["urls"]["640"].rpartition("/")[2],
+            **add_checkout_settings(lambda path, body: admin.post(path, json=body).get_json())}
 
 
 def routes(app, ids, methods, api):
