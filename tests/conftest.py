@@ -287,3 +287,16 @@ def add_checkout_settings(post):
     rate = post("/tax-rates", {"country": "DE", "rate_bp": 1900})
     code = post("/discount-codes", {"code": "SUMMER10", "kind": "percent", "value": 1000})
     return {"method_id": method["id"], "rate_id": rate["id"], "code_id": code["id"]}
+
+
+def add_guest_order(app, product_id, variant_id=None):
+    """An order placed at the HTML checkout by a guest (straight through the services): the
+    ids its private page's path uses, and a claim link's token (of nobody: it opens nothing)."""
+    from shop.clock import utcnow
+    from shop.orders import services
+    from shop.orders.model import Guest
+
+    stores = services.Stores.for_app(app)
+    item = {"product_id": product_id, "quantity": 1, **({"variant_id": variant_id} if variant_id else {})}
+    order, _ = services.place_order(stores, Guest("guest@example.com"), [item], ADDRESS, None, utcnow(), 30)
+    return {"guest_order_id": order.id, "token": stores.links.guest_token(order.id), "claim_token": "no-such-claim"}

@@ -157,7 +157,7 @@ def _customer(form):
 def _order_page(order):
     if order.user_id is None:
         token = OrderLinks.of(current_app.config).guest_token(order.id)
-        return url_for("orders.show_guest_order", order_id=order.id, token=token)
+        return url_for("orders.show_guest_order", guest_order_id=order.id, token=token)
     return url_for("orders.show_order", order_id=order.id)
 
 

@@ -42,25 +42,25 @@ def _render_order(order, pay_form, status, pay_url=None):
                            pay_url=pay_url), status
 
 
-def _guest_page(order_id, token, pay_form=None, status=200):
-    order = services.get_guest_order(_stores(), order_id, token, utcnow())
+def _guest_page(guest_order_id, token, pay_form=None, status=200):
+    order = services.get_guest_order(_stores(), guest_order_id, token, utcnow())
     return _render_order(order, pay_form, status,
-                         pay_url=url_for("orders.pay_as_guest", order_id=order.id, token=token))
+                         pay_url=url_for("orders.pay_as_guest", guest_order_id=order.id, token=token))
 
 
-@bp.get("/orders/<id:order_id>/guest/<token>")
-def show_guest_order(order_id, token):
+@bp.get("/orders/<id:guest_order_id>/guest/<token>")
+def show_guest_order(guest_order_id, token):
     """A guest's order, through the private link in its e-mails: see it and pay it."""
-    return _guest_page(order_id, token)
+    return _guest_page(guest_order_id, token)
 
 
-@bp.post("/orders/<id:order_id>/guest/<token>/pay")
+@bp.post("/orders/<id:guest_order_id>/guest/<token>/pay")
 @keeps_typed_input
-def pay_as_guest(order_id, token):
+def pay_as_guest(guest_order_id, token):
     """The guest pays their order through its private link."""
-    return _pay(lambda card: services.pay_guest_order(_stores(), order_id, token, card, utcnow()),
-                lambda order: url_for("orders.show_guest_order", order_id=order.id, token=token),
-                lambda form: _guest_page(order_id, token, form, status=form.status()))
+    return _pay(lambda card: services.pay_guest_order(_stores(), guest_order_id, token, card, utcnow()),
+                lambda order: url_for("orders.show_guest_order", guest_order_id=order.id, token=token),
+                lambda form: _guest_page(guest_order_id, token, form, status=form.status()))
 
 
 @bp.post("/orders/claim")
@@ -74,11 +74,11 @@ def ask_to_claim():
     return redirect(url_for("orders.my_orders"))
 
 
-@bp.get("/orders/claim/<token>")
+@bp.get("/orders/claim/<claim_token>")
 @login_required
-def claim(token):
+def claim(claim_token):
     """The e-mailed link: the guest orders of the shopper's e-mail become theirs."""
-    claimed = services.claim_guest_orders(_stores(), signed_in_user(), token, utcnow())
+    claimed = services.claim_guest_orders(_stores(), signed_in_user(), claim_token, utcnow())
     flash(f"{claimed} guest order{'' if claimed == 1 else 's'} added to your orders." if claimed
           else "There were no guest orders to add.", "success" if claimed else "info")
     return redirect(url_for("orders.my_orders"))

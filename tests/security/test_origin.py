@@ -6,7 +6,7 @@ import re
 import pytest
 import requests
 
-from conftest import TEST_SETTINGS, add_checkout_settings, assert_error
+from conftest import TEST_SETTINGS, add_checkout_settings, add_guest_order, assert_error
 from shop import create_app
 from shop.config import SERVER_BODY_LIMIT, waitress_options
 from tests.serving import Served
@@ -23,7 +23,7 @@ def settings():
 
 
 @pytest.fixture
-def ids(admin, add_product, place_order, register):
+def ids(app, admin, add_product, place_order, register):
     category = admin.post("/categories", json={"name": "Clocks"}).get_json()
     clock = add_product("RETRO-CLOCK", stock=10, category_ids=[category["id"]])
     order = place_order(register("ada@example.com"), [(clock, 1)]).get_json()
@@ -31,6 +31,7 @@ def ids(admin, add_product, place_order, register):
     return {"product_id": clock["id"], "order_id": order["id"], "slug": clock["slug"], "category_id": category["id"],
             "image_id": image["id"], "file_name": image["urls"]["640"].rpartition("/")[2],
             "variant_id": clock["id"], "line_id": clock["id"],
+            **add_guest_order(app, clock["id"]),
             **add_checkout_settings(lambda path, body: admin.post(path, json=body).get_json())}
 
 

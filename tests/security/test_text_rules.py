@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conftest import ADDRESS, add_checkout_settings, assert_error
+from conftest import ADDRESS, add_checkout_settings, add_guest_order, assert_error
 from invariants import stored_state
 from tests.web.image_files import multipart, picture_bytes, uploaded
 
@@ -18,7 +18,7 @@ NOT_TEXT = "Use valid text: this holds characters that are not Unicode."
 
 
 @pytest.fixture
-def ids(admin, add_product, place_order, register):
+def ids(app, admin, add_product, place_order, register):
     """A real id for every path parameter, so that each request reaches its view."""
     clock = add_product("RETRO-CLOCK", stock=10)
     shopper = register("ada@example.com")
@@ -28,6 +28,7 @@ def ids(admin, add_product, place_order, register):
     return {"product_id": clock["id"], "order_id": order["id"], "slug": clock["slug"], "id_or_slug": clock["id"],
             "variant_id": clock["id"], "line_id": clock["id"], "category_id": category["id"],
             "image_id": image["id"], "file_name": image["urls"]["640"].rpartition("/")[2],
+            **add_guest_order(app, clock["id"]),
             **add_checkout_settings(lambda path, body: admin.post(path, json=body).get_json())}
 
 

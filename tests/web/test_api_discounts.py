@@ -2,7 +2,7 @@
 codes; a code is unique ignoring case, and its uses are never written through the API."""
 import pytest
 
-from conftest import assert_error
+from conftest import ADDRESS, assert_error
 
 CODE_FIELDS = {"id", "code", "kind", "value", "currency", "min_subtotal", "starts_at", "ends_at", "max_uses",
                "max_uses_per_customer", "active", "uses", "created_at", "updated_at"}
@@ -157,15 +157,19 @@ def test_a_code_changes_kind_with_its_currency(admin, add_code):
     assert (percent.status_code, percent.get_json()["currency"]) == (200, None)
 
 
-def test_uses_are_never_written_through_the_api_and_survive_a_change(admin, add_code, db):
+def test_uses_are_the_orders_holding_the_code_never_written_through_the_api(admin, add_code, add_product, shopper):
     code = add_code(max_uses=5)
-    db.discount_codes.update_one({}, {"$set": {"uses": 2}})  # as placed orders would count them
+    clock = add_product("RETRO-CLOCK")
+    for _ in range(2):
+        placed = shopper.post("/orders", json={"items": [{"product_id": clock["id"], "quantity": 1}],
+                                               "shipping_address": ADDRESS, "discount_code": code["code"]})
+        assert placed.status_code == 201, placed.get_json()
 
     changed = admin.patch(f"/discount-codes/{code['id']}", json={"max_uses": 10})
 
     assert changed.get_json()["uses"] == 2
     assert_error(admin.patch(f"/discount-codes/{code['id']}", json={"uses": 0}), 422, "validation_error")
-    assert db.discount_codes.find_one()["uses"] == 2
+    assert admin.get(f"/discount-codes/{code['id']}").get_json()["uses"] == 2
 
 
 def test_a_deleted_code_is_gone(admin, add_code, app):

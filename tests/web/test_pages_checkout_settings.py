@@ -3,6 +3,7 @@ added, edited and deleted through forms that the API's schemas validate."""
 import re
 
 import pytest
+from bson import ObjectId
 
 from tests.web.site_helpers import csrf_app, csrf_token, field_errors, input_value, site  # noqa: F401  (fixtures)
 
@@ -190,7 +191,9 @@ def test_a_code_equal_to_another_ignoring_case_is_refused_on_its_field(site, adm
 def test_an_admin_edits_a_code_with_its_uses_shown_but_never_changed(site, admin, db):
     code = admin.post("/discount-codes", json={"code": "FIVE", "kind": "fixed", "value": 500, "currency": "EUR",
                                                "ends_at": "2027-01-01T00:00:00Z", "max_uses": 9}).get_json()
-    db.discount_codes.update_one({}, {"$set": {"uses": 3}})
+    for number in range(3):  # as three orders holding the code would (shop/discounts/uses.py)
+        db.discount_uses.insert_one({"_id": f"order-{number}", "code_id": ObjectId(code["id"]), "customer": "a@b.c",
+                                     "slot": number})
     site.admin()
     path = f"/admin/discount-codes/{code['id']}/edit"
     form = site.text(path)
