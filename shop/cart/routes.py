@@ -18,7 +18,6 @@ from ..orders.services import Checkout, Stores
 from ..products.repository import ProductRepository
 from ..products.pages import product_page_context
 from ..products.services import get_product
-from ..shipping.repository import ShippingMethodRepository
 from . import services
 from .forms import AddToCartForm, CartLineForm, CheckoutForm
 from .model import ANONYMOUS, USER, Cart, owner_key
@@ -124,7 +123,7 @@ def _checkout_page(form, quote=None, status=200):
     address is known), whose total the form carries as `expected_total`."""
     db = get_db()
     cart = services.view_cart(CartRepository(db), ProductRepository(db), cart_owner())
-    methods = ShippingMethodRepository(db).active_in(cart.currency) if cart.currency else []
+    methods = services.shipping_choices(Stores.for_app(current_app), cart.currency)
     form.shipping_method_id.choices = [(method.id, method.label()) for method in methods]
     if quote is not None:
         form.expected_total.data = str(quote.total)

@@ -61,6 +61,11 @@ def carry_over(carts, visitor_owner, shopper_owner, now):
         carts.add(shopper_owner, product_id, quantity, MAX_QUANTITY, now)
 
 
+def shipping_choices(stores, currency):
+    """The shipping methods the checkout offers a cart in `currency` (none for an empty cart)."""
+    return stores.shipping.active_in(currency) if currency else []
+
+
 def placed_with(stores, user, idempotency_key):
     """The order this checkout form (its idempotency key) placed already, or None."""
     earlier, _ = stores.orders.by_key(user.id, idempotency_key)

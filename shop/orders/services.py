@@ -22,11 +22,11 @@ from ..discounts.uses import DiscountUseRepository, UsedUp, customer_key
 from ..errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound, OutOfStock, PaymentDeclined, \
     QuoteChanged
 from ..mail import Outbox
-from ..shipping.repository import ShippingMethodRepository
-from ..taxes.repository import TaxRateRepository
 from ..products.model import ORDER_CANCELLED, ORDER_PLACED, ORDER_REJECTED, Shortage
 from ..products.repository import LedgerRepository, ProductRepository
 from ..products.services import finish_movement, give_back, move_stock
+from ..shipping.repository import ShippingMethodRepository
+from ..taxes.repository import TaxRateRepository
 from . import model, terms
 from .emails import claim_email, order_email
 from .links import OrderLinks
