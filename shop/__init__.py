@@ -10,7 +10,7 @@ from .config import Config
 from .errors import register_error_handlers
 from .extensions import csrf, login_manager
 from .products.migration import give_products_variants
-from .ids import IdConverter
+from .ids import IdConverter, ObjectIdConverter
 from .mail import make_backend
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,7 @@ def create_app(config=None, mongo_client=None):
     register_extensions(app)
     register_database(app, mongo_client)
     app.url_map.converters["id"] = IdConverter
+    app.url_map.converters["oid"] = ObjectIdConverter
     register_blueprints(app)
     register_error_handlers(app)
     input_rules.register(app)

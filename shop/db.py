@@ -161,6 +161,7 @@ def ensure_indexes(db):
     # country, and one discount code per text ignoring case (the folded `code_key`).
     db.shipping_methods.create_index([("price", 1), ("name", 1), ("_id", 1)])
     db.shipping_methods.create_index([("active", 1), ("countries", 1), ("price", 1), ("name", 1), ("_id", 1)])
+    db.shipping_methods.create_index([("active", 1), ("currency", 1), ("price", 1), ("name", 1), ("_id", 1)])
     db.tax_rates.create_index("country", unique=True)
     db.discount_codes.create_index("code_key", unique=True)
     db.discount_codes.create_index([("created_at", -1), ("_id", -1)])

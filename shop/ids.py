@@ -25,3 +25,9 @@ class IdConverter(BaseConverter):
 
     def to_python(self, value):
         return canonical_id(value)
+
+
+class ObjectIdConverter(IdConverter):
+    """`<oid:name>` in a route: an id and nothing else (no slug), so that a fixed path beside
+    it (`/orders/quote`, `/orders/claim`) is never read as one."""
+    regex = "[0-9a-fA-F]{24}"

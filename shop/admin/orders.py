@@ -29,14 +29,14 @@ def orders():
                            per_page=PER_PAGE)
 
 
-@bp.get("/orders/<id:order_id>")
+@bp.get("/orders/<oid:order_id>")
 def order(order_id):
     """One order with the buttons for what may happen to it next."""
     found = services.get_order(_stores(), signed_in_user(), order_id, utcnow())
     return render_template("admin/order.html", order=found)
 
 
-@bp.post("/orders/<id:order_id>/status")
+@bp.post("/orders/<oid:order_id>/status")
 def move_order(order_id):
     """Ship a paid order, or mark a shipped one delivered."""
     form = TransitionForm()
@@ -47,7 +47,7 @@ def move_order(order_id):
     return redirect(url_for("admin.order", order_id=order_id))
 
 
-@bp.post("/orders/<id:order_id>/cancel")
+@bp.post("/orders/<oid:order_id>/cancel")
 def cancel_order(order_id):
     """Cancel a placed or paid order: its units go back to stock, a payment is refunded."""
     if ActionForm().validate_on_submit():

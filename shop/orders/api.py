@@ -76,7 +76,7 @@ def list_orders():
     return page_response(ORDER, items, total, args["page"], args["per_page"])
 
 
-@api_bp.get("/orders/<id:order_id>")
+@api_bp.get("/orders/<oid:order_id>")
 @token_required
 def get_order(order_id):
     """One order: yours, or any for an admin."""
@@ -84,7 +84,7 @@ def get_order(order_id):
     return jsonify(ORDER.dump(order))
 
 
-@api_bp.post("/orders/<id:order_id>/payments")
+@api_bp.post("/orders/<oid:order_id>/payments")
 @token_required
 def pay_order(order_id):
     """Pay a placed order by card through the configured gateway."""
@@ -93,7 +93,7 @@ def pay_order(order_id):
     return jsonify(ORDER.dump(order))
 
 
-@api_bp.post("/orders/<id:order_id>/cancel")
+@api_bp.post("/orders/<oid:order_id>/cancel")
 @token_required
 def cancel_order(order_id):
     """Cancel a placed or paid order: stock returns, a payment is refunded."""
@@ -101,7 +101,7 @@ def cancel_order(order_id):
     return jsonify(ORDER.dump(order))
 
 
-@api_bp.post("/orders/<id:order_id>/transitions")
+@api_bp.post("/orders/<oid:order_id>/transitions")
 @admin_required
 def transition_order(order_id):
     """Ship a paid order, or mark a shipped one delivered."""

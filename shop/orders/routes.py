@@ -48,13 +48,13 @@ def _guest_page(guest_order_id, token, pay_form=None, status=200):
                          pay_url=url_for("orders.pay_as_guest", guest_order_id=order.id, token=token))
 
 
-@bp.get("/orders/<id:guest_order_id>/guest/<token>")
+@bp.get("/orders/<oid:guest_order_id>/guest/<token>")
 def show_guest_order(guest_order_id, token):
     """A guest's order, through the private link in its e-mails: see it and pay it."""
     return _guest_page(guest_order_id, token)
 
 
-@bp.post("/orders/<id:guest_order_id>/guest/<token>/pay")
+@bp.post("/orders/<oid:guest_order_id>/guest/<token>/pay")
 @keeps_typed_input
 def pay_as_guest(guest_order_id, token):
     """The guest pays their order through its private link."""
@@ -84,14 +84,14 @@ def claim(claim_token):
     return redirect(url_for("orders.my_orders"))
 
 
-@bp.get("/orders/<id:order_id>")
+@bp.get("/orders/<oid:order_id>")
 @login_required
 def show_order(order_id):
     """One of your orders: its lines, address, history, and what you can do next."""
     return _order_page(order_id)
 
 
-@bp.post("/orders/<id:order_id>/pay")
+@bp.post("/orders/<oid:order_id>/pay")
 @login_required
 @keeps_typed_input
 def pay(order_id):
@@ -120,7 +120,7 @@ def _pay(pay, page_of, show_form):
     return show_form(form)
 
 
-@bp.post("/orders/<id:order_id>/cancel")
+@bp.post("/orders/<oid:order_id>/cancel")
 @login_required
 def cancel(order_id):
     """Cancel your order while it is placed or paid; a payment is refunded."""

@@ -30,13 +30,13 @@ def test_every_get_route_answers_an_upper_case_id_as_the_lower_case_one(app, cli
     checked = 0
 
     for rule in app.url_map.iter_rules():
-        names = set(re.findall(r"<id:([^>]+)>", rule.rule))
+        names = set(re.findall(r"<o?id:([^>]+)>", rule.rule))
         if "GET" not in rule.methods or not names:
             continue
         lower = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda match: ids[match.group(1)], rule.rule)
         # Only ids: a token (a guest's private link) is case-sensitive, as any secret is.
         upper = re.sub(r"<(?:([^:>]+):)?([^>]+)>",
-                       lambda match: ids[match.group(2)].upper() if match.group(1) == "id" else ids[match.group(2)],
+                       lambda match: ids[match.group(2)].upper() if match.group(1) in ("id", "oid") else ids[match.group(2)],
                        rule.rule)
         caller = browser if not rule.rule.startswith("/api/") else client
         headers = admin.headers() if rule.rule.startswith("/api/") else {}
