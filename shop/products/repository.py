@@ -31,9 +31,11 @@ SORTS = {
 # Best match first: products whose name holds every word, then the others, each newest first.
 # Without search words every product is a best match, so it is the newest first.
 SORTS["relevance"] = SORTS["-created_at"]
-# What a product read leaves out: the search fields serve only the search's filter, and copying
-# a hundred trigrams per product is most of what reading a page of them costs.
-_READ = {"search_grams": 0, "search_text": 0, "search_name": 0, "search_version": 0}
+# What a product read takes: what `_product` makes the model of, and nothing else. The search
+# fields (a hundred trigrams per product) and the summaries serve only filters and sorts, and
+# copying them was most of what reading a page of products cost.
+_READ = dict.fromkeys(("slug", "name", "description", "currency", "active", "created_at", "updated_at", "options",
+                       "category_ids", "images", "pending_variants"), 1)
 # What a product's write must keep in step with its search fields and its slug history.
 _TEXT_FIELDS = ("name", "skus", "description", "slug")
 
