@@ -40,20 +40,14 @@ def pytest_report_header(config):
     return f"store: {stores.STORE_NAME}" + (f" at {stores.SERVER_URI}" if stores.ON_SERVER else "")
 
 
-# About how many quick tests one test of these folders is worth in time: each runs several
-# processes, every fault of a flow, or a long soak (shards balanced by count alone ended 3 min apart).
-SHARD_WEIGHTS = {"tests/processes/": 25, "tests/soak/": 25, "tests/faults/": 10, "tests/e2e/": 5, "tests/fuzz/": 3}
-
-
 def modules_of_shard(items, number, count):
     """The test files of shard `number` of `count`: whole files (a module's tests may count on
-    each other, as the fuzz module's last test counts what the others reached), the heaviest
-    first, each to the shard with the least weight so far."""
+    each other, as the fuzz module's last test counts what the others reached), the biggest
+    first, each to the shard with the fewest tests so far."""
     sizes = {}
     for item in items:
         path = item.nodeid.split("::")[0]
-        weight = next((w for folder, w in SHARD_WEIGHTS.items() if path.startswith(folder)), 1)
-        sizes[path] = sizes.get(path, 0) + weight
+        sizes[path] = sizes.get(path, 0) + 1
     shards = [[0, set()] for _ in range(count)]
     for path, size in sorted(sizes.items(), key=lambda entry: (-entry[1], entry[0])):
         lightest = min(shards, key=lambda shard: shard[0])
