@@ -420,9 +420,8 @@ def _page_ids(collection, filter, sort, skip, limit):
 
 
 def _is_page(filter, sort, skip, limit):
-    return (isinstance(filter, (dict, type(None))) and isinstance(sort, list) and sort
-            and all(isinstance(key, tuple) and len(key) == 2 for key in sort)
-            and type(skip) is int and skip >= 0 and type(limit) is int and limit > 0)
+    """A read that is sorted and limited (`_is_read`'s, with a sort and a limit)."""
+    return bool(sort) and type(limit) is int and limit > 0 and _is_read(filter, sort, skip, limit)
 
 
 def _find_one_and_update(collection, index, filter, update, projection=None, sort=None, upsert=False, **kwargs):

@@ -11,7 +11,6 @@ from ..errors import BadRequest, Conflict, InvalidInput, OutOfStock, QuoteChange
 from ..forms import keeps_typed_input
 from ..auth.model import normalize_email
 from ..forms import present
-from ..orders.links import OrderLinks
 from ..orders.model import Guest
 from ..orders.schemas import AddressSchema, GuestEmailSchema, OrderItemSchema, PlaceOrderSchema
 from ..orders.services import Checkout, Stores
@@ -118,11 +117,12 @@ QUOTE_CHANGED = ("The total has changed since it was shown (a price, the stock, 
                  "nothing was placed. Check the new total below and place the order again.")
 
 
-def _checkout_page(form, quote=None, status=200):
-    """The checkout: the form, the cart, and the quote of what placing would charge (once the
-    address is known), whose total the form carries as `expected_total`."""
-    db = get_db()
-    cart = services.view_cart(CartRepository(db), ProductRepository(db), cart_owner())
+def _checkout_page(form, quote=None, status=200, cart=None):
+    """The checkout: the form, the cart (read here unless the view read it already), and the
+    quote of what placing would charge (once the address is known), whose total the form
+    carries as `expected_total`."""
+    if cart is None:
+        cart = services.view_cart(CartRepository(get_db()), ProductRepository(get_db()), cart_owner())
     methods = services.shipping_choices(Stores.for_app(current_app), cart.currency)
     form.shipping_method_id.choices = [(method.id, method.label()) for method in methods]
     if quote is not None:
@@ -141,7 +141,7 @@ def checkout():
         return redirect(url_for("cart.show_cart"))
     user = signed_in_user()
     form = CheckoutForm(formdata=None, idempotency_key=secrets.token_urlsafe(24), name=user.name if user else None)
-    return _checkout_page(form)
+    return _checkout_page(form, cart=cart)
 
 
 def _customer(form):
@@ -155,7 +155,7 @@ def _customer(form):
 
 def _order_page(order):
     if order.user_id is None:
-        token = OrderLinks.of(current_app.config).guest_token(order.id)
+        token = Stores.for_app(current_app).links.guest_token(order.id)
         return url_for("orders.show_guest_order", guest_order_id=order.id, token=token)
     return url_for("orders.show_order", order_id=order.id)
 
@@ -185,15 +185,15 @@ def place_order():
     try:
         if placing:
             return redirect(_order_page(_place(stores, customer, form, terms)))
-        _, quote = services.quote(stores, CartRepository(get_db()), customer, cart_owner(), terms, utcnow(),
-                                  current_app.config["PRICES_INCLUDE_TAX"])
+        cart, quote = services.quote(stores, CartRepository(get_db()), customer, cart_owner(), terms, utcnow(),
+                                     current_app.config["PRICES_INCLUDE_TAX"])
     except QuoteChanged as changed:
         form.form_errors.append(QUOTE_CHANGED)
         return _checkout_page(form, changed.quote, status=409)
     except (InvalidInput, OutOfStock, Conflict) as error:
         _show_checkout_error(form, error)
         return _checkout_page(form, status=form.status())
-    return _checkout_page(form, quote)
+    return _checkout_page(form, quote, cart=cart)
 
 
 def _place(stores, customer, form, terms):

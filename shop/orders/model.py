@@ -70,6 +70,10 @@ class Guest:
 class Totals:
     """What an order and a quote show under their lines, from the totals `pricing` made."""
 
+    @property
+    def subtotal(self):
+        return sum(line.line_total for line in self.items)
+
     def totals_rows(self):
         """[(label, amount, kind)]: kind "add" rows make up the total, an "info" row (tax
         included in the prices) does not, and the last row is the "total"."""
@@ -114,10 +118,6 @@ class Order(Totals):
         if self.total is None:
             self.total = self.subtotal
 
-    @property
-    def subtotal(self):
-        return sum(line.line_total for line in self.items)
-
 
 FREE_SHIPPING = {"method_id": None, "name": FREE.name, "amount": 0, "tax": 0}
 
@@ -134,10 +134,6 @@ class Quote(Totals):
     prices_include_tax: bool
     total: int
     short: list
-
-    @property
-    def subtotal(self):
-        return sum(line.line_total for line in self.items)
 
     def order_fields(self):
         """What the order document stores of this quote."""

@@ -273,8 +273,13 @@ def get_order(stores, user, order_id, now):
     # A guest (no id) reads an order only through its private link (get_guest_order).
     if order is None or user.id is None or (order.user_id != user.id and not user.is_admin):
         raise NotFound("No such order.")
+    return _expired_if_due(stores, order, now)
+
+
+def _expired_if_due(stores, order, now):
+    """The order as it is now: an unpaid one past its window is expired on the way."""
     if order.status == PLACED and order.expires_at and order.expires_at <= now:
-        order = expire_order(stores, order, now) or stores.orders.get(order_id)
+        return expire_order(stores, order, now) or stores.orders.get(order.id)
     return order
 
 
@@ -291,9 +296,7 @@ def get_guest_order(stores, order_id, token, now):
     order = stores.orders.get(order_id)
     if order is None or order.user_id is not None or not stores.links.is_guest_token(order.id, token):
         raise NotFound("No such order.")
-    if order.status == PLACED and order.expires_at and order.expires_at <= now:
-        order = expire_order(stores, order, now) or stores.orders.get(order_id)
-    return order
+    return _expired_if_due(stores, order, now)
 
 
 def pay_guest_order(stores, order_id, token, card, now):
