@@ -11,6 +11,8 @@ from marshmallow import ValidationError
 from pymongo.errors import ConnectionFailure, ExecutionTimeout
 from werkzeug.exceptions import HTTPException
 
+from .money import format_money  # a leaf module (no feature): how the message shows an amount
+
 log = logging.getLogger(__name__)
 
 
@@ -65,6 +67,16 @@ class QuoteChanged(ShopError):
     def __init__(self, quote):
         super().__init__()
         self.quote = quote
+
+
+class RefundExceedsPayment(ShopError):
+    """A refund that would take the refunded total above what was paid; `details.refundable`
+    is what may still be refunded."""
+    status, code = 409, "refund_exceeds_payment"
+
+    def __init__(self, refundable, currency):
+        super().__init__(f"At most {format_money(refundable, currency)} of this order can still be refunded.",
+                         {"refundable": refundable})
 
 
 class InvalidTransition(ShopError):

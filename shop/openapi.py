@@ -12,7 +12,10 @@ from marshmallow import Schema, fields
 from .auth.schemas import CredentialsSchema, RegisterSchema, TokenSchema, UserSchema
 from .categories.schemas import CategoryCreateSchema, CategorySchema, CategoryUpdateSchema
 from .discounts.schemas import DiscountCodeCreateSchema, DiscountCodeListArgs, DiscountCodeSchema, DiscountCodeUpdateSchema
-from .orders.schemas import CardSchema, OrderListArgs, OrderSchema, PlaceOrderSchema, QuoteOutSchema, TransitionSchema
+from .orders.schemas import (
+    CardSchema, OrderListArgs, OrderSchema, PlaceOrderSchema, QuoteOutSchema, RefundResultSchema, RefundSchema,
+    TransitionSchema,
+)
 from .products.schemas import (
     AdjustmentResultSchema, LedgerArgs, LowStockArgs, LowStockItemSchema, MovementSchema, NewVariantSchema,
     ProductCreateSchema, ProductListArgs, ProductSchema, ProductUpdateSchema, StockAdjustmentSchema, VariantSchema,
@@ -29,6 +32,9 @@ from .images.schemas import ImageSchema, ImageUpdateSchema, ImageUploadSchema
 from .orders.model import IDEMPOTENCY_KEY_PATTERN
 
 bp = Blueprint("openapi", __name__)
+
+# The operations that take an Idempotency-Key, and what a retry returns again.
+IDEMPOTENT = {("/orders", "post"): "order", ("/orders/{order_id}/refunds", "post"): "refund"}
 
 
 class ErrorBodySchema(Schema):
@@ -98,6 +104,7 @@ ENDPOINTS = [
     ("/orders/{order_id}/payments", "post", "Pay an order by card", "token", CardSchema, None, 200, OrderSchema, [400, 401, 402, 403, 404, 409, 413, 415, 422]),
     ("/orders/{order_id}/cancel", "post", "Cancel an order; stock returns, payment is refunded", "token", None, None, 200, OrderSchema, [401, 404, 409]),
     ("/orders/{order_id}/transitions", "post", "Ship or deliver an order", "admin", TransitionSchema, None, 200, OrderSchema, [400, 401, 403, 404, 409, 413, 415, 422]),
+    ("/orders/{order_id}/refunds", "post", "Refund money and take back units of a paid, shipped or delivered order (never more than was paid)", "admin", RefundSchema, None, 201, RefundResultSchema, [400, 401, 403, 404, 409, 413, 415, 422]),
     ("/shipping-methods", "get", "With country: the active methods serving it, cheapest first (anyone); without: every method (admins)", "optional", None, ShippingMethodListArgs, 200, ShippingMethodPage, [401, 403, 422]),
     ("/shipping-methods", "post", "Add a shipping method", "admin", ShippingMethodCreateSchema, None, 201, ShippingMethodSchema, [400, 401, 403, 413, 415, 422]),
     ("/shipping-methods/{method_id}", "get", "One shipping method (an inactive one: admins only)", "optional", None, None, 200, ShippingMethodSchema, [401, 404]),
@@ -144,11 +151,11 @@ def build_spec(api_prefix="/api/v1"):
         ]
         if query:
             operation["parameters"].append({"in": "query", "schema": query})
-        if path == "/orders" and method == "post":
+        if (path, method) in IDEMPOTENT:
             operation["parameters"].append({
                 "name": "Idempotency-Key", "in": "header", "required": False,
                 "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": IDEMPOTENCY_KEY_PATTERN},
-                "description": "Retries with the same key and body return the first order (200).",
+                "description": f"Retries with the same key and body return the first {IDEMPOTENT[path, method]} (200).",
             })
         if body is ImageUploadSchema:
             operation["requestBody"] = _upload_body()
@@ -162,7 +169,7 @@ def build_spec(api_prefix="/api/v1"):
         if response:
             success["content"] = {"application/json": {"schema": response}}
         operation["responses"][str(status)] = success
-        if path == "/orders" and method == "post":
+        if (path, method) in IDEMPOTENT:
             operation["responses"]["200"] = {"description": "A replay of an earlier request with this Idempotency-Key",
                                              "content": {"application/json": {"schema": response}}}
         for code in errors + [500]:

@@ -51,14 +51,19 @@ def _order_problems(order, moves, emails, charges, settled):
         found.append(f"{label} has follow-ups not done: {order['pending_actions']}")
     if settled and (order.get("payment") or {}).get("status") == "processing":
         found.append(f"{label} has a payment stuck in processing")
-    history = [entry["status"] for entry in order["history"]]
+    history = [entry["status"] for entry in order["history"] if "refund_id" not in entry]  # a refund moves no status
     if status in PLACED_STATUSES and not _valid_path(history, status):
         found.append(f"{label} has a history that is not a path of the state machine: {history}")
     for line in order["items"]:
         key, quantity, sku = (oid, line.get("variant_id", line["product_id"])), line["quantity"], line["sku"]
         net, returned = moves[key + ("net",)], moves[key + ("order_cancelled",)]
-        if status in LIVE_STATUSES and (moves[key + ("order_placed", -quantity)] != 1 or net != -quantity):
-            found.append(f"{label} holds {-net} of {sku} for a line of {quantity}")
+        sent_back, restocked, refunded = moves[key + ("returned",)], line.get("restocked", 0), line.get("refunded", 0)
+        if not sent_back <= restocked <= refunded <= quantity or (settled and status in LIVE_STATUSES
+                                                                  and sent_back != restocked):
+            found.append(f"{label} took back {sent_back} of {sku} for {restocked} restocked, {refunded} refunded "
+                         f"of {quantity}")
+        if status in LIVE_STATUSES and (moves[key + ("order_placed", -quantity)] != 1 or net != sent_back - quantity):
+            found.append(f"{label} holds {-net} of {sku} for a line of {quantity} ({sent_back} returned)")
         if status in LIVE_STATUSES and (returned or moves[key + ("order_rejected",)]):
             found.append(f"{label} gave {sku} back but is not cancelled")
         if not -quantity <= net <= 0:
@@ -71,7 +76,7 @@ def _order_problems(order, moves, emails, charges, settled):
         for step in history:
             if step in EMAILED and f"order:{oid}:{step}" not in emails:
                 found.append(f"{label} never queued its '{step}' e-mail")
-    found += _payment_problems(order, label, charges)
+    found += _payment_problems(order, label, charges, settled)
     return found
 
 
@@ -81,15 +86,25 @@ def _valid_path(history, status):
     return all(b in TRANSITIONS.get(a, ()) for a, b in zip(history, history[1:]))
 
 
-def _payment_problems(order, label, charges):
+def _payment_problems(order, label, charges, settled):
     payment = order.get("payment") or {}
-    total = sum(line["unit_price"] * line["quantity"] for line in order["items"])
+    total = order.get("total", sum(line["unit_price"] * line["quantity"] for line in order["items"]))
     charge = charges.get(payment.get("attempt_id"))
+    refunded = payment.get("refunded_amount", 0)
+    by_refunds = sum(refund["amount"] for refund in order.get("refunds", ()))
+    if not 0 <= by_refunds <= refunded <= payment.get("amount", 0):
+        return [f"{label} refunded {refunded} ({by_refunds} by refunds) of {payment.get('amount', 0)} paid"]
     if order["status"] in CHARGED_STATUSES:
-        if not charge or not charge["approved"] or charge["refunded"] or charge["amount"] != total:
+        if not charge or not charge["approved"] or charge["amount"] != total:
             return [f"{label} is {order['status']} without one approved charge of {total}"]
-        if payment.get("status") != "paid":
-            return [f"{label} is {order['status']} but its payment says {payment.get('status')}"]
+        if refunded != by_refunds:
+            return [f"{label} is {order['status']} with {refunded} refunded but refunds of {by_refunds}"]
+        expected = "paid" if not refunded else "refunded" if refunded == total else "partially_refunded"
+        if payment.get("status") != expected:
+            return [f"{label} is {order['status']} but its payment says {payment.get('status')}, not {expected}"]
+    if settled and charge and charge["approved"] and charge.get("refunded_amount", 0) != refunded \
+            and not (charge["refunded"] and "refunded_amount" not in charge):
+        return [f"{label} refunded {refunded} but the gateway gave back {charge.get('refunded_amount', 0)}"]
     if payment.get("status") == "refunded" and charge and not charge["refunded"]:
         return [f"{label} says refunded but the gateway kept the money"]
     return []

@@ -33,7 +33,7 @@ def orders():
 def order(order_id):
     """One order with the buttons for what may happen to it next."""
     found = services.get_order(_stores(), signed_in_user(), order_id, utcnow())
-    return render_template("admin/order.html", order=found)
+    return render_template("admin/order.html", order=found, refundable=services.can_refund(found))
 
 
 @bp.post("/orders/<oid:order_id>/status")

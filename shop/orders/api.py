@@ -10,7 +10,10 @@ from ..db import get_db
 from ..errors import InvalidInput, QuoteChanged
 from . import api_bp, services
 from .model import IDEMPOTENCY_KEY_PATTERN
-from .schemas import CardSchema, OrderListArgs, OrderSchema, PlaceOrderSchema, QuoteOutSchema, TransitionSchema
+from .schemas import (
+    CardSchema, OrderListArgs, OrderSchema, PlaceOrderSchema, QuoteOutSchema, RefundResultSchema, RefundSchema,
+    TransitionSchema,
+)
 
 _KEY_PATTERN = re.compile(IDEMPOTENCY_KEY_PATTERN)
 
@@ -21,6 +24,8 @@ QUOTE = QuoteOutSchema()
 ORDER_LIST_ARGS = OrderListArgs()
 CARD = CardSchema()
 TRANSITION = TransitionSchema()
+REFUND = RefundSchema()
+REFUND_RESULT = RefundResultSchema()
 
 
 def _idempotency_key():
@@ -108,3 +113,14 @@ def transition_order(order_id):
     data = load_body(TRANSITION)
     order = services.transition_order(_stores(), order_id, data["status"], current_api_user(), utcnow())
     return jsonify(ORDER.dump(order))
+
+
+@api_bp.post("/orders/<oid:order_id>/refunds")
+@admin_required
+def refund_order(order_id):
+    """Refund money and take back units of a paid, shipped or delivered order; never more than
+    was paid. A repeated Idempotency-Key returns the first refund."""
+    request_body = services.RefundRequest.from_body(load_body(REFUND))
+    order, refund, created = services.refund_order(_stores(), current_api_user(), order_id, request_body,
+                                                   _idempotency_key(), utcnow())
+    return REFUND_RESULT.dump({"refund": refund, "order": order}), 201 if created else 200

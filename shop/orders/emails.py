@@ -45,3 +45,24 @@ def claim_email(user, link):
         "If you did not ask for it, ignore this e-mail: nothing changes.",
     ])
     return "Your guest orders", body
+
+
+def refund_email(order, refund, link=None):
+    """(subject, body) of the e-mail telling the shopper what a refund gave back."""
+    units = {line.variant_id: line for line in order.items}
+    lines = [f"  {line.quantity} x {units[line.variant_id].name}"
+             f"{', ' + units[line.variant_id].label() if units[line.variant_id].label() else ''}"
+             f" ({units[line.variant_id].sku})" for line in refund.lines]
+    body = "\n".join([
+        f"Hello {order.shipping_address.get('name', '')},",
+        "",
+        f"We refunded {format_money(refund.amount, order.currency)} for order {order.number}"
+        f" to the card it was paid with.",
+        *(["", "For:", *lines] if lines else []),
+        *(["", f"Reason: {refund.reason}"] if refund.reason else []),
+        "",
+        f"Refunded so far: {format_money(order.refunded_amount, order.currency)}"
+        f" of {format_money(order.payment['amount'], order.currency)}.",
+        *(["", f"Your order: {link}"] if link else []),
+    ])
+    return f"Refund for order {order.number}", body

@@ -1,5 +1,7 @@
 """Order forms for the browser. Their rules are the order schemas (orders.schemas)."""
-from wtforms import HiddenField, SelectField, StringField
+import secrets
+
+from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from ..forms import SchemaForm, present, typed_integer
@@ -37,3 +39,35 @@ class OrderFilterForm(SchemaForm):
 
     status = SelectField("Status", choices=[SelectChoice("", "Any status")] + [SelectChoice(s, s.title()) for s in VISIBLE],
                          validate_choice=False)
+
+
+class RefundLineForm(Form):
+    """One line of the order: how many of its units to refund, and whether they come back."""
+    product_id = HiddenField()
+    variant_id = HiddenField()
+    quantity = StringField("Units to refund", default="0", render_kw={"inputmode": "numeric", "size": 3})
+    restock = BooleanField("Back into stock", default=True)
+
+
+class RefundForm(SchemaForm):
+    """A refund in two steps: what to give back, then a confirmation of the amount. `key` is
+    the refund's Idempotency-Key, drawn when the form is first shown, so that confirming
+    twice (a double click, a reload) refunds once."""
+    lines = FieldList(FormField(RefundLineForm))
+    amount = StringField("Amount", description="Leave it empty to refund what the chosen units were paid for; "
+                                               "shipping is refunded only by an amount.")
+    reason = StringField("Reason", description="Kept in the order's history and told to the shopper.")
+    key = HiddenField()
+    confirmed = HiddenField()
+
+    @classmethod
+    def for_order(cls, order):
+        lines = [{"product_id": line.product_id, "variant_id": line.variant_id, "quantity": "0", "restock": True}
+                 for line in order.items if line.refunded < line.quantity]
+        return cls(formdata=None, lines=lines, key=secrets.token_urlsafe(16))
+
+    def schema_data(self):
+        lines = [{"product_id": line.product_id.data, "variant_id": line.variant_id.data,
+                  "quantity": typed_integer(line.quantity.data), "restock": bool(line.restock.data)}
+                 for line in self.lines if (line.quantity.data or "").strip() not in ("", "0")]
+        return present(amount=self.money_field(self.amount), lines=lines or None, reason=self.reason.data)

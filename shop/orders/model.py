@@ -47,6 +47,8 @@ class OrderLine:
     options: dict = field(default_factory=dict)
     discount: int = 0  # this line's share of the order's discount
     tax: int = 0  # the tax in (or on) this line's total after its discount
+    refunded: int = 0  # units refunded so far (see refunds.py)
+    restocked: int = 0  # of those, units taken back into stock
 
     def __post_init__(self):
         self.variant_id = self.variant_id or self.product_id
@@ -113,10 +115,19 @@ class Order(Totals):
     tax_total: int = 0
     prices_include_tax: bool = True
     total: int = None
+    refunds: list = field(default_factory=list)  # refunds.Refund, oldest first
 
     def __post_init__(self):
         if self.total is None:
             self.total = self.subtotal
+
+    @property
+    def refunded_amount(self):
+        """How much of the payment went back (0 without a payment)."""
+        return (self.payment or {}).get("refunded_amount", 0)
+
+    def refund_with_key(self, key):
+        return next((refund for refund in self.refunds if refund.idempotency_key == key), None)
 
 
 FREE_SHIPPING = {"method_id": None, "name": FREE.name, "amount": 0, "tax": 0}

@@ -62,8 +62,28 @@ class SandboxGateway:
         doc = self.charges.find_one({"_id": attempt_id})
         return _charge(doc) if doc else None
 
-    def refund(self, attempt_id):
-        self.charges.update_one({"_id": attempt_id, "approved": True}, {"$set": {"refunded": True}})
+    def refund(self, attempt_id, refund_id, amount):
+        """Give back `amount` of a charge, once per `refund_id` (as a processor's refund is once
+        per idempotency key): a repeated call changes nothing. Never more than was charged.
+        Returns the charge's refunded total."""
+        for _ in range(10):
+            doc = self.charges.find_one({"_id": attempt_id})
+            if doc is None or not doc["approved"]:
+                raise ValueError(f"no approved charge {attempt_id} to refund")
+            if any(done["id"] == refund_id for done in doc.get("refunds", ())):
+                return doc["refunded_amount"]
+            if doc["refunded"] and "refunded_amount" not in doc:  # refunded in full before partial refunds
+                return doc["amount"]
+            refunded = doc.get("refunded_amount", 0)
+            if refunded + amount > doc["amount"]:
+                raise ValueError(f"refund {refund_id} would take charge {attempt_id} above what was charged")
+            seen = {"refunded_amount": refunded} if "refunded_amount" in doc else {"refunded_amount": {"$exists": False}}
+            changed = self.charges.update_one(dict(seen, _id=attempt_id), {
+                "$inc": {"refunded_amount": amount}, "$push": {"refunds": {"id": refund_id, "amount": amount}},
+                "$set": {"refunded": refunded + amount == doc["amount"]}})
+            if changed.matched_count:
+                return refunded + amount
+        raise RuntimeError(f"charge {attempt_id} kept changing while refund {refund_id} was made")
 
 
 def _charge(doc):

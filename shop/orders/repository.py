@@ -11,11 +11,13 @@ from pymongo.errors import DuplicateKeyError
 
 from ..db import at_or_before
 from ..ids import object_id
-from .model import ACTIONS, CANCELLED, PENDING, PLACED, REJECTED, RESTOCK, VISIBLE, Order, OrderLine
+from .model import CANCELLED, PENDING, PLACED, REJECTED, RESTOCK, VISIBLE, Order, OrderLine
+from .refunds import PARTIALLY_REFUNDED, REFUNDABLE, REFUNDED, Refund
 
 
 # What an order placed since v1.1 stores of its quote; a v1 order has none (Order's defaults).
 _TOTALS = ("shipping", "discount", "tax_total", "prices_include_tax", "total")
+_MONEY_TAKEN = ("paid", PARTIALLY_REFUNDED, REFUNDED)
 
 
 class DuplicateIdempotencyKey(Exception):
@@ -28,11 +30,20 @@ def _order(doc):
     return Order(
         id=str(doc["_id"]), number=doc["number"], user_id=doc["user_id"], status=doc["status"],
         items=[OrderLine(**line) for line in doc["items"]], currency=doc["currency"],
-        shipping_address=doc["shipping_address"], payment=doc.get("payment"), history=doc["history"],
+        shipping_address=doc["shipping_address"], payment=_payment(doc.get("payment")), history=doc["history"],
         created_at=doc["created_at"], updated_at=doc["updated_at"], expires_at=doc.get("expires_at"),
         customer_email=doc.get("customer_email"), pending_actions=doc.get("pending_actions", []),
+        refunds=[Refund.from_doc(refund) for refund in doc.get("refunds", ())],
         **{name: doc[name] for name in _TOTALS if name in doc},
     )
+
+
+def _payment(payment):
+    """The payment with its `refunded_amount` (stored since refunds exist; before, a refunded
+    payment was refunded in full, on a cancel)."""
+    if payment and payment.get("status") in _MONEY_TAKEN and "refunded_amount" not in payment:
+        payment = dict(payment, refunded_amount=payment["amount"] if payment["status"] == REFUNDED else 0)
+    return payment
 
 
 class OrderRepository:
@@ -128,8 +139,37 @@ class OrderRepository:
         self.orders.update_one({"_id": object_id(order_id)}, {"$pull": {"pending_actions": action}})
 
     def with_actions_since(self, older_than):
-        docs = self.orders.find({"pending_actions": {"$in": list(ACTIONS)}, "updated_at": at_or_before(older_than)})
+        # Any action at all (a refund's are named after it): every one is a non-empty string,
+        # and a range on the array's elements is a bounded scan of its index.
+        docs = self.orders.find({"pending_actions": {"$gt": ""}, "updated_at": at_or_before(older_than)})
         return [_order(doc) for doc in docs]
+
+    @staticmethod
+    def refunds_as_read(order):
+        """The guard that holds while no refund was added since `order` was read."""
+        return {"refund_count": len(order.refunds)} if order.refunds else {"refund_count": {"$exists": False}}
+
+    def add_refund(self, order, refund, payment_status, now, actions):
+        """Record `refund` on `order` in one write, only if no other refund (nor a cancel) came
+        since `order` was read: the order's refund count and status are the guard, so two
+        racing refunds are never both counted against the same money. The units it takes
+        back count on their lines. Returns the order after, or None when it moved on."""
+        mongo_filter = dict(self.refunds_as_read(order), _id=object_id(order.id), status={"$in": list(REFUNDABLE)})
+        increments = {"payment.refunded_amount": refund.amount, "refund_count": 1}
+        for line in refund.lines:
+            index = next(i for i, item in enumerate(order.items) if item.variant_id == line.variant_id)
+            increments[f"items.{index}.refunded"] = line.quantity
+            if line.restock:
+                increments[f"items.{index}.restocked"] = line.quantity
+        # A refund changes no status: its entry keeps the status and names the refund.
+        entry = {"status": order.status, "at": now, "by": refund.by, "note": refund.note(order.currency),
+                 "reason": refund.reason, "refund_id": refund.id}
+        update = {"$inc": increments, "$set": {"payment.status": payment_status, "updated_at": now},
+                  "$push": {"refunds": refund.doc(), "history": entry}}
+        if actions:
+            update["$addToSet"] = {"pending_actions": {"$each": list(actions)}}
+        doc = self.orders.find_one_and_update(mongo_filter, update, return_document=ReturnDocument.AFTER)
+        return _order(doc)
 
     def stale_pending(self, older_than):
         docs = self.orders.find({"status": PENDING, "created_at": at_or_before(older_than)})

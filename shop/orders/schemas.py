@@ -9,6 +9,7 @@ from ..fields import ObjectIdString, PageArgs, StrictInteger, TrimmedString, Utc
 from ..messages import ShopSchema
 from .model import DELIVERED, MAX_LINES, MAX_QUANTITY, SHIPPED, VISIBLE
 from .payments import luhn_valid
+from .refunds import MAX_REASON
 
 
 class OrderItemSchema(ShopSchema):
@@ -94,6 +95,31 @@ class CardSchema(ShopSchema):
             raise ValidationError("This card has expired: check its expiry date, or use another card.", "exp_year")
 
 
+class RefundLineSchema(ShopSchema):
+    product_id = ObjectIdString(required=True)
+    variant_id = ObjectIdString(metadata={"description": "Required when the order has several variants of the product."})
+    quantity = StrictInteger(required=True, validate=validate.Range(min=1, max=MAX_QUANTITY))
+    restock = fields.Boolean(required=True, metadata={
+        "description": "Whether these units come back into stock (ledger reason `returned`)."})
+
+
+class RefundSchema(ShopSchema):
+    amount = StrictInteger(validate=validate.Range(min=1), metadata={
+        "description": "Minor units to refund. Without it, what the `lines`' units were paid for (their share of "
+                       "the line's total after its discount, plus its tax when prices exclude tax, rounded half up "
+                       "unit by unit); shipping is refunded only by an amount."})
+    lines = fields.List(fields.Nested(RefundLineSchema), validate=validate.Length(min=1, max=MAX_LINES), metadata={
+        "description": "Units given back, each line of the order once; with an `amount`, they say what is "
+                       "restocked and the amount is what is refunded."})
+    reason = TrimmedString(required=True, validate=validate.Length(min=1, max=MAX_REASON))
+
+    @validates_schema(skip_on_field_errors=False)  # said with any other error too
+    def amount_or_lines(self, data, **kwargs):
+        if "amount" not in data and not data.get("lines"):
+            message = "Give an amount, lines, or both."
+            raise ValidationError({"amount": [message], "lines": [message]})
+
+
 class TransitionSchema(ShopSchema):
     status = fields.String(required=True, validate=validate.OneOf([SHIPPED, DELIVERED]))
 
@@ -101,6 +127,22 @@ class TransitionSchema(ShopSchema):
 class OrderListArgs(PageArgs):
     status = fields.String(validate=validate.OneOf(VISIBLE))
     user_id = ObjectIdString()
+
+
+class RefundedLineSchema(ShopSchema):
+    product_id = fields.String()
+    variant_id = fields.String()
+    quantity = fields.Integer()
+    restock = fields.Boolean()
+    amount = fields.Integer(metadata={"description": "What these units were paid for."})
+
+
+class RefundOutSchema(ShopSchema):
+    id = fields.String()
+    amount = fields.Integer()
+    lines = fields.List(fields.Nested(RefundedLineSchema))
+    reason = fields.String()
+    created_at = UtcDateTime()
 
 
 class OrderLineSchema(ShopSchema):
@@ -115,6 +157,8 @@ class OrderLineSchema(ShopSchema):
     discount = fields.Integer(metadata={"description": "This line's share of the order's discount."})
     tax = fields.Integer(metadata={"description": "The tax in this line's total after its discount (or on it, "
                                                   "when prices exclude tax)."})
+    refunded = fields.Integer(metadata={"description": "Units of this line refunded so far."})
+    restocked = fields.Integer(metadata={"description": "Of those, units taken back into stock."})
 
 
 class ShippingOutSchema(ShopSchema):
@@ -146,10 +190,12 @@ class AddressOutSchema(ShopSchema):
 
 
 class PaymentOutSchema(ShopSchema):
-    status = fields.String(metadata={"enum": ["processing", "paid", "declined", "refunded", "failed"]})
+    status = fields.String(metadata={"enum": ["processing", "paid", "partially_refunded", "refunded", "declined",
+                                               "failed"]})
     brand = fields.String()
     last4 = fields.String()
     amount = fields.Integer()
+    refunded_amount = fields.Integer(metadata={"description": "How much of `amount` was refunded (once paid)."})
     paid_at = UtcDateTime()
     refunded_at = UtcDateTime()
 
@@ -159,6 +205,8 @@ class HistoryEntrySchema(ShopSchema):
     at = UtcDateTime()
     by = fields.String(metadata={"description": "The user id who made the change, or `system`."})
     note = fields.String()
+    reason = fields.String()
+    refund_id = fields.String(metadata={"description": "On a refund's entry (its status is the order's, unchanged)."})
 
 
 class QuoteSchema(ShopSchema):
@@ -187,6 +235,12 @@ class OrderSchema(QuoteSchema):
     status = fields.String(metadata={"enum": list(VISIBLE)})
     payment = fields.Nested(PaymentOutSchema, allow_none=True)
     history = fields.List(fields.Nested(HistoryEntrySchema))
+    refunds = fields.List(fields.Nested(RefundOutSchema))
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
     expires_at = UtcDateTime(metadata={"description": "When an unpaid order is cancelled."})
+
+
+class RefundResultSchema(ShopSchema):
+    refund = fields.Nested(RefundOutSchema)
+    order = fields.Nested(OrderSchema)

@@ -24,11 +24,11 @@ from ..errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFo
 from ..mail import Outbox
 from ..products.model import ORDER_CANCELLED, ORDER_PLACED, ORDER_REJECTED, Shortage
 from ..products.repository import LedgerRepository, ProductRepository
-from ..products.services import finish_movement, give_back, move_stock
+from ..products.services import finish_movement, give_back, move_stock, return_units
 from ..shipping.repository import ShippingMethodRepository
 from ..taxes.repository import TaxRateRepository
-from . import model, terms
-from .emails import claim_email, order_email
+from . import model, refunds, terms
+from .emails import claim_email, order_email, refund_email
 from .links import OrderLinks
 from .model import CANCELLED, GUEST, PAID, PENDING, PLACED, REFUND, REJECTED, RESTOCK, SYSTEM
 from .payments import SandboxGateway
@@ -356,8 +356,9 @@ def settle_charge(stores, order, charge, actor_id, now):
                 and current.payment.get("status") == "paid":
             return current  # this very charge was settled already (the repair, after a stall)
         # cancelled or expired while the card was being charged
-        stores.gateway.refund(charge.attempt_id)
-        stores.orders.set_payment(order.id, dict(payment, status="refunded", refunded_at=now), guard, now)
+        stores.gateway.refund(charge.attempt_id, f"void:{charge.attempt_id}", charge.amount)
+        stores.orders.set_payment(order.id, dict(payment, status="refunded", refunded_amount=charge.amount,
+                                                 refunded_at=now), guard, now)
         raise InvalidTransition("The order was cancelled while it was being paid; the charge was refunded.")
     return run_actions(stores, paid, now)
 
@@ -374,12 +375,15 @@ def cancel_order(stores, user, order_id, now):
 
 
 def _cancel(stores, order, entry, now, guard):
-    """One conditional cancel from the status `order` was read in; None if it moved on."""
+    """One conditional cancel from the status (and the refunds) `order` was read in; None if
+    it moved on. Its units still held go back, and what is left of a payment is refunded."""
     actions = [RESTOCK, "email:cancelled"]
     extra = {}
-    if order.status == PAID:
+    if order.status == PAID and refunds.refundable(order) > 0:
         actions.append(REFUND)
-        extra = {"payment.status": "refunded", "payment.refunded_at": now}
+        extra = {"payment.status": refunds.REFUNDED, "payment.refunded_amount": order.payment["amount"],
+                 "payment.refunded_at": now}
+    guard = dict(guard, **stores.orders.refunds_as_read(order))
     cancelled = stores.orders.change_status(
         order.id, [order.status], CANCELLED, entry, now, actions=actions, extra=extra, guard=guard
     )
@@ -443,8 +447,12 @@ def _run_action(stores, order, action, now):
         return_stock(stores, order, RETURN_REASONS[order.status], actor_id, now)
         if order.discount:
             stores.uses.give_back(order.id)
-    elif action == REFUND:
-        stores.gateway.refund(order.payment["attempt_id"])
+    elif action == REFUND:  # a cancel's: what the refunds before it left
+        left = order.payment["amount"] - sum(refund.amount for refund in order.refunds)
+        if left > 0:
+            stores.gateway.refund(order.payment["attempt_id"], f"cancel:{order.id}", left)
+    elif action.startswith(REFUND_ACTIONS):
+        _run_refund_action(stores, order, action, now)
     elif action.startswith("email:"):
         status = action.split(":", 1)[1]
         subject, body = order_email(order, status, stores.links.page(order) if stores.links else None)
@@ -452,16 +460,103 @@ def _run_action(stores, order, action, now):
     stores.orders.action_done(order.id, action)
 
 
+# Refunds ------------------------------------------------------------------
+
+# What follows a refund, each named after it: the gateway's refund, the units back in
+# stock, the e-mail.
+REFUND_ACTIONS = ("refund:", "return:", "email:refund:")
+
+
+@dataclass
+class RefundRequest:
+    """The body of `POST /orders/<id>/refunds`."""
+    amount: int
+    lines: list
+    reason: str
+
+    @classmethod
+    def from_body(cls, data):
+        return cls(data.get("amount"), data.get("lines") or [], data["reason"])
+
+    def fingerprint(self):
+        body = {"amount": self.amount, "lines": self.lines, "reason": self.reason}
+        return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def can_refund(order):
+    """Whether money may still go back on `order` (its status allows it, and some is left)."""
+    return order.status in refunds.REFUNDABLE and refunds.refundable(order) > 0
+
+
+def preview_refund(stores, order_id, request):
+    """(order, amount, lines) the refund would give back now, writing nothing; the same
+    422 and 409 as refunding."""
+    order = stores.orders.get(order_id)
+    if order is None:
+        raise NotFound("No such order.")
+    return (order, *refunds.plan(order, request.amount, request.lines))
+
+
+def refund_order(stores, admin, order_id, request, idempotency_key, now):
+    """Refund money and take back units of a paid, shipped or delivered order. Returns
+    (order, refund, created): created is False for a replay of the same Idempotency-Key.
+    Never more than was paid, however many refunds race: each is one write conditional on
+    the refunds as read, and a loser reads again and plans again."""
+    fingerprint = request.fingerprint()
+    for attempt in range(10):
+        order = stores.orders.get(order_id)
+        if order is None:
+            raise NotFound("No such order.")
+        earlier = order.refund_with_key(idempotency_key) if idempotency_key else None
+        if earlier is not None:
+            if earlier.request_hash != fingerprint:
+                raise Conflict("This Idempotency-Key was used with a different request.")
+            return order, earlier, False
+        amount, lines = refunds.plan(order, request.amount, request.lines)
+        refund = refunds.Refund(id=str(ObjectId()), amount=amount, lines=lines, reason=request.reason,
+                                created_at=now, by=admin.id, idempotency_key=idempotency_key,
+                                request_hash=fingerprint)
+        refunded = stores.orders.add_refund(order, refund, refunds.payment_status_after(order, amount), now,
+                                            _refund_actions(refund))
+        if refunded is not None:
+            done = run_actions(stores, refunded, now)
+            return done, next(r for r in done.refunds if r.id == refund.id), True
+        time.sleep(0.002 * attempt)  # another refund or a cancel came first: plan again from what it left
+    raise Conflict("The order kept changing while it was being refunded; try again.")
+
+
+def _refund_actions(refund):
+    actions = [f"refund:{refund.id}"] if refund.amount else []
+    if refund.units_to_restock():
+        actions.append(f"return:{refund.id}")
+    return actions + [f"email:refund:{refund.id}"]
+
+
+def _run_refund_action(stores, order, action, now):
+    kind, refund_id = action.rsplit(":", 1)
+    refund = next(r for r in order.refunds if r.id == refund_id)
+    if kind == "refund":
+        stores.gateway.refund(order.payment["attempt_id"], refund.id, refund.amount)
+    elif kind == "return":
+        for variant_id, quantity in refund.units_to_restock():
+            return_units(stores.products.variants, stores.ledger, variant_id, order.id, refund.id, quantity,
+                         refund.by, now)
+    else:
+        subject, body = refund_email(order, refund, stores.links.page(order) if stores.links else None)
+        stores.outbox.enqueue(f"order:{order.id}:refund:{refund.id}", order.customer_email, subject, body, now)
+
+
 # Reporting ----------------------------------------------------------------
 
 
 def sales_summary(stores, start, end):
     """Orders placed in [start, end) and the revenue of those paid for (paid, shipped
-    or delivered; cancelled ones were refunded): `{"orders": n, "revenue": {currency: minor units}}`."""
+    or delivered; cancelled ones were refunded), net of refunds:
+    `{"orders": n, "revenue": {currency: minor units}}`."""
     summary = {"orders": 0, "revenue": {}}
     for order in stores.orders.placed_between(start, end):
         summary["orders"] += 1
         if order.status in model.REVENUE:
             revenue = summary["revenue"]
-            revenue[order.currency] = revenue.get(order.currency, 0) + order.total
+            revenue[order.currency] = revenue.get(order.currency, 0) + order.total - order.refunded_amount
     return summary

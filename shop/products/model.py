@@ -8,7 +8,8 @@ from ..errors import InvalidInput
 from ..money import format_amount
 from . import search
 
-ADJUSTMENT_REASONS = ("restock", "correction", "damaged", "returned")
+RETURNED = "returned"  # units a shopper sent back (an adjustment, or a refund's return)
+ADJUSTMENT_REASONS = ("restock", "correction", "damaged", RETURNED)
 INITIAL = "initial"
 ORDER_PLACED = "order_placed"
 ORDER_CANCELLED = "order_cancelled"

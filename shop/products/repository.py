@@ -338,6 +338,11 @@ class LedgerRepository:
         ])
         return {(group["_id"]["order"], str(group["_id"]["variant"])): group["net"] for group in groups}
 
+    def has_return(self, order_id, variant_id, refund_id):
+        """Whether the units of this refund of `order_id` came back to this variant."""
+        return self.movements.find_one({"order_id": order_id, "variant_id": object_id(variant_id),
+                                        "refund_id": refund_id}, {"_id": 1}) is not None
+
     def has(self, movement_id):
         return self.movements.find_one({"_id": movement_id}, {"_id": 1}) is not None
 

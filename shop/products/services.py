@@ -13,8 +13,8 @@ from ..categories import services as category_services
 from ..errors import Conflict, InvalidInput, NotFound, OutOfStock
 from ..ids import object_id
 from .model import (
-    INITIAL, Shortage, check_options, check_options_change, check_variants, combination_problem, in_option_order,
-    slugify,
+    INITIAL, RETURNED, Shortage, check_options, check_options_change, check_variants, combination_problem,
+    in_option_order, slugify,
 )
 from .repository import movement_from_doc
 from .variants import MAX_ATTEMPTS, DuplicateVariant, StockBusy, backoff, variant_doc, with_initial_stock
@@ -282,6 +282,33 @@ def give_back(variants, ledger, variant_id, order_id, reason, actor_id, now):
         if held <= 0:
             return None
         _, movement = variants.try_movement(variant, held, fields, now)
+        if movement is not None:
+            return finish_movement(variants, ledger, movement)
+        backoff(attempt)
+    raise Conflict(BUSY)
+
+
+def return_units(variants, ledger, variant_id, order_id, refund_id, quantity, actor_id, now):
+    """Take back into stock `quantity` units that `order_id` holds of this variant, for one
+    refund (ledger reason `returned`, with the order and refund ids). Returns the movement,
+    or None when this refund's units are back already, or the order holds none any more
+    (a cancel gave them all back first: then only what it still holds comes back).
+
+    Exactly once per refund, by the same read-then-guarded-write as `give_back`: a racing
+    return or give-back of the same order either shows in this read or changes `ledger_seq`."""
+    fields = {"reason": RETURNED, "order_id": order_id, "refund_id": refund_id, "actor_id": actor_id}
+    for attempt in range(MAX_ATTEMPTS):
+        variant, pending = variants.with_pending(variant_id)
+        if variant is None:
+            return None
+        mine = [m for m in pending if m.get("order_id") == order_id]
+        if any(m.get("refund_id") == refund_id for m in mine) or ledger.has_return(order_id, variant_id, refund_id):
+            return None
+        recorded = ledger.net_for_order(order_id, variant_id, excluding={m["_id"] for m in mine})
+        units = min(quantity, -(recorded + sum(m["delta"] for m in mine)))
+        if units <= 0:
+            return None
+        _, movement = variants.try_movement(variant, units, fields, now)
         if movement is not None:
             return finish_movement(variants, ledger, movement)
         backoff(attempt)

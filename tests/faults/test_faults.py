@@ -55,8 +55,13 @@ def base():
     with_code = client.post("/api/v1/orders", json=dict(order, discount_code="spring"), headers=shopper).get_json()["id"]
     paid = client.post("/api/v1/orders", json=order, headers=shopper).get_json()["id"]
     assert client.post(f"/api/v1/orders/{paid}/payments", json=GOOD_CARD, headers=shopper).status_code == 200
+    refunded = client.post("/api/v1/orders", json=order, headers=shopper).get_json()["id"]
+    assert client.post(f"/api/v1/orders/{refunded}/payments", json=GOOD_CARD, headers=shopper).status_code == 200
+    assert client.post(f"/api/v1/orders/{refunded}/refunds", headers=admin, json={
+        "lines": [{"product_id": ids["STONE-MUG"], "quantity": 1, "restock": True}], "reason": "Chipped"}
+    ).status_code == 201
     return {"store": store, "admin": admin, "shopper": shopper, "products": ids, "placed": placed, "paid": paid,
-            "with_code": with_code}
+            "with_code": with_code, "refunded": refunded}
 
 
 TEE = {"name": "Linen Tee", "price": 2500, "options": [{"name": "Size", "values": ["S", "M", "L"]}],
@@ -103,6 +108,14 @@ def _place_with_code(base, client):
     return client.post("/api/v1/orders", json=body, headers=dict(base["shopper"], **{"Idempotency-Key": "code-9"}))
 
 
+def _refund(base, client):
+    """One clock back into stock and 1.00 more, retried with one Idempotency-Key."""
+    body = {"amount": 1350, "lines": [{"product_id": base["products"]["RETRO-CLOCK"], "quantity": 1, "restock": True}],
+            "reason": "Returned"}
+    return client.post(f"/api/v1/orders/{base['paid']}/refunds", json=body,
+                       headers={**base["admin"], "Idempotency-Key": "refund-7"})
+
+
 def _expire_on_read(base, client):
     return client.get(f"/api/v1/orders/{base['placed']}", headers=base["shopper"])
 
@@ -145,6 +158,10 @@ FLOWS = {
     "cancel_with_code": (lambda b, c: c.post(f"/api/v1/orders/{b['with_code']}/cancel", headers=b["shopper"]),
                          200, (200, 409)),
     "adjust_variant": (_adjust_variant, 201, None),
+    # A refund with a return, and a cancel after a refund (what is left goes back, once).
+    "refund": (_refund, 201, (200, 201)),
+    "cancel_after_refund": (lambda b, c: c.post(f"/api/v1/orders/{b['refunded']}/cancel", headers=b["admin"]),
+                            200, (200, 409)),
 }
 
 
@@ -156,6 +173,7 @@ COMMITS = {
     "adjust_down": "variants.find_one_and_update", "adjust_up": "variants.find_one_and_update",
     "place_siblings": "orders.find_one_and_update", "adjust_variant": "variants.find_one_and_update",
     "place_with_code": "orders.find_one_and_update", "cancel_with_code": "orders.find_one_and_update",
+    "refund": "orders.find_one_and_update", "cancel_after_refund": "orders.find_one_and_update",
 }
 
 
@@ -227,6 +245,10 @@ def repair_and_retry(base, store, flow):
         keyed = db.orders.count_documents({"idempotency_key": key, "status": {"$ne": "rejected"}})
         if keyed != 1:
             found.append(f"one checkout with one Idempotency-Key made {keyed} orders")
+    if flow == "refund":
+        refunds = db.orders.find_one({"_id": _oid(base["paid"])}).get("refunds", [])
+        if len(refunds) != 1:
+            found.append(f"one refund with one Idempotency-Key made {len(refunds)} refunds")
     if flow.startswith("expire"):
         services.expire_unpaid(stores, utcnow())
         if db.orders.find_one({"_id": _oid(base["placed"])})["status"] != "cancelled":

@@ -147,6 +147,33 @@ def test_racing_cancels_on_every_process_restock_and_refund_once(start_shops, ad
     assert_holds(db, settled=True)
 
 
+def test_racing_refunds_and_returns_on_every_process_never_pass_what_was_paid(
+        start_shops, add_product, make_customers, admin, db):
+    shops = start_shops(3)
+    glass = add_product("GLASS-TUMBLER", price=1000, stock=10)
+    [(_, token)] = make_customers(1)
+    status, order = call(shops[0].port, "POST", "/orders", token, order_body((glass["id"], 6)))
+    assert call(shops[1].port, "POST", f"/orders/{order['id']}/payments", token, GOOD_CARD)[0] == 200
+    path = f"/orders/{order['id']}/refunds"
+    returns = {"lines": [{"product_id": glass["id"], "quantity": 1, "restock": True}], "reason": "Returned"}
+    money = {"amount": 2500, "reason": "Goodwill"}
+    bodies = [returns] * 9 + [money] * 9  # 6000 paid: a mix of both can never give back more
+
+    results = race([lambda index=index, body=body: call(shops[index % 3].port, "POST", path, admin.token, body)
+                    for index, body in enumerate(bodies)])
+
+    assert {status for status, _ in results} <= {201, 409, 422}
+    stored = db.orders.find_one({"_id": ObjectId(order["id"])})
+    refunded = stored["payment"]["refunded_amount"]
+    assert refunded == sum(refund["amount"] for refund in stored["refunds"]) <= 6000
+    assert refunded == sum(answer["refund"]["amount"] for status, answer in results if status == 201)
+    restocked = sum(1 for status, answer in results if status == 201 and answer["refund"]["lines"])
+    assert settle(db) == []
+    assert db.variants.find_one({"sku": "GLASS-TUMBLER"})["stock"] == 4 + restocked
+    assert db.sandbox_charges.find_one()["refunded_amount"] == refunded
+    assert_audit_passes(db)
+
+
 def test_the_bootstrap_admin_is_created_once_when_processes_start_together(start_shops, db):
     fresh = db.client[db.name + "_boot"]
     try:

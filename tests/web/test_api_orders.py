@@ -9,7 +9,7 @@ from tests.conftest import ADDRESS, DECLINED_CARD, GOOD_CARD, assert_error, ledg
 
 ORDER_FIELDS = {"id", "number", "user_id", "status", "items", "subtotal", "total", "currency",
                 "shipping_address", "payment", "history", "created_at", "updated_at",
-                "shipping", "discount", "tax_total", "prices_include_tax"}
+                "shipping", "discount", "tax_total", "prices_include_tax", "refunds"}
 
 
 @pytest.fixture
@@ -62,9 +62,11 @@ def test_placing_an_order_copies_prices_takes_stock_and_records_it(shopper, admi
     assert order["user_id"] == shopper.user["id"]
     assert order["items"] == [
         {"product_id": clock["id"], "variant_id": clock["id"], "sku": "RETRO-CLOCK", "name": "Retro Alarm Clock",
-         "options": {}, "unit_price": 3450, "quantity": 2, "line_total": 6900, "discount": 0, "tax": 0},
+         "options": {}, "unit_price": 3450, "quantity": 2, "line_total": 6900, "discount": 0, "tax": 0,
+         "refunded": 0, "restocked": 0},
         {"product_id": mug["id"], "variant_id": mug["id"], "sku": "MUG-STONE", "name": "Stoneware Mug",
-         "options": {}, "unit_price": 1800, "quantity": 1, "line_total": 1800, "discount": 0, "tax": 0},
+         "options": {}, "unit_price": 1800, "quantity": 1, "line_total": 1800, "discount": 0, "tax": 0,
+         "refunded": 0, "restocked": 0},
     ]
     assert (order["subtotal"], order["total"], order["currency"]) == (8700, 8700, "USD")
     assert all(type(order[key]) is int for key in ("subtotal", "total"))

@@ -249,3 +249,81 @@ def test_orders_taking_two_sibling_variants_in_opposite_orders_never_deadlock_no
     for order in db.orders.find({"status": "placed"}):
         assert sorted(line["sku"] for line in order["items"]) == ["TEE-M", "TEE-S"]
     assert_stock_is_accounted_for(db)
+
+
+# Refunds ----------------------------------------------------------------------
+
+
+def paid_order(server, token, *lines):
+    status, order = call(server, "POST", "/orders", token, order_body(*lines))
+    assert status == 201, order
+    status, order = call(server, "POST", f"/orders/{order['id']}/payments", token, GOOD_CARD)
+    assert status == 200, order
+    return order
+
+
+def refund_call(server, admin, order, headers=None, **body):
+    return lambda: call(server, "POST", f"/orders/{order['id']}/refunds", admin.token,
+                        {"reason": "Raced", **body}, headers=headers)
+
+
+def test_racing_refunds_never_give_back_more_than_was_paid(server, add_product, make_customers, admin, db):
+    clock = add_product("RETRO-CLOCK", price=1000, stock=10)
+    [(user, token)] = make_customers(1)
+    order = paid_order(server, token, (clock["id"], 3))  # 3000 paid
+
+    results = race([refund_call(server, admin, order, amount=900)] * 12)
+
+    assert Counter(status for status, _ in results) == {201: 3, 409: 9}
+    assert {answer["error"]["code"] for status, answer in results if status == 409} == {"refund_exceeds_payment"}
+    stored = db.orders.find_one({"_id": ObjectId(order["id"])})
+    assert stored["payment"]["refunded_amount"] == 2700 and len(stored["refunds"]) == 3
+    assert db.sandbox_charges.find_one()["refunded_amount"] == 2700
+    assert stored["pending_actions"] == []
+
+
+def test_racing_returns_of_one_line_restock_each_unit_once(server, add_product, make_customers, admin, db):
+    glass = add_product("GLASS-TUMBLER", price=333, stock=10)
+    [(user, token)] = make_customers(1)
+    order = paid_order(server, token, (glass["id"], 6))
+    one_unit = [{"product_id": glass["id"], "quantity": 1, "restock": True}]
+
+    results = race([refund_call(server, admin, order, lines=one_unit)] * 10)
+
+    assert Counter(status for status, _ in results) == {201: 6, 422: 4}
+    assert db.variants.find_one({"sku": "GLASS-TUMBLER"})["stock"] == 10
+    assert db.stock_movements.count_documents({"order_id": order["id"], "reason": "returned"}) == 6
+    stored = db.orders.find_one({"_id": ObjectId(order["id"])})
+    assert stored["payment"]["refunded_amount"] == 6 * 333
+    assert stored["items"][0]["refunded"] == 6 and stored["items"][0]["restocked"] == 6
+    assert_stock_is_accounted_for(db)
+
+
+def test_racing_returns_and_cancels_give_back_each_unit_and_each_cent_once(server, add_product, make_customers,
+                                                                            admin, db):
+    glass = add_product("GLASS-TUMBLER", price=333, stock=10)
+    [(user, token)] = make_customers(1)
+    order = paid_order(server, token, (glass["id"], 6))
+    one_unit = [{"product_id": glass["id"], "quantity": 1, "restock": True}]
+    cancel = lambda: call(server, "POST", f"/orders/{order['id']}/cancel", admin.token)  # noqa: E731
+
+    results = race([refund_call(server, admin, order, lines=one_unit)] * 8 + [cancel] * 4)
+
+    assert sum(1 for status, _ in results[8:] if status == 200) == 1  # one cancel
+    assert db.variants.find_one({"sku": "GLASS-TUMBLER"})["stock"] == 10
+    stored = db.orders.find_one({"_id": ObjectId(order["id"])})
+    assert stored["status"] == "cancelled"
+    assert stored["payment"]["refunded_amount"] == 6 * 333 == db.sandbox_charges.find_one()["refunded_amount"]
+    assert_stock_is_accounted_for(db)
+
+
+def test_racing_retries_of_one_refund_key_refund_once(server, add_product, make_customers, admin, db):
+    clock = add_product("RETRO-CLOCK", price=1000, stock=10)
+    [(user, token)] = make_customers(1)
+    order = paid_order(server, token, (clock["id"], 3))
+
+    results = race([refund_call(server, admin, order, headers={"Idempotency-Key": "once"}, amount=500)] * 10)
+
+    assert sorted(status for status, _ in results) == [200] * 9 + [201]
+    assert {answer["refund"]["id"] for _, answer in results} == {results[0][1]["refund"]["id"]}
+    assert db.sandbox_charges.find_one()["refunded_amount"] == 500
