@@ -1,7 +1,9 @@
-"""Shipping with a carrier and a tracking number, and cancelling with a reason, over the JSON API."""
+"""Shipping with a carrier and a tracking number, and cancelling with a reason: over the JSON
+API, in the shipped e-mail and on the order pages."""
 import pytest
 
-from tests.conftest import GOOD_CARD, assert_error, deliver_emails
+from tests.conftest import GOOD_CARD, add_guest_order, assert_error, deliver_emails
+from tests.web.site_helpers import field_errors, input_value, other_site, site  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
@@ -156,3 +158,50 @@ def test_the_openapi_document_says_a_cancel_body_is_optional(client):
     operation = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/orders/{order_id}/cancel"]["post"]
 
     assert operation["requestBody"]["required"] is False
+
+
+# On the pages -------------------------------------------------------------
+
+
+def test_the_admins_ship_form_stores_the_carrier_and_tracking_number_and_every_order_page_shows_them(
+        site, other_site, paid, db):
+    site.admin()
+
+    form_page = site.text(f"/admin/orders/{paid['id']}")
+    response = site.post(f"/admin/orders/{paid['id']}/status",
+                         {"status": "shipped", "carrier": " DHL ", "tracking_number": "JD0146000012345"},
+                         follow_redirects=True)
+
+    assert 'name="tracking_number"' in form_page and 'name="carrier"' in form_page
+    assert db.orders.find_one()["fulfilment"]["carrier"] == "DHL"
+    admin_page = response.get_data(as_text=True)
+    assert "is now shipped" in admin_page and "with DHL" in admin_page and "JD0146000012345" in admin_page
+    assert 'name="tracking_number"' not in admin_page  # shipped: no ship form any more
+    other_site.login("ada@example.com")
+    shopper_page = other_site.text(f"/orders/{paid['id']}")
+    assert "with DHL" in shopper_page and "Tracking number: <strong" in shopper_page
+    assert "JD0146000012345" in shopper_page
+
+
+def test_a_tracking_number_too_long_comes_back_next_to_its_field_with_what_was_typed(site, paid, db):
+    site.admin()
+
+    response = site.post(f"/admin/orders/{paid['id']}/status",
+                         {"status": "shipped", "carrier": "DHL", "tracking_number": "9" * 101})
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert field_errors(page, "tracking_number") == ["Enter a tracking number of 1 to 100 characters."]
+    assert input_value(page, "carrier") == "DHL" and input_value(page, "tracking_number") == "9" * 101
+    assert db.orders.find_one()["status"] == "paid"
+
+
+def test_a_guests_private_page_shows_the_tracking_number(app, client, admin, add_product, db):
+    clock = add_product("RETRO-CLOCK", stock=3)
+    guest = add_guest_order(app, clock["id"])
+    db.orders.update_one({}, {"$set": {"status": "paid"}})  # paid by card on its private page, as a guest does
+    ship(admin, {"id": guest["guest_order_id"]}, carrier="La Poste", tracking_number="6A12345678901")
+
+    page = client.get(f"/orders/{guest['guest_order_id']}/guest/{guest['token']}").get_data(as_text=True)
+
+    assert "with La Poste" in page and "6A12345678901" in page
