@@ -127,7 +127,7 @@ class Order(Totals):
             self.total = self.subtotal
         if self.fulfilment is None and self.status in (SHIPPED, DELIVERED):
             # Shipped before v1.1 stored it: when, from the history; no carrier was asked for.
-            shipped_at = next((entry["at"] for entry in self.history if entry["status"] == SHIPPED), None)
+            shipped_at = next((entry.get("at") for entry in self.history if entry.get("status") == SHIPPED), None)
             self.fulfilment = {"carrier": None, "tracking_number": None, "shipped_at": shipped_at}
 
 

@@ -1,5 +1,5 @@
 """My orders, one order's page, paying and cancelling, in the browser."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import login_required
 
 from ..auth.forms import ActionForm

@@ -5,7 +5,7 @@ import pytest
 from bson import ObjectId
 
 from tests.conftest import GOOD_CARD, add_guest_order
-from tests.web.site_helpers import other_site, site  # noqa: F401  (fixtures)
+from tests.web.site_helpers import site  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
