@@ -91,6 +91,7 @@ def _drop_index(collection, name):
 def ensure_indexes(db):
     """Every index the app's queries and guarantees rely on. Safe to re-run."""
     db.users.create_index("email", unique=True)
+    db.users.create_index([("role", 1), ("created_at", -1), ("_id", -1)])  # the back office's customers, newest first
     db.tokens.create_index("token_hash", unique=True)
     db.tokens.create_index("expires_at", expireAfterSeconds=0)
     db.tokens.create_index("user_id")
@@ -134,6 +135,7 @@ def ensure_indexes(db):
         partialFilterExpression={"idempotency_key": {"$exists": True}},
     )
     db.orders.create_index([("user_id", 1), ("created_at", -1), ("_id", -1)])
+    db.orders.create_index([("customer_email", 1), ("created_at", -1), ("_id", -1)])  # the back office's search
     db.orders.create_index([("status", 1), ("created_at", -1), ("_id", -1)])
     db.orders.create_index([("status", 1), ("expires_at", 1)])
     db.orders.create_index([("pending_actions", 1), ("updated_at", 1)])

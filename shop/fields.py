@@ -97,6 +97,14 @@ class TrimmedString(fields.String):
         return text
 
 
+# Text a person reads back (a tracking number, a reason): no control characters.
+VISIBLE_TEXT = r"^[^\x00-\x1f\x7f]*$"
+
+
+def visible_text():
+    return validate.Regexp(VISIBLE_TEXT, error="Use letters, digits, spaces and punctuation only (no control characters).")
+
+
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 

@@ -9,6 +9,7 @@ import re
 from flask import request
 from flask_wtf import FlaskForm
 from marshmallow import EXCLUDE, ValidationError
+from wtforms import StringField
 
 from .errors import FORM_EXPIRED_KEPT, OutOfStock
 from .extensions import csrf
@@ -118,3 +119,14 @@ class SchemaForm(FlaskForm):
         if amount is None:
             field.errors = [*field.errors, "Enter an amount such as 12.50."]
         return amount
+
+
+class ConfirmForm(SchemaForm):
+    """The second step of a change that cannot be undone (cancel, archive, refund): an
+    optional reason, validated by the feature's own schema (`reason` field)."""
+
+    reason = StringField("Reason (optional)", description="Kept in the history.",
+                         render_kw={"maxlength": 500, "autocomplete": "off"})
+
+    def schema_data(self):
+        return present(reason=(self.reason.data or "").strip())

@@ -13,8 +13,8 @@ from .auth.schemas import CredentialsSchema, RegisterSchema, TokenSchema, UserSc
 from .categories.schemas import CategoryCreateSchema, CategorySchema, CategoryUpdateSchema
 from .discounts.schemas import DiscountCodeCreateSchema, DiscountCodeListArgs, DiscountCodeSchema, DiscountCodeUpdateSchema
 from .orders.schemas import (
-    CardSchema, OrderListArgs, OrderSchema, PlaceOrderSchema, QuoteOutSchema, RefundResultSchema, RefundSchema,
-    TransitionSchema,
+    CancelSchema, CardSchema, OrderListArgs, OrderSchema, PlaceOrderSchema, QuoteOutSchema, RefundResultSchema,
+    RefundSchema, TransitionSchema,
 )
 from .products.schemas import (
     AdjustmentResultSchema, LedgerArgs, LowStockArgs, LowStockItemSchema, MovementSchema, NewVariantSchema,
@@ -67,6 +67,7 @@ LowStockPage = _page_of(LowStockItemSchema)
 ShippingMethodPage, TaxRatePage = _page_of(ShippingMethodSchema), _page_of(TaxRateSchema)
 DiscountCodePage = _page_of(DiscountCodeSchema)
 WRITE_ERRORS = [400, 401, 403, 404, 409, 413, 415, 422]
+OPTIONAL_BODIES = {CancelSchema}  # a v1 client cancels with no body at all
 CATEGORY_TREE = "CategoryTree"  # the contract's bare list of top-level categories, not a page
 
 # (path, method, summary, who, request body, query args, success status, response, error statuses)
@@ -102,8 +103,8 @@ ENDPOINTS = [
     ("/orders", "get", "Your orders (admins: all), newest first", "token", None, OrderListArgs, 200, OrderPage, [401, 422]),
     ("/orders/{order_id}", "get", "One order", "token", None, None, 200, OrderSchema, [401, 404]),
     ("/orders/{order_id}/payments", "post", "Pay an order by card", "token", CardSchema, None, 200, OrderSchema, [400, 401, 402, 403, 404, 409, 413, 415, 422]),
-    ("/orders/{order_id}/cancel", "post", "Cancel an order; stock returns, payment is refunded", "token", None, None, 200, OrderSchema, [401, 404, 409]),
-    ("/orders/{order_id}/transitions", "post", "Ship or deliver an order", "admin", TransitionSchema, None, 200, OrderSchema, [400, 401, 403, 404, 409, 413, 415, 422]),
+    ("/orders/{order_id}/cancel", "post", "Cancel an order, with an optional reason (a body is optional); stock returns, payment is refunded", "token", CancelSchema, None, 200, OrderSchema, [400, 401, 404, 409, 413, 415, 422]),
+    ("/orders/{order_id}/transitions", "post", "Ship (with an optional carrier and tracking number) or deliver an order", "admin", TransitionSchema, None, 200, OrderSchema, [400, 401, 403, 404, 409, 413, 415, 422]),
     ("/orders/{order_id}/refunds", "post", "Refund money and take back units of a paid, shipped or delivered order (never more than was paid)", "admin", RefundSchema, None, 201, RefundResultSchema, [400, 401, 403, 404, 409, 413, 415, 422]),
     ("/shipping-methods", "get", "With country: the active methods serving it, cheapest first (anyone); without: every method (admins)", "optional", None, ShippingMethodListArgs, 200, ShippingMethodPage, [401, 403, 422]),
     ("/shipping-methods", "post", "Add a shipping method", "admin", ShippingMethodCreateSchema, None, 201, ShippingMethodSchema, [400, 401, 403, 413, 415, 422]),
@@ -160,7 +161,8 @@ def build_spec(api_prefix="/api/v1"):
         if body is ImageUploadSchema:
             operation["requestBody"] = _upload_body()
         elif body:
-            operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+            operation["requestBody"] = {"required": body not in OPTIONAL_BODIES,
+                                        "content": {"application/json": {"schema": body}}}
         if who == "token" or who == "admin":
             operation["security"] = [{"bearer": []}]
         elif who == "optional":

@@ -246,8 +246,12 @@ def representative_run(app):
     site.post(f"/cart/items/{clock['id']}/remove")
     site.logout()
     site.admin()
-    for path in ("/admin/", "/admin/orders", "/admin/orders?status=paid", "/admin/products"):
+    for path in ("/admin/", "/admin/orders", "/admin/orders?status=paid", "/admin/products",
+                 "/admin/orders?number=k7m2q9xd", "/admin/orders?email=grace@example.com&status=paid",
+                 "/admin/customers", "/admin/customers?q=gr"):
         site.get(path)
+    grace = app.extensions["mongo_db"].users.find_one({"email": "grace@example.com"})
+    site.get(f"/admin/customers/{grace['_id']}")
 
     db = app.extensions["mongo_db"]
     jobs.repair(db, stale_after_seconds=-3600)

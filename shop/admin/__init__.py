@@ -21,4 +21,4 @@ def admins_only():
     return None
 
 
-from . import categories, checkout_settings, csv_pages, orders, products, refunds, routes, variants  # noqa: E402,F401  (register the pages on the blueprint)
+from . import categories, checkout_settings, csv_pages, customers, orders, products, refunds, routes, variants  # noqa: E402,F401  (register the pages on the blueprint)

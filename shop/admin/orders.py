@@ -1,18 +1,18 @@
-"""Back-office orders: filter by status, open one, ship, deliver or cancel it."""
+"""Back-office orders: search by number, e-mail and status, open one, ship, deliver or cancel it."""
 from flask import current_app, flash, redirect, render_template, request, url_for
 
-from ..auth.forms import ActionForm
 from ..auth.session import signed_in_user
 from ..clock import utcnow
-from ..db import get_db
 from ..errors import InvalidTransition
-from ..forms import page_args
+from ..forms import keeps_typed_input, page_args
 from ..orders import services
-from ..orders.forms import OrderFilterForm, TransitionForm
+from ..orders.forms import OrderSearchForm, TransitionForm
+from ..orders.pages import confirm_cancel
 from ..orders.schemas import OrderListArgs, TransitionSchema
 from . import bp
 
 PER_PAGE = 25
+SEARCH_ARGS = OrderListArgs(only=["status", "number", "email", "page"])
 
 
 def _stores():
@@ -21,44 +21,55 @@ def _stores():
 
 @bp.get("/orders")
 def orders():
-    """Every order, newest first, optionally only those with one status."""
-    form = OrderFilterForm(formdata=request.args)
-    args = page_args(OrderListArgs(only=["status", "page"]))
-    items, total = services.list_orders(_stores(), signed_in_user(), args.get("status"), None, args["page"], PER_PAGE)
+    """Every order, newest first; by order number, customer e-mail and status, combined."""
+    form = OrderSearchForm(formdata=request.args)
+    args = page_args(SEARCH_ARGS)
+    items, total = services.list_orders(_stores(), signed_in_user(), args.get("status"), None, args["page"], PER_PAGE,
+                                        number=args.get("number"), email=args.get("email"))
     return render_template("admin/orders.html", form=form, orders=items, total=total, page=args["page"],
-                           per_page=PER_PAGE)
+                           per_page=PER_PAGE, link_args=form.link_args(args))
 
 
 @bp.get("/orders/<oid:order_id>")
 def order(order_id):
-    """One order with the buttons for what may happen to it next."""
+    """One order with the forms for what may happen to it next."""
+    return _order_page(order_id, TransitionForm(formdata=None))
+
+
+def _order_page(order_id, ship_form, status=200):
     found = services.get_order(_stores(), signed_in_user(), order_id, utcnow())
-    return render_template("admin/order.html", order=found, refundable=services.can_refund(found))
+    return render_template("admin/order.html", order=found, ship_form=ship_form,
+                           refundable=services.can_refund(found)), status
 
 
 @bp.post("/orders/<oid:order_id>/status")
 def move_order(order_id):
-    """Ship a paid order, or mark a shipped one delivered."""
+    """Ship a paid order (with an optional carrier and tracking number), or mark a shipped
+    one delivered; a mistyped field comes back next to it, with what was typed."""
     form = TransitionForm()
-    if form.validate_on_submit() and (data := form.load(TransitionSchema(), {"status": form.status.data})):
-        _change(lambda: services.transition_order(_stores(), order_id, data["status"], signed_in_user(), utcnow()))
-    for message in form.form_errors + form.status.errors:
-        flash(message, "error")
-    return redirect(url_for("admin.order", order_id=order_id))
+    if form.validate_on_submit() and (data := form.load(TransitionSchema(), form.schema_data())):
+        try:
+            changed = services.transition_order(_stores(), order_id, data["status"], signed_in_user(), utcnow(),
+                                                data.get("carrier"), data.get("tracking_number"))
+        except InvalidTransition as error:
+            flash(error.message, "error")
+        else:
+            flash(f"Order {changed.number} is now {changed.status}.", "success")
+        return redirect(url_for("admin.order", order_id=order_id))
+    if form.status.errors or form.status.data != "shipped":  # not the ship form's fields: said on top
+        for message in form.form_errors + form.status.errors:
+            flash(message, "error")
+        return redirect(url_for("admin.order", order_id=order_id))
+    return _order_page(order_id, form, 422)  # (its `status` is the field: the CSRF check came before the view)
 
 
-@bp.post("/orders/<oid:order_id>/cancel")
+@bp.route("/orders/<oid:order_id>/cancel", methods=["GET", "POST"])
+@keeps_typed_input
 def cancel_order(order_id):
-    """Cancel a placed or paid order: its units go back to stock, a payment is refunded."""
-    if ActionForm().validate_on_submit():
-        _change(lambda: services.cancel_order(_stores(), signed_in_user(), order_id, utcnow()))
-    return redirect(url_for("admin.order", order_id=order_id))
-
-
-def _change(change):
-    try:
-        changed = change()
-    except InvalidTransition as error:
-        flash(error.message, "error")
-    else:
-        flash(f"Order {changed.number} is now {changed.status}.", "success")
+    """Cancel a placed or paid order, in two steps: what will happen (its units go back to
+    stock, a payment is refunded), an optional reason, then yes or keep it."""
+    found = services.get_order(_stores(), signed_in_user(), order_id, utcnow())
+    return confirm_cancel(found, url_for("admin.cancel_order", order_id=found.id),
+                          url_for("admin.order", order_id=found.id),
+                          lambda reason: services.cancel_order(_stores(), signed_in_user(), found.id, utcnow(),
+                                                               reason=reason), admin=True)

@@ -2,7 +2,6 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..auth.forms import ActionForm
 from ..clock import utcnow
 from ..db import get_db
 from ..categories import services as category_services
@@ -10,12 +9,12 @@ from ..categories.forms import indented
 from ..categories.repository import CategoryRepository
 from ..errors import Conflict, InvalidInput, OutOfStock
 from ..fields import PageArgs
-from ..forms import keeps_typed_input, page_args
+from ..forms import ConfirmForm, keeps_typed_input, page_args
 from ..money import format_amount
 from ..products import services
 from ..products.forms import CatalogSearchForm, ProductCreateForm, ProductEditForm, StockAdjustmentForm, options_text
 from ..products.repository import LedgerRepository, ProductRepository
-from ..products.schemas import ProductCreateSchema, ProductUpdateSchema, StockAdjustmentSchema
+from ..products.schemas import ArchiveSchema, ProductCreateSchema, ProductUpdateSchema, StockAdjustmentSchema
 from . import bp
 
 PER_PAGE = 25
@@ -65,13 +64,14 @@ def edit_product(product_id):
     if form.validate_on_submit() and (changes := form.load(ProductUpdateSchema(), form.schema_data())):
         try:
             product = services.update_product(ProductRepository(get_db()), product_id, changes, utcnow(),
-                                              categories=CategoryRepository(get_db()))
+                                              categories=CategoryRepository(get_db()), actor_id=current_user.id)
         except (Conflict, InvalidInput) as error:
             form.show_error(error)
         else:
             flash(f"{product.name} is saved.", "success")
             return redirect(url_for("admin.products"))
-    return render_template("admin/product_form.html", form=form, product=product), form.status()
+    history = services.product_history(ProductRepository(get_db()), product.id)
+    return render_template("admin/product_form.html", form=form, product=product, history=history), form.status()
 
 
 def _editable(product):
@@ -86,13 +86,24 @@ def _category_choices():
     return indented(category_services.tree(CategoryRepository(get_db())).in_order())
 
 
-@bp.post("/products/<id:product_id>/archive")
+@bp.route("/products/<id:product_id>/archive", methods=["GET", "POST"])
+@keeps_typed_input
 def archive_product(product_id):
-    """Take a product off sale; past orders keep their copy of it."""
-    if ActionForm().validate_on_submit():
-        product = services.archive_product(ProductRepository(get_db()), product_id, utcnow())
+    """Take a product off sale, in two steps: what will happen (it leaves the shop, past
+    orders keep their copy), an optional reason kept in its history, then yes or keep it."""
+    product = services.get_product(ProductRepository(get_db()), product_id, include_inactive=True)
+    if not product.active:
+        flash(f"{product.name} is archived already.", "info")
+        return redirect(url_for("admin.products"))
+    form = ConfirmForm() if request.method == "POST" else ConfirmForm(formdata=None)
+    if form.validate_on_submit() and (data := form.load(ArchiveSchema(), form.schema_data())) is not None:
+        product = services.archive_product(ProductRepository(get_db()), product.id, utcnow(), actor_id=current_user.id,
+                                           reason=data.get("reason"))
         flash(f"{product.name} is archived.", "info")
-    return redirect(url_for("admin.products"))
+        return redirect(url_for("admin.products"))
+    return render_template("admin/archive.html", product=product, form=form, admin=True, yes_label="Yes, archive",
+                           action=url_for("admin.archive_product", product_id=product.id),
+                           keep_url=url_for("admin.products")), form.status()
 
 
 @bp.route("/products/<id:product_id>/stock", methods=["GET", "POST"])

@@ -26,3 +26,11 @@ class LoginForm(SchemaForm):
 
 class ActionForm(SchemaForm):
     """A button that changes state (log out, cancel, archive): only its CSRF token."""
+
+
+class CustomerSearchForm(SchemaForm):
+    """The back office's customer search (a GET form)."""
+    class Meta:
+        csrf = False  # a GET search form changes nothing
+
+    q = StringField("E-mail or name starts with", render_kw={"maxlength": 254, "autocomplete": "off"})

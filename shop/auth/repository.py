@@ -1,4 +1,5 @@
 """`users`, `tokens` and `login_failures`: documents in, models out."""
+import re
 from datetime import timedelta
 
 from pymongo.errors import DuplicateKeyError
@@ -43,6 +44,19 @@ class UserRepository:
 
     def count(self):
         return self.users.count_documents({})
+
+    def page(self, role, prefix, page, per_page):
+        """A page of the users with `role`, newest first, and how many there are; with
+        `prefix`, only those whose e-mail or name starts with it (any case, taken literally)."""
+        mongo_filter = {"role": role}
+        if prefix:
+            # E-mails are stored lower-cased, so theirs is a plain prefix.
+            mongo_filter["$or"] = [{"email": {"$regex": "^" + re.escape(prefix.lower())}},
+                                   {"name": {"$regex": "^" + re.escape(prefix), "$options": "i"}}]
+        total = self.users.count_documents(mongo_filter)
+        docs = self.users.find(mongo_filter, sort=[("created_at", -1), ("_id", -1)], skip=(page - 1) * per_page,
+                               limit=per_page) if (page - 1) * per_page < total else []
+        return [_user(doc) for doc in docs], total
 
 
 class TokenRepository:

@@ -1,7 +1,7 @@
 """JSON in and out for accounts."""
 from marshmallow import fields, validate
 
-from ..fields import ObjectIdString, TrimmedString, UtcDateTime
+from ..fields import ObjectIdString, PageArgs, TrimmedString, UtcDateTime
 from ..messages import ShopSchema
 
 
@@ -29,3 +29,8 @@ class TokenSchema(ShopSchema):
     token_type = fields.String(dump_only=True, dump_default="Bearer")
     expires_at = UtcDateTime(dump_only=True)
     user = fields.Nested(UserSchema, dump_only=True)
+
+
+class CustomerListArgs(PageArgs):
+    """The back office's customers: `q`, the start of an e-mail or a name (any case)."""
+    q = TrimmedString(validate=validate.Length(min=1, max=254))

@@ -6,7 +6,7 @@ from datetime import timedelta
 from marshmallow import ValidationError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..errors import Conflict, RateLimited, Unauthorized
+from ..errors import Conflict, NotFound, RateLimited, Unauthorized
 from .model import ADMIN, CUSTOMER, normalize_email
 from .repository import TokenRepository
 from .schemas import RegisterSchema
@@ -18,6 +18,19 @@ BAD_CREDENTIALS = "The email or password is not correct."
 
 def hash_password(password):
     return generate_password_hash(password, method="scrypt")
+
+
+def list_customers(users, prefix, page, per_page):
+    """A page of the customers' accounts, newest first (by e-mail or name `prefix`), and the total."""
+    return users.page(CUSTOMER, prefix, page, per_page)
+
+
+def get_user(users, user_id):
+    """Anyone's account, for the back office; 404 when there is none."""
+    user = users.get(user_id)
+    if user is None:
+        raise NotFound("No such customer.")
+    return user
 
 
 def register(users, email, password, name, now, role=CUSTOMER):

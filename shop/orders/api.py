@@ -11,8 +11,8 @@ from ..errors import InvalidInput, QuoteChanged
 from . import api_bp, services
 from .model import IDEMPOTENCY_KEY_PATTERN
 from .schemas import (
-    CardSchema, OrderListArgs, OrderSchema, PlaceOrderSchema, QuoteOutSchema, RefundResultSchema, RefundSchema,
-    TransitionSchema,
+    CancelSchema, CardSchema, OrderListArgs, OrderSchema, PlaceOrderSchema, QuoteOutSchema, RefundResultSchema,
+    RefundSchema, TransitionSchema,
 )
 
 _KEY_PATTERN = re.compile(IDEMPOTENCY_KEY_PATTERN)
@@ -26,6 +26,7 @@ CARD = CardSchema()
 TRANSITION = TransitionSchema()
 REFUND = RefundSchema()
 REFUND_RESULT = RefundResultSchema()
+CANCEL = CancelSchema()
 
 
 def _idempotency_key():
@@ -76,7 +77,8 @@ def list_orders():
     """Your orders, newest first; admins see everyone's and may filter."""
     args = load_args(ORDER_LIST_ARGS)
     items, total = services.list_orders(
-        _stores(), current_api_user(), args.get("status"), args.get("user_id"), args["page"], args["per_page"]
+        _stores(), current_api_user(), args.get("status"), args.get("user_id"), args["page"], args["per_page"],
+        number=args.get("number"), email=args.get("email"),
     )
     return page_response(ORDER, items, total, args["page"], args["per_page"])
 
@@ -101,8 +103,10 @@ def pay_order(order_id):
 @api_bp.post("/orders/<oid:order_id>/cancel")
 @token_required
 def cancel_order(order_id):
-    """Cancel a placed or paid order: stock returns, a payment is refunded."""
-    order = services.cancel_order(_stores(), current_api_user(), order_id, utcnow())
+    """Cancel a placed or paid order: stock returns, a payment is refunded. An optional
+    JSON body `{"reason"}` is kept in the history; no body at all cancels as v1 did."""
+    reason = load_body(CANCEL).get("reason") if request.get_data() else None  # no body: as in v1
+    order = services.cancel_order(_stores(), current_api_user(), order_id, utcnow(), reason=reason or None)
     return jsonify(ORDER.dump(order))
 
 
@@ -111,7 +115,8 @@ def cancel_order(order_id):
 def transition_order(order_id):
     """Ship a paid order, or mark a shipped one delivered."""
     data = load_body(TRANSITION)
-    order = services.transition_order(_stores(), order_id, data["status"], current_api_user(), utcnow())
+    order = services.transition_order(_stores(), order_id, data["status"], current_api_user(), utcnow(),
+                                      data.get("carrier"), data.get("tracking_number"))
     return jsonify(ORDER.dump(order))
 
 

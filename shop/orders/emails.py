@@ -28,10 +28,19 @@ def order_email(order, status, link=None):
         f"Order {order.number}",
         *lines,
         *(f"{label}: {format_money(amount, order.currency)}" for label, amount, _ in order.totals_rows()),
+        *(_tracking(order.fulfilment) if status == "shipped" and order.fulfilment else []),
         *(["", f"Your order: {link}"] if link else []),
         *(["Keep this e-mail: the link is how you see and pay this order."] if link and order.user_id is None else []),
     ])
     return SUBJECTS[status].format(number=order.number), body
+
+
+def _tracking(fulfilment):
+    """The shipped e-mail's lines naming the carrier and the tracking number, when given."""
+    lines = [f"Carrier: {fulfilment['carrier']}"] if fulfilment.get("carrier") else []
+    if fulfilment.get("tracking_number"):
+        lines.append(f"Tracking number: {fulfilment['tracking_number']}")
+    return [""] + lines if lines else []
 
 
 def claim_email(user, link):

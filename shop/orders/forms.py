@@ -30,15 +30,29 @@ class PayForm(SchemaForm):
 
 
 class TransitionForm(SchemaForm):
+    """Ship (with an optional carrier and tracking number) or deliver an order."""
     status = HiddenField()
+    carrier = StringField("Carrier (optional)", render_kw={"maxlength": 100, "autocomplete": "off"})
+    tracking_number = StringField("Tracking number (optional)", render_kw={"maxlength": 100, "autocomplete": "off"})
+
+    def schema_data(self):
+        return present(status=self.status.data, carrier=(self.carrier.data or "").strip(),
+                       tracking_number=(self.tracking_number.data or "").strip())
 
 
-class OrderFilterForm(SchemaForm):
+class OrderSearchForm(SchemaForm):
+    """The back office's order search: number, customer e-mail, status (a GET form)."""
     class Meta:
         csrf = False  # a GET search form changes nothing
 
+    number = StringField("Order number", render_kw={"maxlength": 20, "autocomplete": "off", "size": 11})
+    email = StringField("Customer e-mail", render_kw={"maxlength": 254, "autocomplete": "off", "inputmode": "email"})
     status = SelectField("Status", choices=[SelectChoice("", "Any status")] + [SelectChoice(s, s.title()) for s in VISIBLE],
                          validate_choice=False)
+
+    def link_args(self, args):
+        """The filters a page link carries: the valid ones that were given (`args` as loaded)."""
+        return {name: args[name] for name in ("number", "email", "status") if args.get(name)}
 
 
 class RefundLineForm(Form):

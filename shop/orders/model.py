@@ -1,4 +1,5 @@
 """Orders: lines with prices copied in, totals, and the status state machine."""
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,6 +33,7 @@ ACTIONS = (RESTOCK, REFUND) + tuple(f"email:{status}" for status in sorted(EMAIL
 # An Idempotency-Key: 1 to 255 visible ASCII characters (the API checks it; the OpenAPI document says it).
 IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
 MAX_LINES = 50
+MAX_REASON = 500  # characters of a cancel's or a refund's reason
 MAX_QUANTITY = 100
 _NUMBER_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 
@@ -116,10 +118,20 @@ class Order(Totals):
     prices_include_tax: bool = True
     total: int = None
     refunds: list = field(default_factory=list)  # refunds.Refund, oldest first
+    # {"carrier", "tracking_number", "shipped_at"}, stored by the write that ships the order.
+    fulfilment: dict = None
+
+    @property
+    def can_cancel(self):
+        return self.status in SOURCES[CANCELLED]
 
     def __post_init__(self):
         if self.total is None:
             self.total = self.subtotal
+        if self.fulfilment is None and self.status in (SHIPPED, DELIVERED):
+            # Shipped before v1.1 stored it: when, from the history; no carrier was asked for.
+            shipped_at = next((entry.get("at") for entry in self.history if entry.get("status") == SHIPPED), None)
+            self.fulfilment = {"carrier": None, "tracking_number": None, "shipped_at": shipped_at}
 
     @property
     def refunded_amount(self):
@@ -204,6 +216,16 @@ def price_lines(quantities, products):
     return lines, currencies.pop()
 
 
+def fulfilment(carrier, tracking_number, now):
+    """What shipping an order stores: who carries it and its tracking number (each may be None)."""
+    return {"carrier": carrier, "tracking_number": tracking_number, "shipped_at": now}
+
+
+def history_entry(by, reason=None):
+    """A status change's history entry: who made it, and why when they said."""
+    return {"by": by, "reason": reason} if reason else {"by": by}
+
+
 def check_transition(order, target, allowed_from=None):
     sources = allowed_from or SOURCES[target]
     if order.status not in sources:
@@ -212,6 +234,13 @@ def check_transition(order, target, allowed_from=None):
 
 def invalid_transition(current, target):
     return InvalidTransition(f"An order that is {current} cannot become {target}.")
+
+
+def typed_number(text):
+    """An order number as a person may type it (any case, with or without its dash or
+    spaces) in the stored form `K7M2-Q9XD`; text of another length comes back as typed."""
+    chars = re.sub(r"[\s-]", "", text).upper()
+    return f"{chars[:4]}-{chars[4:]}" if len(chars) == 8 else text
 
 
 def new_number():

@@ -23,7 +23,6 @@ from .model import DELIVERED, PAID, SHIPPED
 REFUNDABLE = (PAID, SHIPPED, DELIVERED)
 # The payment's status once money went back: some of it, or all of it.
 PARTIALLY_REFUNDED, REFUNDED = "partially_refunded", "refunded"
-MAX_REASON = 500
 
 
 @dataclass

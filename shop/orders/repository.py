@@ -34,6 +34,7 @@ def _order(doc):
         created_at=doc["created_at"], updated_at=doc["updated_at"], expires_at=doc.get("expires_at"),
         customer_email=doc.get("customer_email"), pending_actions=doc.get("pending_actions", []),
         refunds=[Refund.from_doc(refund) for refund in doc.get("refunds", ())],
+        fulfilment=doc.get("fulfilment"),
         **{name: doc[name] for name in _TOTALS if name in doc},
     )
 
@@ -83,15 +84,29 @@ class OrderRepository:
             mongo_filter["status"] = {"$in": list(VISIBLE)}
         return _order(self.orders.find_one(mongo_filter))
 
-    def page(self, user_id, status, page, per_page):
+    def page(self, user_id, status, page, per_page, number=None, email=None):
+        """A page of orders, newest first: of `user_id` (None: everyone's), with `status`, the
+        `number` and the `customer_email` given (each None: any)."""
         mongo_filter = {"status": {"$in": [status] if status else list(VISIBLE)}}
         if user_id:
             mongo_filter["user_id"] = user_id
+        if number:
+            mongo_filter["number"] = number
+        if email:
+            mongo_filter["customer_email"] = email
         total = self.orders.count_documents(mongo_filter)
         docs = self.orders.find(
             mongo_filter, sort=[("created_at", -1), ("_id", -1)], skip=(page - 1) * per_page, limit=per_page
         )
         return [_order(doc) for doc in docs], total
+
+    def count_by_user(self, user_ids):
+        """{user_id: how many orders they can see} for these users (those with none left out)."""
+        rows = self.orders.aggregate([
+            {"$match": {"user_id": {"$in": list(user_ids)}, "status": {"$in": list(VISIBLE)}}},
+            {"$group": {"_id": "$user_id", "count": {"$sum": 1}}},
+        ])
+        return {row["_id"]: row["count"] for row in rows}
 
     def change_status(self, order_id, sources, target, entry, now, actions=(), extra=None, guard=None):
         """Move the order from one of `sources` to `target` in one conditional write.

@@ -11,6 +11,7 @@ from ..fields import PageArgs
 from ..forms import keeps_typed_input, page_args
 from . import services
 from .forms import PayForm
+from .pages import confirm_cancel
 from .schemas import CardSchema
 
 bp = Blueprint("orders", __name__)
@@ -120,14 +121,14 @@ def _pay(pay, page_of, show_form):
     return show_form(form)
 
 
-@bp.post("/orders/<oid:order_id>/cancel")
+@bp.route("/orders/<oid:order_id>/cancel", methods=["GET", "POST"])
 @login_required
+@keeps_typed_input
 def cancel(order_id):
-    """Cancel your order while it is placed or paid; a payment is refunded."""
-    if ActionForm().validate_on_submit():
-        try:
-            order = services.cancel_order(_stores(), signed_in_user(), order_id, utcnow())
-            flash(f"Order {order.number} is cancelled.", "info")
-        except InvalidTransition as error:
-            flash(error.message, "error")
-    return redirect(url_for("orders.show_order", order_id=order_id))
+    """Cancel your order while it is placed or paid, in two steps: this page says what will
+    happen (the units go back, a payment is refunded) and asks for an optional reason."""
+    order = services.get_order(_stores(), signed_in_user(), order_id, utcnow())
+    return confirm_cancel(order, url_for("orders.cancel", order_id=order.id),
+                          url_for("orders.show_order", order_id=order.id),
+                          lambda reason: services.cancel_order(_stores(), signed_in_user(), order.id, utcnow(),
+                                                               reason=reason), admin=False)

@@ -5,11 +5,10 @@ from marshmallow import ValidationError, fields, pre_load, validate, validates_s
 
 from ..clock import utcnow
 from ..countries import COUNTRY_CODES
-from ..fields import ObjectIdString, PageArgs, StrictInteger, TrimmedString, UtcDateTime, trimmed_pattern
+from ..fields import ObjectIdString, PageArgs, StrictInteger, TrimmedString, UtcDateTime, trimmed_pattern, visible_text
 from ..messages import ShopSchema
-from .model import DELIVERED, MAX_LINES, MAX_QUANTITY, SHIPPED, VISIBLE
+from .model import DELIVERED, MAX_LINES, MAX_QUANTITY, MAX_REASON, SHIPPED, VISIBLE
 from .payments import luhn_valid
-from .refunds import MAX_REASON
 
 
 class OrderItemSchema(ShopSchema):
@@ -111,7 +110,7 @@ class RefundSchema(ShopSchema):
     lines = fields.List(fields.Nested(RefundLineSchema), validate=validate.Length(min=1, max=MAX_LINES), metadata={
         "description": "Units given back, each line of the order once; with an `amount`, they say what is "
                        "restocked and the amount is what is refunded."})
-    reason = TrimmedString(required=True, validate=validate.Length(min=1, max=MAX_REASON))
+    reason = TrimmedString(required=True, validate=[validate.Length(min=1, max=MAX_REASON), visible_text()])
 
     @validates_schema(skip_on_field_errors=False)  # said with any other error too
     def amount_or_lines(self, data, **kwargs):
@@ -122,11 +121,35 @@ class RefundSchema(ShopSchema):
 
 class TransitionSchema(ShopSchema):
     status = fields.String(required=True, validate=validate.OneOf([SHIPPED, DELIVERED]))
+    carrier = TrimmedString(validate=[validate.Length(min=1, max=100), visible_text()], metadata={
+        "label": "a carrier", "description": "Only with `shipped`: who carries the parcel, such as DHL."})
+    tracking_number = TrimmedString(validate=[validate.Length(min=1, max=100), visible_text()], metadata={
+        "label": "a tracking number", "description": "Only with `shipped`: the carrier's tracking number."})
+
+    @validates_schema
+    def only_when_shipping(self, data, **kwargs):
+        if data.get("status") == DELIVERED:
+            for name in ("carrier", "tracking_number"):
+                if name in data:
+                    raise ValidationError("Give a carrier and tracking number only when shipping the order.", name)
+
+
+class CancelSchema(ShopSchema):
+    """The optional body of a cancel: why (kept in the order's history)."""
+    reason = TrimmedString(validate=[validate.Length(max=MAX_REASON), visible_text()], metadata={
+        "label": "a reason", "description": f"Why the order is cancelled, up to {MAX_REASON} characters; "
+                                            "kept in its history. Blank is no reason."})
 
 
 class OrderListArgs(PageArgs):
     status = fields.String(validate=validate.OneOf(VISIBLE))
     user_id = ObjectIdString()
+    number = TrimmedString(validate=validate.Length(min=1, max=20), metadata={
+        "label": "an order number", "description": "Only the order with this number, in any case, with or "
+                                                  "without its dash (`k7m2q9xd` finds `K7M2-Q9XD`)."})
+    email = TrimmedString(validate=validate.Length(min=1, max=254), metadata={
+        "label": "an e-mail address", "description": "Only orders placed with this e-mail (any case), by "
+                                                    "guests and by accounts (admins)."})
 
 
 class RefundedLineSchema(ShopSchema):
@@ -205,8 +228,14 @@ class HistoryEntrySchema(ShopSchema):
     at = UtcDateTime()
     by = fields.String(metadata={"description": "The user id who made the change, or `system`."})
     note = fields.String()
-    reason = fields.String()
+    reason = fields.String(metadata={"description": "Why it was cancelled or refunded, when the admin or shopper said."})
     refund_id = fields.String(metadata={"description": "On a refund's entry (its status is the order's, unchanged)."})
+
+
+class FulfilmentSchema(ShopSchema):
+    carrier = fields.String(allow_none=True)
+    tracking_number = fields.String(allow_none=True)
+    shipped_at = UtcDateTime()
 
 
 class QuoteSchema(ShopSchema):
@@ -236,6 +265,8 @@ class OrderSchema(QuoteSchema):
     payment = fields.Nested(PaymentOutSchema, allow_none=True)
     history = fields.List(fields.Nested(HistoryEntrySchema))
     refunds = fields.List(fields.Nested(RefundOutSchema))
+    fulfilment = fields.Nested(FulfilmentSchema, allow_none=True, metadata={
+        "description": "Null until the order ships; then the carrier and tracking number given (or null) and when."})
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
     expires_at = UtcDateTime(metadata={"description": "When an unpaid order is cancelled."})

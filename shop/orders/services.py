@@ -17,6 +17,7 @@ from bson import ObjectId
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from .. import pricing
+from ..auth.model import normalize_email
 from ..discounts.repository import DiscountCodeRepository
 from ..discounts.uses import DiscountUseRepository, UsedUp, customer_key
 from ..errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound, OutOfStock, PaymentDeclined, \
@@ -283,9 +284,17 @@ def _expired_if_due(stores, order, now):
     return order
 
 
-def list_orders(stores, user, status, user_id, page, per_page):
+def list_orders(stores, user, status, user_id, page, per_page, number=None, email=None):
+    """A page of the orders `user` may see (an admin: anyone's, or `user_id`'s), optionally
+    only those with `status`, the order `number` (as typed) or the customer's `email`."""
     owner = user_id if user.is_admin else user.id
-    return stores.orders.page(owner, status, page, per_page)
+    return stores.orders.page(owner, status, page, per_page, number=model.typed_number(number) if number else None,
+                              email=normalize_email(email) if email else None)
+
+
+def order_counts(stores, user_ids):
+    """{user_id: how many orders they placed (that shoppers can see)}."""
+    return stores.orders.count_by_user(user_ids)
 
 
 # Changing status ----------------------------------------------------------
@@ -363,12 +372,13 @@ def settle_charge(stores, order, charge, actor_id, now):
     return run_actions(stores, paid, now)
 
 
-def cancel_order(stores, user, order_id, now):
-    """Cancel a placed or paid order: its units go back once, a payment is refunded."""
+def cancel_order(stores, user, order_id, now, reason=None):
+    """Cancel a placed or paid order: its units go back once, a payment is refunded.
+    `reason`, when given, is kept in the history entry of the cancel."""
     for _ in range(3):
         order = get_order(stores, user, order_id, now)
         model.check_transition(order, CANCELLED)
-        cancelled = _cancel(stores, order, {"by": user.id}, now, guard={})
+        cancelled = _cancel(stores, order, model.history_entry(user.id, reason), now, guard={})
         if cancelled:
             return cancelled
     raise InvalidTransition("The order changed while it was being cancelled; try again.")
@@ -395,12 +405,15 @@ def _cancel(stores, order, entry, now, guard):
     return run_actions(stores, cancelled, now)
 
 
-def transition_order(stores, order_id, target, admin, now):
-    """An admin ships a paid order or marks a shipped one delivered."""
+def transition_order(stores, order_id, target, admin, now, carrier=None, tracking_number=None):
+    """An admin ships a paid order (with its carrier and tracking number, if given) or marks
+    a shipped one delivered. The fulfilment is stored by the write that ships the order."""
     order = get_order(stores, admin, order_id, now)
     model.check_transition(order, target)
     actions = [f"email:{target}"] if target in model.EMAILED else []
-    changed = stores.orders.change_status(order.id, model.SOURCES[target], target, {"by": admin.id}, now, actions)
+    extra = {"fulfilment": model.fulfilment(carrier, tracking_number, now)} if target == model.SHIPPED else None
+    changed = stores.orders.change_status(order.id, model.SOURCES[target], target, {"by": admin.id}, now, actions,
+                                          extra=extra)
     if changed is None:
         current = stores.orders.get(order.id)
         raise model.invalid_transition(current.status, target)

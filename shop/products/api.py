@@ -87,7 +87,7 @@ def update_product(product_id):
     """Change name, description, price, active, slug or categories (never stock)."""
     changes = load_body(PRODUCT_UPDATE)
     product = services.update_product(ProductRepository(get_db()), product_id, changes, utcnow(),
-                                      categories=CategoryRepository(get_db()))
+                                      categories=CategoryRepository(get_db()), actor_id=current_api_user().id)
     return jsonify(PRODUCT.dump(product))
 
 
@@ -95,7 +95,7 @@ def update_product(product_id):
 @admin_required
 def archive_product(product_id):
     """Archive (deactivate) a product; orders keep their copy of it."""
-    services.archive_product(ProductRepository(get_db()), product_id, utcnow())
+    services.archive_product(ProductRepository(get_db()), product_id, utcnow(), actor_id=current_api_user().id)
     return "", 204
 
 

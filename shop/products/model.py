@@ -246,6 +246,15 @@ def slugify(text):
     return slug[:100].strip("-") or "product"
 
 
+ARCHIVED, REACTIVATED = "archived", "reactivated"
+MAX_REASON = 500  # characters of an archive's reason
+
+
+def history_entry(active, now, by, reason=None):
+    """A product history entry: taken off sale (archived) or put back on sale, by whom, why."""
+    return {"action": REACTIVATED if active else ARCHIVED, "at": now, "by": by, "reason": reason or None}
+
+
 def search_fields(name, skus, description):
     """The fields a product stores so that search finds it: its name, every SKU (one per
     variant) and its description, folded for case and accents (see search.py). Every write

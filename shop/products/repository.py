@@ -18,7 +18,7 @@ from ..errors import Conflict
 from ..ids import object_id
 from ..images.repository import images_from_doc
 from . import search as text_search
-from .model import Product, StockMovement, search_fields
+from .model import Product, StockMovement, history_entry, search_fields
 from .variants import MAX_ATTEMPTS, VariantRepository, backoff, variant_from_doc
 
 SORTS = {
@@ -215,17 +215,21 @@ class ProductRepository:
         )
         return self._one(doc)
 
-    def update(self, product_id, changes, now):
+    def update(self, product_id, changes, now, by=None, reason=None):
         """Apply `changes` (name, description, price, active, slug), keeping the search fields
         and the slug history in step: computed from the product as read, and written only if
-        its text is still that (another writer's change makes this one read again)."""
+        its text is still that (another writer's change makes this one read again). A change
+        of `active` is kept in the product's `history` by the same write (`by`, `reason`)."""
         oid = object_id(product_id)
         for attempt in range(MAX_ATTEMPTS):
-            current = self.products.find_one({"_id": oid}, {field: 1 for field in _TEXT_FIELDS})
+            current = self.products.find_one({"_id": oid}, {field: 1 for field in (*_TEXT_FIELDS, "active")})
             if current is None:
                 return None
             guard = {"_id": oid, **{field: current.get(field) for field in _TEXT_FIELDS}}
             update = {"$set": self._changed(current, changes, now)}
+            if "active" in changes and changes["active"] != current["active"]:
+                guard["active"] = current["active"]  # two racing archives record one
+                update["$push"] = {"history": history_entry(changes["active"], now, by, reason)}
             slug = changes.get("slug", current["slug"])
             if slug != current["slug"]:
                 self._take_old_slug(slug)
@@ -238,6 +242,12 @@ class ProductRepository:
                 return self._one(doc)
             backoff(attempt)
         raise Conflict("This product is being changed by many requests at once; please retry.")
+
+    def history(self, product_id):
+        """The product's archive and re-activation history, oldest first (never part of a
+        product read: only the back office's product page shows it)."""
+        doc = self.products.find_one({"_id": object_id(product_id)}, {"history": 1})
+        return (doc or {}).get("history", [])
 
     @staticmethod
     def _changed(current, changes, now):

@@ -3,11 +3,12 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..fields import (
     SLUG_PATTERN, ObjectIdString, PageArgs, StrictBoolean, StrictInteger, TrimmedString, UtcDateTime, currency, money,
+    visible_text,
 )
 from ..images.schemas import ImageSchema
 from ..messages import ShopSchema
 from ..categories.model import MAX_PER_PRODUCT
-from .model import ADJUSTMENT_REASONS, MAX_OPTIONS, MAX_VARIANTS, REASONS
+from .model import ADJUSTMENT_REASONS, MAX_OPTIONS, MAX_REASON, MAX_VARIANTS, REASONS
 from .repository import SORTS
 
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
@@ -217,3 +218,8 @@ class LowStockItemSchema(ShopSchema):
     name = fields.String(dump_only=True)
     options = fields.Dict(keys=fields.String(), values=fields.String(), dump_only=True)
     stock = fields.Integer(dump_only=True)
+
+
+class ArchiveSchema(ShopSchema):
+    """Why a product is archived (optional; kept in its history, shown in the back office)."""
+    reason = TrimmedString(validate=[validate.Length(max=MAX_REASON), visible_text()])

@@ -114,9 +114,9 @@ def list_products(products, query):
     return products.search(query)
 
 
-def update_product(products, product_id, changes, now, categories=None):
+def update_product(products, product_id, changes, now, categories=None, actor_id=None):
     """Name, description, slug, active, options, categories; `price` only for a product
-    with one variant."""
+    with one variant. Putting it on or off sale is kept in its history, by `actor_id`."""
     product = get_product(products, product_id, include_inactive=True)  # by id or slug: write by its id
     changes = dict(changes)
     price = changes.pop("price", None)
@@ -130,12 +130,20 @@ def update_product(products, product_id, changes, now, categories=None):
         return products.get(product.id)
     if "category_ids" in changes:
         changes = dict(changes, category_ids=category_services.require_existing(categories, changes["category_ids"]))
-    return category_services.without_deleted(categories, products, products.update(product.id, changes, now), now)
+    return category_services.without_deleted(categories, products,
+                                             products.update(product.id, changes, now, by=actor_id), now)
 
 
-def archive_product(products, product_id, now):
+def archive_product(products, product_id, now, actor_id=None, reason=None):
+    """Take a product off sale; its history keeps who did it, when, and why (`reason`)."""
     product = get_product(products, product_id, include_inactive=True)
-    return products.update(product.id, {"active": False}, now)
+    return products.update(product.id, {"active": False}, now, by=actor_id, reason=reason)
+
+
+def product_history(products, product_id):
+    """The product's archive and re-activation entries, newest first."""
+    product = get_product(products, product_id, include_inactive=True)
+    return list(reversed(products.history(product.id)))
 
 
 # Variants -----------------------------------------------------------------

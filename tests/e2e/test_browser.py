@@ -157,11 +157,14 @@ def test_a_shopper_buys_and_pays_and_the_admin_ships_it(page):
     shot(page, "admin-dashboard")
     page.get_by_role("link", name="Orders", exact=True).click()
     page.get_by_label("Status").select_option("paid")
-    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("button", name="Search").click()
     shot(page, "admin-orders")
     page.get_by_role("link", name=order_number).click()
+    page.get_by_label("Carrier (optional)").fill("DHL")
+    page.get_by_label("Tracking number (optional)").fill("JD0146000012345")
     page.get_by_role("button", name="Mark as shipped").click()
     assert in_page(page, f"Order {order_number} is now shipped.")
+    assert in_page(page, "JD0146000012345")
     shot(page, "admin-order")
 
 
@@ -335,7 +338,8 @@ def test_every_page_fits_a_phone_and_the_tables_show_every_column(page):
     fits_the_phone(page, order_path)
     shot(page, "order-phone")
 
-    for path in ("/orders", "/admin/", "/admin/orders", "/admin/products", "/admin/products/new"):
+    for path in ("/orders", "/admin/", "/admin/orders", "/admin/products", "/admin/products/new", "/admin/customers",
+                 f"{order_path}/cancel"):
         page.goto(path)
         fits_the_phone(page, path)
     page.goto("/admin/products")

@@ -96,7 +96,9 @@ def test_every_admin_endpoint_refuses_a_shopper_and_changes_nothing(ada_order, s
     assert stored_state(db) == before
 
 
-@pytest.mark.parametrize("path", ["/admin/", "/admin/products", "/admin/orders", "/admin/products/new"])
+@pytest.mark.parametrize("path", ["/admin/", "/admin/products", "/admin/orders", "/admin/products/new",
+                                  "/admin/customers", "/admin/customers/5f0000000000000000000000",
+                                  "/admin/orders?email=ada@example.com"])
 def test_the_back_office_pages_refuse_a_shopper_and_send_a_visitor_to_log_in(client, shopper, path):
     visitor = client.get(path)
     client.post("/login", data={"email": "ada@example.com", "password": "correct horse battery"})
@@ -113,11 +115,11 @@ def test_back_office_forms_posted_by_a_shopper_change_nothing(client, ada_order,
 
     posts = [
         (f"/admin/products/{product_id}/stock", {"delta": "100", "reason": "restock", "note": ""}),
-        (f"/admin/products/{product_id}/archive", {}),
+        (f"/admin/products/{product_id}/archive", {"reason": "evil"}),
         (f"/admin/products/{product_id}/edit", {"name": "Evil", "price": "0.01", "description": "", "slug": "evil"}),
         ("/admin/products/new", {"sku": "EVIL-1", "name": "Evil", "price": "1.00", "stock": "5"}),
-        (f"/admin/orders/{ada_order['id']}/cancel", {}),
-        (f"/admin/orders/{ada_order['id']}/status", {"status": "shipped"}),
+        (f"/admin/orders/{ada_order['id']}/cancel", {"reason": "evil"}),
+        (f"/admin/orders/{ada_order['id']}/status", {"status": "shipped", "tracking_number": "EVIL"}),
     ]
     for path, data in posts:
         assert client.post(path, data=data).status_code == 403, path

@@ -51,6 +51,14 @@ class Site:
     def logout(self):
         return self.post("/logout")
 
+    def confirm(self, path, reason="", **kwargs):
+        """A change with a confirmation step (cancel, archive): open its page (which changes
+        nothing), then answer yes, with `reason`."""
+        page = self.get(path)
+        assert page.status_code == 200, page.status_code
+        assert 'type="submit"' in page.get_data(as_text=True)
+        return self.post(path, {"reason": reason}, **kwargs)
+
     def add_to_cart(self, product, quantity=1):
         return self.post("/cart/items", {"product_id": product["id"], "quantity": str(quantity)})
 

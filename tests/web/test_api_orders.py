@@ -9,7 +9,7 @@ from tests.conftest import ADDRESS, DECLINED_CARD, GOOD_CARD, assert_error, ledg
 
 ORDER_FIELDS = {"id", "number", "user_id", "status", "items", "subtotal", "total", "currency",
                 "shipping_address", "payment", "history", "created_at", "updated_at",
-                "shipping", "discount", "tax_total", "prices_include_tax", "refunds"}
+                "shipping", "discount", "tax_total", "prices_include_tax", "refunds", "fulfilment"}
 
 
 @pytest.fixture

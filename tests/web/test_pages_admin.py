@@ -107,7 +107,7 @@ def test_archiving_takes_a_product_off_sale(site, add_product, db):
     product = add_product("TEAPOT-CAST", name="Cast Iron Teapot")
     site.admin()
 
-    site.post(f"/admin/products/{product['id']}/archive")
+    site.confirm(f"/admin/products/{product['id']}/archive")
 
     assert db.products.find_one()["active"] is False
     assert "Archived" in site.text("/admin/products")
@@ -174,7 +174,7 @@ def test_a_move_the_state_machine_refuses_is_explained(site, paid_order, db):
 def test_an_admin_cancels_a_paid_order_which_refunds_and_restocks(site, paid_order, db):
     site.admin()
 
-    site.post(f"/admin/orders/{paid_order}/cancel")
+    site.confirm(f"/admin/orders/{paid_order}/cancel")
 
     order = db.orders.find_one()
     assert order["status"] == "cancelled" and order["payment"]["status"] == "refunded"

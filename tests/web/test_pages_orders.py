@@ -24,7 +24,7 @@ def test_the_order_page_shows_lines_address_a_pay_form_and_a_cancel_button(site,
 
     assert "Cast Iron Teapot" in html and "$59.00" in html and "$118.00" in html
     assert "1 Main Street" in html and "Springfield" in html
-    assert f'action="{order_path}/pay"' in html and f'action="{order_path}/cancel"' in html
+    assert f'action="{order_path}/pay"' in html and f'href="{order_path}/cancel"' in html
 
 
 def test_paying_with_the_sandbox_card_marks_the_order_paid(site, order_path, db):
@@ -64,7 +64,7 @@ def test_card_errors_come_from_the_card_schema_and_sit_next_to_their_field(site,
 
 
 def test_cancelling_returns_the_units_to_stock(site, order_path, db):
-    response = site.post(f"{order_path}/cancel", follow_redirects=True)
+    response = site.confirm(f"{order_path}/cancel", follow_redirects=True)
 
     assert "is cancelled" in response.get_data(as_text=True)
     assert db.orders.find_one()["status"] == "cancelled"
@@ -72,7 +72,7 @@ def test_cancelling_returns_the_units_to_stock(site, order_path, db):
 
 
 def test_cancelling_twice_says_it_cannot(site, order_path):
-    site.post(f"{order_path}/cancel")
+    site.confirm(f"{order_path}/cancel")
 
     response = site.post(f"{order_path}/cancel", follow_redirects=True)
 
@@ -84,6 +84,7 @@ def test_another_shoppers_order_is_a_404_for_every_page_and_form(order_path, oth
 
     assert other_site.get(order_path).status_code == 404
     assert other_site.post(f"{order_path}/pay", CARD).status_code == 404
+    assert other_site.get(f"{order_path}/cancel").status_code == 404
     assert other_site.post(f"{order_path}/cancel").status_code == 404
     assert db.orders.find_one()["status"] == "placed"
 
