@@ -167,6 +167,17 @@ def test_a_shopper_buys_and_pays_and_the_admin_ships_it(page):
     assert in_page(page, "JD0146000012345")
     shot(page, "admin-order")
 
+    # One of the two teapots comes back cracked: a partial refund, confirmed, restocked.
+    page.get_by_role("link", name="Refund…").click()
+    page.get_by_label("Units to refund").fill("1")
+    page.get_by_label("Reason").fill("Cracked lid")
+    page.get_by_role("button", name="Review the refund").click()
+    assert in_page(page, "Refund $59.00 to the Visa ending 4242?")
+    shot(page, "admin-refund")
+    page.get_by_role("button", name="Yes, refund $59.00").click()
+    assert in_page(page, f"Refunded $59.00 on order {order_number}.")
+    assert in_page(page, "partially refunded ($59.00 back)") and in_page(page, "Reason: Cracked lid")
+
 
 def test_the_storefront_reads_well_on_a_phone(page):
     page.set_viewport_size({"width": 390, "height": 844})
