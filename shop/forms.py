@@ -10,6 +10,7 @@ from flask import request
 from flask_wtf import FlaskForm
 from marshmallow import EXCLUDE, ValidationError
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
 from .countries import COUNTRY_CHOICES
 
@@ -39,8 +40,8 @@ def typed_integer(text):
 def country_field(label="Country"):
     """A <select> of the countries by name, whose values are their codes. Any value is taken
     (validate_choice=False), so that the schema's rule and message decide, as for the API."""
-    return SelectField(label, choices=[("", "Choose a country"), *COUNTRY_CHOICES], validate_choice=False,
-                       render_kw={"autocomplete": "country"})
+    choices = [SelectChoice("", "Choose a country")] + [SelectChoice(code, name) for code, name in COUNTRY_CHOICES]
+    return SelectField(label, choices=choices, validate_choice=False, render_kw={"autocomplete": "country"})
 
 
 def present(**values):

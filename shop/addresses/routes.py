@@ -14,11 +14,12 @@ from . import services
 from .forms import AddressForm
 from .model import MAX_ADDRESSES
 from .repository import AddressRepository
-from .schemas import AddressCreateSchema, AddressUpdateSchema
+from .schemas import AddressCreateSchema
 
 bp = Blueprint("addresses", __name__)
-ADDRESS_CREATE = AddressCreateSchema()
-ADDRESS_UPDATE = AddressUpdateSchema()
+# The form sends every field, so an edit is held to a new address's rules (a blank name is
+# refused, not left out as a PATCH may leave it).
+ADDRESS = AddressCreateSchema()
 
 
 @bp.app_template_global()
@@ -60,7 +61,7 @@ def new_address():
 def add_address():
     """Save the new address; back to the form, as typed, with what to correct."""
     form = AddressForm()
-    if form.validate_on_submit() and (data := form.load(ADDRESS_CREATE, form.schema_data())):
+    if form.validate_on_submit() and (data := form.load(ADDRESS, form.schema_data())):
         try:
             services.add_address(_addresses(), _user_id(), data, utcnow())
         except InvalidInput as error:
@@ -86,7 +87,7 @@ def save_address(address_id):
     """Save the changes to one of your addresses."""
     address = services.get_address(_addresses(), _user_id(), address_id)
     form = AddressForm()
-    if form.validate_on_submit() and (data := form.load(ADDRESS_UPDATE, form.schema_data())):
+    if form.validate_on_submit() and (data := form.load(ADDRESS, form.schema_data())):
         try:
             services.update_address(_addresses(), _user_id(), address_id, data, utcnow())
         except InvalidInput as error:
