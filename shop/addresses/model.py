@@ -2,6 +2,8 @@
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from ..countries import COUNTRY_NAMES
+
 MAX_ADDRESSES = 20  # per shopper: a book, not a store of anything
 FIELDS = ("name", "line1", "line2", "city", "postal_code", "country")
 
@@ -35,8 +37,9 @@ class Address:
         return copy
 
     def one_line(self):
-        """For a choice at the checkout: "Ada Shopper, 1 Main Street, 12345 Springfield, US"."""
-        parts = [self.name, self.line1, self.line2, f"{self.postal_code} {self.city}", self.country]
+        """For a choice at the checkout: "Ada Shopper, 1 Main Street, 12345 Springfield, United States"."""
+        parts = [self.name, self.line1, self.line2, f"{self.postal_code} {self.city}",
+                 COUNTRY_NAMES.get(self.country, self.country)]
         return ", ".join(part for part in parts if part)
 
 

@@ -40,6 +40,14 @@ def add_address(addresses, user_id, data, now):
     return address
 
 
+def remember(addresses, user_id, address, now):
+    """Save an order's address (AddressSchema's shape) unless the shopper has saved it already;
+    the new Address, or None when it was there. A full book is a 422, as for adding."""
+    if any(saved.shipping_address() == address for saved in saved_addresses(addresses, user_id)):
+        return None
+    return add_address(addresses, user_id, address, now)
+
+
 def update_address(addresses, user_id, address_id, data, now):
     """Change any of the address's fields (as AddressUpdateSchema loaded them); `default: true`
     makes it the default."""
