@@ -1,5 +1,5 @@
 """A saved address and the address book's rules (no Flask, no Mongo)."""
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from ..countries import COUNTRY_NAMES
@@ -25,9 +25,6 @@ class Address:
     created_at: datetime
     updated_at: datetime
     default: bool = False
-
-    def as_default(self, default_id):
-        return replace(self, default=self.id == default_id)
 
     def shipping_address(self):
         """The copy an order keeps (shaped as AddressSchema loads one: no empty line2)."""
