@@ -343,3 +343,12 @@ def test_a_v1_body_digests_exactly_as_it_did_before_saved_addresses(shopper, clo
 
     v1_digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
     assert db.orders.find_one()["request_hash"] == v1_digest
+
+
+def test_a_site_session_alone_never_reaches_the_address_book_api(client, shopper, save):
+    save()
+    assert client.post("/login", data={"email": "ada@example.com", "password": "correct horse battery"}).status_code == 302
+
+    assert_error(client.get("/api/v1/me/addresses"), 401, "unauthorized")
+    assert_error(client.post("/api/v1/me/addresses", json=WORK), 401, "unauthorized")
+    assert shopper.get("/me/addresses").get_json()["total"] == 1
