@@ -77,6 +77,7 @@ def register_database(app, mongo_client):
 
 def register_blueprints(app):
     from . import health, images
+    from .addresses import api_bp as addresses_api
     from .auth import api_bp as auth_api
     from .categories import api_bp as categories_api
     from .discounts import api_bp as discounts_api
@@ -88,13 +89,14 @@ def register_blueprints(app):
 
     images_api, media, images_admin = images.routes()
     for blueprint in (auth_api, products_api, categories_api, images_api, orders_api, shipping_api, taxes_api,
-                      discounts_api, openapi_bp):
+                      discounts_api, addresses_api, openapi_bp):
         app.register_blueprint(blueprint, url_prefix=API_PREFIX)
         csrf.exempt(blueprint)  # the API takes bearer tokens only, never the session cookie
     app.register_blueprint(health.bp)
     app.register_blueprint(media)
     # The HTML site: session log-in, and a CSRF token on every form (never exempt).
     from . import admin
+    from .addresses import routes as address_pages
     from .auth import routes as auth_pages, session  # noqa: F401  (session sets up Flask-Login)
     from .cart import routes as cart_pages
     from .categories import routes as category_pages
@@ -102,7 +104,8 @@ def register_blueprints(app):
     from .products import routes as product_pages
     from .site import routes as site_pages
 
-    for pages in (site_pages, auth_pages, product_pages, category_pages, cart_pages, order_pages, admin):
+    for pages in (site_pages, auth_pages, product_pages, category_pages, cart_pages, order_pages, address_pages,
+                  admin):
         app.register_blueprint(pages.bp)
     app.register_blueprint(images_admin)
 

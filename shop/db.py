@@ -168,3 +168,7 @@ def ensure_indexes(db):
     db.discount_codes.create_index("code_key", unique=True)
     db.discount_codes.create_index([("created_at", -1), ("_id", -1)])
     db.carts.create_index("expires_at", expireAfterSeconds=0)
+    # The address book (shop/addresses/repository.py): a shopper's addresses in the order added,
+    # and at most MAX_ADDRESSES of them, each in its own slot (the cap is this unique index).
+    db.addresses.create_index([("user_id", 1), ("created_at", 1), ("_id", 1)])
+    db.addresses.create_index([("user_id", 1), ("slot", 1)], unique=True)

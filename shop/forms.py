@@ -9,8 +9,10 @@ import re
 from flask import request
 from flask_wtf import FlaskForm
 from marshmallow import EXCLUDE, ValidationError
-from wtforms import StringField
+from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 
+from .countries import COUNTRY_CHOICES
 from .errors import FORM_EXPIRED_KEPT, OutOfStock
 from .extensions import csrf
 from .money import parse_money
@@ -32,6 +34,13 @@ def typed_integer(text):
     """`" 12 "` -> 12; anything else is passed on as typed, for the schema to refuse."""
     text = (text or "").strip()
     return int(text) if _INTEGER.fullmatch(text) else text
+
+
+def country_field(label="Country"):
+    """A <select> of the countries by name, whose values are their codes. Any value is taken
+    (validate_choice=False), so that the schema's rule and message decide, as for the API."""
+    choices = [SelectChoice("", "Choose a country")] + [SelectChoice(code, name) for code, name in COUNTRY_CHOICES]
+    return SelectField(label, choices=choices, validate_choice=False, render_kw={"autocomplete": "country"})
 
 
 def present(**values):

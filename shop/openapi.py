@@ -9,6 +9,9 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, current_app, jsonify
 from marshmallow import Schema, fields
 
+from .addresses.schemas import (
+    LIST_TEXT as ADDRESS_LIST_TEXT, AddressCreateSchema, AddressListArgs, AddressUpdateSchema, SavedAddressSchema,
+)
 from .auth.schemas import CredentialsSchema, RegisterSchema, TokenSchema, UserSchema
 from .categories.schemas import CategoryCreateSchema, CategorySchema, CategoryUpdateSchema
 from .discounts.schemas import DiscountCodeCreateSchema, DiscountCodeListArgs, DiscountCodeSchema, DiscountCodeUpdateSchema
@@ -66,6 +69,7 @@ ProductPage, MovementPage, OrderPage = _page_of(ProductSchema), _page_of(Movemen
 LowStockPage = _page_of(LowStockItemSchema)
 ShippingMethodPage, TaxRatePage = _page_of(ShippingMethodSchema), _page_of(TaxRateSchema)
 DiscountCodePage = _page_of(DiscountCodeSchema)
+SavedAddressPage = _page_of(SavedAddressSchema)
 WRITE_ERRORS = [400, 401, 403, 404, 409, 413, 415, 422]
 OPTIONAL_BODIES = {CancelSchema}  # a v1 client cancels with no body at all
 CATEGORY_TREE = "CategoryTree"  # the contract's bare list of top-level categories, not a page
@@ -77,6 +81,11 @@ ENDPOINTS = [
     ("/auth/tokens", "post", "Log in: exchange email and password for a bearer token", "anyone", CredentialsSchema, None, 201, TokenSchema, [400, 401, 413, 415, 422, 429]),
     ("/auth/tokens/current", "delete", "Log out: revoke this token", "token", None, None, 204, None, [401]),
     ("/me", "get", "The token holder's account", "token", None, None, 200, UserSchema, [401]),
+    ("/me/addresses", "get", ADDRESS_LIST_TEXT + ", the default marked", "token", None, AddressListArgs, 200, SavedAddressPage, [401, 422]),
+    ("/me/addresses", "post", "Save an address (your first one is the default; 422 once the book is full)", "token", AddressCreateSchema, None, 201, SavedAddressSchema, [400, 401, 413, 415, 422]),
+    ("/me/addresses/{address_id}", "get", "One of your saved addresses", "token", None, None, 200, SavedAddressSchema, [401, 404]),
+    ("/me/addresses/{address_id}", "patch", "Change a saved address, or make it the default (the previous default no longer is)", "token", AddressUpdateSchema, None, 200, SavedAddressSchema, [400, 401, 404, 413, 415, 422]),
+    ("/me/addresses/{address_id}", "delete", "Delete a saved address (orders keep their copy; the newest remaining one becomes the default)", "token", None, None, 204, None, [401, 404]),
     ("/products", "get", "List, search, filter and sort products", "optional", None, ProductListArgs, 200, ProductPage, [401, 422]),
     ("/products", "post", "Add a product", "admin", ProductCreateSchema, None, 201, ProductSchema, [400, 401, 403, 409, 413, 415, 422]),
     # One path for GET, PATCH and DELETE: OpenAPI treats /products/{a} and /products/{b} as the same path.
@@ -190,6 +199,9 @@ def build_spec(api_prefix="/api/v1"):
     }})
     document = spec.to_dict()
     _upload_schema(document)
+    # An order names its address one way: typed out, or as one of the caller's saved addresses.
+    document["components"]["schemas"]["PlaceOrder"]["oneOf"] = [{"required": ["shipping_address"]},
+                                                                {"required": ["address_id"]}]
     # A card that expired in an earlier year is refused, so the document says the year it starts at.
     document["components"]["schemas"]["Card"]["properties"]["exp_year"]["minimum"] = utcnow().year
     return document

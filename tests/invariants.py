@@ -139,6 +139,8 @@ def stored_state(db):
     state["products"] = sorted((p["slug"], p["name"], p["active"]) for p in db.products.find())
     state["images"] = sorted((p["slug"], [(i["id"], i["alt"]) for i in p.get("images") or []]) for p in db.products.find())
     state["statuses"] = sorted((str(o["_id"]), o["status"]) for o in db.orders.find())
+    state["addresses"] = sorted(repr(sorted(doc.items())) for doc in db.addresses.find())
+    state["address_books"] = sorted(repr(sorted(doc.items())) for doc in db.address_books.find())
     state["settings"] = sorted(repr(sorted((k, v) for k, v in doc.items() if k != "_id"))
                                for name in ("shipping_methods", "tax_rates", "discount_codes") for doc in db[name].find())
     return state

@@ -227,6 +227,12 @@ def representative_run(app):
     api("get", f"/orders?status=placed&user_id={paid['user_id']}", admin)
     api("get", "/orders?status=cancelled", admin)
     api("get", f"/orders/{paid['id']}", ada)
+    home = api("post", "/me/addresses", ada, json=address)
+    work = api("post", "/me/addresses", ada, json=dict(address, name="Ada at Work"))
+    api("patch", f"/me/addresses/{work['id']}", ada, json={"default": True, "city": "Shelbyville"})
+    api("get", "/me/addresses", ada)
+    api("post", "/orders", ada, json={"items": body["items"], "address_id": home["id"]})
+    api("delete", f"/me/addresses/{work['id']}", ada)
     api("delete", f"/products/{mug['id']}", admin)
     api("delete", "/auth/tokens/current", ada)
 
@@ -287,7 +293,7 @@ def test_the_representative_run_reaches_every_collection(recorded):
     touched = {shape.collection for shape in recorded["queries"]}
 
     assert {"users", "tokens", "login_failures", "products", "stock_movements", "orders", "emails", "carts",
-            "sandbox_charges"} <= touched
+            "sandbox_charges", "addresses", "address_books"} <= touched
 
 
 def test_every_query_is_served_by_an_index(recorded):

@@ -1,8 +1,10 @@
 """Cart and checkout forms. Their rules are the order schemas (orders.schemas)."""
-from wtforms import HiddenField, RadioField, StringField
+from wtforms import BooleanField, HiddenField, RadioField, StringField
 from wtforms.validators import Regexp
 
-from ..forms import SchemaForm, present, typed_integer
+from ..forms import SchemaForm, country_field, present, typed_integer
+
+NEW_ADDRESS = "new"  # the checkout's choice of the typed address over a saved one
 
 
 class AddToCartForm(SchemaForm):
@@ -25,21 +27,26 @@ class CartLineForm(SchemaForm):
 class CheckoutForm(SchemaForm):
     email = StringField("E-mail", description="For the order's confirmation and its private link.",
                         render_kw={"autocomplete": "email", "inputmode": "email"})  # guests only
+    # A shopper's saved addresses and NEW_ADDRESS (choices: the view's); none sent is the typed one.
+    saved_address = RadioField("Ship to", validate_choice=False)
     name = StringField("Full name", render_kw={"autocomplete": "name"})
     line1 = StringField("Address", render_kw={"autocomplete": "address-line1"})
     line2 = StringField("Address line 2 (optional)", render_kw={"autocomplete": "address-line2"})
     city = StringField("City", render_kw={"autocomplete": "address-level2"})
     postal_code = StringField("Postal code", render_kw={"autocomplete": "postal-code"})
-    country = StringField(
-        "Country", description="Two-letter code, such as US, GB or DE.",
-        render_kw={"autocomplete": "country", "maxlength": 2, "size": 4},
-    )
+    country = country_field()
+    save_address = BooleanField("Save this address to my address book")  # shoppers logged in only
     shipping_method_id = RadioField("Shipping", validate_choice=False)  # choices: the methods offered
     discount_code = StringField("Discount code (optional)", render_kw={"autocomplete": "off", "size": 16})
     # The total of the quote the page shows: placing checks the order's total is still that.
     expected_total = HiddenField()
     # Made when the form is first shown; a resubmit with the same key places no second order.
     idempotency_key = HiddenField(validators=[Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
+
+    def saved_address_id(self):
+        """The saved address chosen, or None for the address typed."""
+        choice = self.saved_address.data
+        return None if choice in (None, "", NEW_ADDRESS) else choice
 
     def address_data(self):
         fields = ("name", "line1", "line2", "city", "postal_code", "country")

@@ -4,6 +4,8 @@ import secrets
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import login_required
 
+from ..addresses import services as address_book
+from ..addresses.repository import AddressRepository
 from ..auth.session import signed_in_user
 from ..clock import utcnow
 from ..db import get_db
@@ -18,7 +20,7 @@ from ..products.repository import ProductRepository
 from ..products.pages import product_page_context
 from ..products.services import get_product
 from . import services
-from .forms import AddToCartForm, CartLineForm, CheckoutForm
+from .forms import NEW_ADDRESS, AddToCartForm, CartLineForm, CheckoutForm
 from .model import ANONYMOUS, USER, Cart, owner_key
 from .repository import CartRepository
 
@@ -125,9 +127,23 @@ def _checkout_page(form, quote=None, status=200, cart=None):
         cart = services.view_cart(CartRepository(get_db()), ProductRepository(get_db()), cart_owner())
     methods = services.shipping_choices(Stores.for_app(current_app), cart.currency)
     form.shipping_method_id.choices = [(method.id, method.label()) for method in methods]
+    saved = _saved_addresses(form)
     if quote is not None:
         form.expected_total.data = str(quote.total)
-    return render_template("cart/checkout.html", form=form, cart=cart, quote=quote, methods=methods), status
+    return render_template("cart/checkout.html", form=form, cart=cart, quote=quote, methods=methods,
+                           saved=saved), status
+
+
+def _saved_addresses(form):
+    """A shopper's saved addresses, offered as choices beside a new one; when the form is
+    first shown, the default is chosen (after that, what the shopper chose stays chosen)."""
+    user = signed_in_user()
+    saved = address_book.saved_addresses(AddressRepository(get_db()), user.id) if user else []
+    form.saved_address.choices = [(address.id, address.one_line() + (" (default)" if address.default else ""))
+                                  for address in saved] + [(NEW_ADDRESS, "A new address, typed below")]
+    if saved and not form.is_submitted():
+        form.saved_address.data = next(address.id for address in saved if address.default)
+    return saved
 
 
 @bp.get("/checkout")
@@ -153,6 +169,20 @@ def _customer(form):
     return Guest(normalize_email(typed["email"])) if typed else None
 
 
+def _shipping_address(form, customer):
+    """(address, saved address id): a copy of the saved address the shopper chose, or the
+    address typed (id None); (None, None) when it is not valid, with why on the form."""
+    address_id = form.saved_address_id()
+    if address_id is None or customer is None or customer.id is None:  # a guest has no saved addresses
+        return form.load(AddressSchema(), form.address_data()), None
+    try:
+        return address_book.shipping_address(AddressRepository(get_db()), customer.id, address_id,
+                                             field="saved_address"), address_id
+    except InvalidInput as error:
+        form.show_error(error)
+        return None, None
+
+
 def _order_page(order):
     if order.user_id is None:
         token = Stores.for_app(current_app).links.guest_token(order.id)
@@ -171,11 +201,11 @@ def place_order():
             return _checkout_page(form, status=form.status())
         raise BadRequest("This checkout form is not valid; please start again from the cart.")
     customer = _customer(form)
-    address = form.load(AddressSchema(), form.address_data())
+    address, address_id = _shipping_address(form, customer)
     terms = form.load(TERMS, form.terms_data())
     if customer is None or address is None or terms is None:
         return _checkout_page(form, status=form.status())
-    terms = Checkout(items=[], shipping_address=address, **terms)
+    terms = Checkout(items=[], shipping_address=address, address_id=address_id, **terms)
     stores = Stores.for_app(current_app)
     earlier = services.placed_with(stores, customer, form.idempotency_key.data)
     if earlier is not None:  # this form placed its order already (a second click, a reload)
@@ -201,6 +231,8 @@ def _place(stores, customer, form, terms):
         stores, CartRepository(get_db()), customer, cart_owner(), terms, form.idempotency_key.data, utcnow(),
         current_app.config["ORDER_PAYMENT_TTL_MINUTES"], current_app.config["PRICES_INCLUDE_TAX"],
     )
+    if created and order.user_id is not None and form.save_address.data and terms.address_id is None:
+        _save_to_address_book(order.user_id, terms.shipping_address)
     if created and order.user_id is None:
         flash(f"Order {order.number} is placed. Pay for it below. This page's link is in the e-mail we sent to "
               f"{order.customer_email}: keep it to come back to your order.", "success")
@@ -208,6 +240,18 @@ def _place(stores, customer, form, terms):
         flash(f"Order {order.number} is placed. Pay for it below to complete it." if created
               else f"Order {order.number} was already placed.", "success")
     return order
+
+
+def _save_to_address_book(user_id, address):
+    """The new address the order ships to, saved as asked ("Save this address"), unless the
+    book holds it already; a full book is said, and the order is placed all the same."""
+    try:
+        saved = address_book.remember(AddressRepository(get_db()), user_id, address, utcnow())
+    except InvalidInput as full:
+        flash(f"{full.message} This address was not saved.", "info")
+    else:
+        flash("The address is saved in your address book." if saved else "The address is in your address book already.",
+              "info")
 
 
 def _show_checkout_error(form, error):

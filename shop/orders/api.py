@@ -3,6 +3,8 @@ import re
 
 from flask import current_app, jsonify, request, url_for
 
+from ..addresses import services as address_book
+from ..addresses.repository import AddressRepository
 from ..api import load_args, load_body, page_response
 from ..auth.guards import admin_required, current_api_user, token_required
 from ..clock import utcnow
@@ -41,11 +43,20 @@ def _stores():
     return services.Stores.for_app(current_app)
 
 
+def _checkout():
+    """The body as a Checkout; an `address_id` is replaced by a copy of that saved address."""
+    body = load_body(PLACE_ORDER)
+    if "address_id" in body:
+        body["shipping_address"] = address_book.shipping_address(
+            AddressRepository(get_db()), current_api_user().id, body["address_id"])
+    return services.Checkout.from_body(body)
+
+
 @api_bp.post("/orders")
 @token_required
 def place_order():
     """Place an order, all or nothing; a repeated Idempotency-Key returns the first order."""
-    checkout = services.Checkout.from_body(load_body(PLACE_ORDER))
+    checkout = _checkout()
     key = _idempotency_key()
     try:
         order, created = services.place_order(
@@ -65,7 +76,7 @@ def place_order():
 def quote_order():
     """The order this body would place now (totals, shipping, discount, taxes) and the lines
     that could not be served now; nothing moves."""
-    checkout = services.Checkout.from_body(load_body(PLACE_ORDER))
+    checkout = _checkout()
     quote = services.quote_order(_stores(), current_api_user(), checkout, utcnow(),
                                  current_app.config["PRICES_INCLUDE_TAX"])
     return jsonify(QUOTE.dump(quote))

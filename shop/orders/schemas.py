@@ -47,7 +47,11 @@ class PlaceOrderSchema(ShopSchema):
                                            "several lines is one line with their quantities added up: at most "
                                            f"{MAX_QUANTITY} in all.",
                         })
-    shipping_address = fields.Nested(AddressSchema, required=True)
+    shipping_address = fields.Nested(AddressSchema, metadata={
+        "description": "Where to ship; or give `address_id` instead (exactly one of the two)."})
+    address_id = ObjectIdString(metadata={
+        "description": "One of your saved addresses (GET /me/addresses), instead of `shipping_address`: the order "
+                       "keeps a copy of it, which later edits of the address book never change."})
     shipping_method_id = ObjectIdString(metadata={
         "description": "Required when the shop has an active shipping method; it must serve the address's country "
                        "and the order's currency (GET /shipping-methods?country=XX lists them)."})
@@ -56,6 +60,18 @@ class PlaceOrderSchema(ShopSchema):
     expected_total = StrictInteger(validate=validate.Range(min=0), metadata={
         "description": "The total the shopper was shown (a quote's `total`): if the total differs now, nothing is "
                        "placed and the answer is 409 `quote_changed` with the new quote."})
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def one_address(self, data, original, **kwargs):
+        """Exactly one of `shipping_address` and `address_id`, as sent (also beside other
+        fields' errors); a schema made with `only` other fields (the checkout's terms) checks neither."""
+        if "shipping_address" not in self.fields or not isinstance(original, dict):
+            return
+        given = [name for name in ("shipping_address", "address_id") if name in original]
+        if len(given) != 1:
+            message = ("Give either shipping_address or address_id, not both." if given
+                       else "Give a shipping_address, or the address_id of one of your saved addresses.")
+            raise ValidationError({"shipping_address": [message], "address_id": [message]})
 
 
 class GuestEmailSchema(ShopSchema):

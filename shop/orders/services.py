@@ -82,11 +82,12 @@ class Checkout:
     shipping_method_id: str = None
     discount_code: str = None
     expected_total: int = None
+    address_id: str = None  # the saved address `shipping_address` was copied from, when the body named one
 
     @classmethod
     def from_body(cls, data):
         return cls(data["items"], data["shipping_address"], data.get("shipping_method_id"),
-                   data.get("discount_code"), data.get("expected_total"))
+                   data.get("discount_code"), data.get("expected_total"), data.get("address_id"))
 
 
 def quote_order(stores, user, checkout, now, prices_include_tax):
@@ -175,8 +176,14 @@ def _variant(catalogue, line):
 
 def _fingerprint(checkout):
     """The request body's digest. A v1 body (items and address only) digests as it did in v1,
-    so a retry across the upgrade still replays its order."""
-    body = {"items": checkout.items, "shipping_address": checkout.shipping_address}
+    so a retry across the upgrade still replays its order. A body naming a saved address
+    digests as sent (its `address_id`, not the copy), so a retry replays even after that
+    address was edited."""
+    body = {"items": checkout.items}
+    if checkout.address_id is not None:
+        body["address_id"] = checkout.address_id
+    else:
+        body["shipping_address"] = checkout.shipping_address
     for name in ("shipping_method_id", "discount_code", "expected_total"):
         if getattr(checkout, name) is not None:
             body[name] = getattr(checkout, name)

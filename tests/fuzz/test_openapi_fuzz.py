@@ -17,6 +17,7 @@ import zlib
 from collections import Counter
 
 import pytest
+from bson import ObjectId
 import schemathesis
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -112,7 +113,11 @@ def _prepare(app):
         {"code": "SPARE-FIXED", "kind": "fixed", "value": 500, "currency": "EUR"},
         {"code": "SPARE-DATED", "kind": "percent", "value": 500, "starts_at": "2026-01-01T00:00:00Z",
          "ends_at": "2027-01-01T00:00:00Z"})]
+    # One saved address of each caller, for orders placed with `address_id` (it must be the caller's).
+    address_of = {tokens[who]: client.post("/api/v1/me/addresses", json=ADDRESS, headers={
+        "Authorization": f"Bearer {tokens[who]}"}).get_json()["id"] for who in ("admin", "shopper")}
     ids = {"product_id": [p["id"] for p in products] + [p["slug"] for p in products[:3]], "order_id": orders,
+           "address_of": address_of,
            "method_id": methods, "rate_id": rates, "code_id": codes, "everywhere": everywhere,
            "spare": spare, "on_sale": [p["id"] for p in products], "tee": tee["id"],
            "variant_id": [v["id"] for v in tee["variants"]],
@@ -232,7 +237,13 @@ def valid_beyond_the_schema(case):
     now = utcnow()
     if body.get("exp_year") == now.year and isinstance(body.get("exp_month"), int):
         body["exp_month"] = max(body["exp_month"], now.month)
-    if isinstance(body.get("shipping_address"), dict) and "items" in body:  # an order, or its quote
+    if "address_id" in body and "items" in body:  # an order, or its quote, to a saved address: the caller's
+        token = (case.headers or {}).get("Authorization", "").partition(" ")[2]
+        body["address_id"] = REAL_IDS["address_of"].get(token, body["address_id"])
+    if case.path == "/api/v1/me/addresses" and case.method == "POST":  # room in the address book (it has a cap)
+        kept = [ObjectId(address_id) for address_id in REAL_IDS["address_of"].values()]
+        app.extensions["mongo_db"].addresses.delete_many({"_id": {"$nin": kept}})
+    if (isinstance(body.get("shipping_address"), dict) or "address_id" in body) and "items" in body:
         body["shipping_method_id"] = REAL_IDS["everywhere"]
         if "discount_code" in body:
             body["discount_code"] = "FUZZ10"

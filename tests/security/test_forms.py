@@ -44,6 +44,9 @@ def csrf_client():
     image = api.post(f"/api/v1/products/{product['id']}/images", data=body, content_type=content_type,
                      headers=headers).get_json()
     guest = add_guest_order(app, product["id"], red)
+    # Two saved addresses: the forged forms target the second, which is not the default.
+    address_id = [api.post("/api/v1/me/addresses", json=dict(ADDRESS, name=f"Admin {n}"), headers=headers).get_json()["id"]
+                  for n in range(2)][1]
     settings = add_checkout_settings(lambda path, body: api.post("/api/v1" + path, json=body, headers=headers).get_json())
     browser = app.test_client()
     login = browser.post("/login", data={"email": "admin@example.com", "password": "admin-password-1",
@@ -54,6 +57,7 @@ def csrf_client():
     assert app.extensions["mongo_db"].carts.count_documents({}) == 1
     return app, browser, {"product_id": product["id"], "order_id": order["id"], "slug": "retro-clock",
                           "variant_id": red, "line_id": red, "category_id": category["id"], "image_id": image["id"],
+                          "address_id": address_id,
                           **guest, **settings}
 
 

@@ -1,0 +1,60 @@
+"""`/api/v1/me/addresses`: the token holder's address book."""
+from flask import jsonify, url_for
+
+from ..api import load_args, load_body, page_response
+from ..auth.guards import current_api_user, token_required
+from ..clock import utcnow
+from ..db import get_db
+from . import api_bp, services
+from .repository import AddressRepository
+from .schemas import AddressCreateSchema, AddressListArgs, AddressUpdateSchema, SavedAddressSchema
+
+ADDRESS = SavedAddressSchema()
+ADDRESS_CREATE = AddressCreateSchema()
+ADDRESS_UPDATE = AddressUpdateSchema()
+LIST_ARGS = AddressListArgs()
+
+
+def _addresses():
+    return AddressRepository(get_db())
+
+
+@api_bp.get("/me/addresses")
+@token_required
+def list_addresses():
+    """Your saved addresses, oldest first, the default marked."""
+    args = load_args(LIST_ARGS)
+    items, total = services.list_addresses(_addresses(), current_api_user().id, args["page"], args["per_page"])
+    return page_response(ADDRESS, items, total, args["page"], args["per_page"])
+
+
+@api_bp.get("/me/addresses/<oid:address_id>")
+@token_required
+def get_address(address_id):
+    """One of your saved addresses."""
+    return jsonify(ADDRESS.dump(services.get_address(_addresses(), current_api_user().id, address_id)))
+
+
+@api_bp.post("/me/addresses")
+@token_required
+def add_address():
+    """Save an address; your first one becomes the default."""
+    address = services.add_address(_addresses(), current_api_user().id, load_body(ADDRESS_CREATE), utcnow())
+    return ADDRESS.dump(address), 201, {"Location": url_for("addresses_api.get_address", address_id=address.id)}
+
+
+@api_bp.patch("/me/addresses/<oid:address_id>")
+@token_required
+def update_address(address_id):
+    """Change any of an address's fields, or make it the default."""
+    address = services.update_address(_addresses(), current_api_user().id, address_id, load_body(ADDRESS_UPDATE),
+                                      utcnow())
+    return jsonify(ADDRESS.dump(address))
+
+
+@api_bp.delete("/me/addresses/<oid:address_id>")
+@token_required
+def delete_address(address_id):
+    """Delete an address; orders keep their copy of it."""
+    services.delete_address(_addresses(), current_api_user().id, address_id)
+    return "", 204

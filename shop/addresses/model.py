@@ -1,0 +1,55 @@
+"""A saved address and the address book's rules (no Flask, no Mongo)."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..countries import COUNTRY_NAMES
+
+MAX_ADDRESSES = 20  # per shopper: a book, not a store of anything
+FIELDS = ("name", "line1", "line2", "city", "postal_code", "country")
+
+
+class BookFull(Exception):
+    """The shopper has MAX_ADDRESSES addresses already."""
+
+
+@dataclass(frozen=True)
+class Address:
+    id: str
+    user_id: str
+    name: str
+    line1: str
+    line2: str
+    city: str
+    postal_code: str
+    country: str
+    created_at: datetime
+    updated_at: datetime
+    default: bool = False
+
+    def shipping_address(self):
+        """The copy an order keeps (shaped as AddressSchema loads one: no empty line2)."""
+        copy = {name: getattr(self, name) for name in FIELDS}
+        if not copy["line2"]:
+            del copy["line2"]
+        return copy
+
+    def one_line(self):
+        """For a choice at the checkout: "Ada Shopper, 1 Main Street, 12345 Springfield, United States"."""
+        parts = [self.name, self.line1, self.line2, f"{self.postal_code} {self.city}",
+                 COUNTRY_NAMES.get(self.country, self.country)]
+        return ", ".join(part for part in parts if part)
+
+
+def default_of(chosen_id, newest_id):
+    """The default address: the one chosen (None when it no longer exists), else the newest.
+    Deleting the default chooses the newest remaining one too, so this fallback only covers
+    a choice that a racing delete left naming nothing."""
+    return chosen_id if chosen_id is not None else newest_id
+
+
+def free_slot(used):
+    """The lowest slot in 0..MAX_ADDRESSES-1 not in `used`, or BookFull."""
+    for slot in range(MAX_ADDRESSES):
+        if slot not in used:
+            return slot
+    raise BookFull()
