@@ -1,6 +1,7 @@
 """Fixtures shared by every test: an app on a fresh store (embedded, or a database
 of its own on the server at `TEST_MONGO_URI`: see tests/stores.py), a client,
 accounts with bearer tokens, and builders for products and orders."""
+import json
 import os
 
 import pytest
@@ -40,20 +41,62 @@ def pytest_report_header(config):
     return f"store: {stores.STORE_NAME}" + (f" at {stores.SERVER_URI}" if stores.ON_SERVER else "")
 
 
-def modules_of_shard(items, number, count):
+# Seconds each test file took on the server, as measured by a run with TEST_SECONDS_FILE set
+# (`make test-seconds`): what the shards are balanced by.
+SECONDS_FILE = os.path.join(os.path.dirname(__file__), "server_seconds.json")
+
+
+def _measured_seconds():
+    try:
+        with open(SECONDS_FILE) as measured:
+            return json.load(measured)
+    except (OSError, ValueError):
+        return {}
+
+
+def modules_of_shard(items, number, count, measured=None):
     """The test files of shard `number` of `count`: whole files (a module's tests may count on
-    each other, as the fuzz module's last test counts what the others reached), the biggest
-    first, each to the shard with the fewest tests so far."""
+    each other, as the fuzz module's last test counts what the others reached), the slowest
+    first, each to the shard with the least time so far. A file's time is what it took when
+    last measured; a file not measured yet counts its tests at the measured seconds per test."""
+    measured = _measured_seconds() if measured is None else measured
     sizes = {}
     for item in items:
         path = item.nodeid.split("::")[0]
         sizes[path] = sizes.get(path, 0) + 1
+    known = [path for path in sizes if path in measured]
+    per_test = (sum(measured[path] for path in known) / sum(sizes[path] for path in known)) if known else 1.0
+    weights = {path: measured.get(path, size * per_test) for path, size in sizes.items()}
     shards = [[0, set()] for _ in range(count)]
-    for path, size in sorted(sizes.items(), key=lambda entry: (-entry[1], entry[0])):
+    for path, weight in sorted(weights.items(), key=lambda entry: (-entry[1], entry[0])):
         lightest = min(shards, key=lambda shard: shard[0])
-        lightest[0] += size
+        lightest[0] += weight
         lightest[1].add(path)
     return shards[number - 1][1]
+
+
+_SECONDS_SPENT = {}
+
+
+def pytest_runtest_logreport(report):
+    path = report.nodeid.split("::")[0]
+    _SECONDS_SPENT[path] = _SECONDS_SPENT.get(path, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session):
+    """With TEST_SECONDS_FILE set, add this run's seconds per test file to that file."""
+    target = os.environ.get("TEST_SECONDS_FILE")
+    if not target or not _SECONDS_SPENT:
+        return
+    try:
+        with open(target) as earlier:
+            seconds = json.load(earlier)
+    except (OSError, ValueError):
+        seconds = {}
+    seconds.update({path: round(spent, 1) for path, spent in _SECONDS_SPENT.items()})
+    with open(target, "w") as out:
+        json.dump(dict(sorted(seconds.items())), out, indent=1)
+        out.write("\n")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -143,5 +143,9 @@ def _order_line(order, wanted):
 
 
 def payment_status_after(order, amount):
-    """The payment's status once `amount` more is refunded."""
-    return REFUNDED if order.refunded_amount + amount >= order.payment["amount"] else PARTIALLY_REFUNDED
+    """The payment's status once `amount` more is refunded (a refund of units that cost
+    nothing, all discounted, leaves it as it was)."""
+    refunded = order.refunded_amount + amount
+    if refunded == 0:
+        return order.payment["status"]
+    return REFUNDED if refunded >= order.payment["amount"] else PARTIALLY_REFUNDED
