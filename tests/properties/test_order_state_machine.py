@@ -1,5 +1,5 @@
 """Property-based tests (hypothesis): random sequences of orders, payments,
-cancels, shipping, expiries, stock adjustments and archiving, run against the
+cancels, refunds and returns, shipping, expiries, stock adjustments and archiving, run against the
 order and stock services on a fresh embedded store, compared step by step
 with a small model of what the shop promises. A second machine adds crashes
 (a write that kills the process) and repairs, and checks the invariants.
@@ -16,7 +16,7 @@ from invariants import problems
 from shop import db as shop_db
 from shop.auth.repository import UserRepository
 from shop.clock import utcnow
-from shop.errors import InvalidInput, InvalidTransition, OutOfStock, PaymentDeclined
+from shop.errors import InvalidInput, InvalidTransition, OutOfStock, PaymentDeclined, RefundExceedsPayment
 from shop.orders import repair, services
 from shop.products import services as products
 from conftest import ADDRESS
@@ -32,9 +32,12 @@ SKUS = SIMPLE + TEE
 
 
 class OrderModel:
-    def __init__(self, order_id, owner, lines, expires_at):
+    def __init__(self, order_id, owner, lines, expires_at, total=0):
         self.id, self.owner, self.lines, self.expires_at = order_id, owner, lines, expires_at
         self.status = "placed"
+        self.total, self.refunded = total, 0
+        self.refunded_units = {sku: 0 for sku in lines}
+        self.returned = {sku: 0 for sku in lines}  # units a refund took back into stock
 
 
 def examples(on_embedded):
@@ -61,7 +64,7 @@ class ShopMachine(RuleBasedStateMachine):
         self.admin = users.add("admin@example.com", "Admin", "admin", "x", self.now)
         self.shoppers = [users.add(f"shopper{n}@example.com", f"Shopper {n}", "customer", "x", self.now)
                          for n in range(2)]
-        self.stock, self.active, self.ids = {}, {}, {}
+        self.stock, self.active, self.ids, self.prices = {}, {}, {}, {}
         self.models = {}
 
     def teardown(self):
@@ -73,12 +76,14 @@ class ShopMachine(RuleBasedStateMachine):
             data = {"sku": sku, "name": sku.title(), "price": 1000 + len(sku), "stock": stock}
             product = products.create_product(self.stores.products, self.stores.ledger, data, self.admin.id, self.now)
             self.ids[sku], self.stock[sku], self.active[sku] = (product.id, product.id), stock, True
+            self.prices[sku] = data["price"]
         tee = {"name": "Tee", "price": 2500, "options": [{"name": "Size", "values": ["S", "M"]}],
                "variants": [{"sku": sku, "options": {"Size": sku[-1]}, "stock": stock}
                             for sku, stock in zip(TEE, stocks[len(SIMPLE):])]}
         product = products.create_product(self.stores.products, self.stores.ledger, tee, self.admin.id, self.now)
         for variant, stock in zip(product.variants, stocks[len(SIMPLE):]):
             self.ids[variant.sku], self.stock[variant.sku], self.active[variant.sku] = (product.id, variant.id), stock, True
+            self.prices[variant.sku] = tee["price"]
 
     # Rules ------------------------------------------------------------
 
@@ -103,7 +108,9 @@ class ShopMachine(RuleBasedStateMachine):
         assert all(self.stock[sku] >= quantity for sku, quantity in wanted.items())
         for sku, quantity in wanted.items():
             self.stock[sku] -= quantity
-        model = OrderModel(order.id, user, wanted, self.now + timedelta(minutes=TTL_MINUTES))
+        model = OrderModel(order.id, user, wanted, self.now + timedelta(minutes=TTL_MINUTES),
+                           sum(self.prices[sku] * quantity for sku, quantity in wanted.items()))
+        assert order.total == model.total
         self.models[order.id] = model
         return order.id
 
@@ -113,9 +120,12 @@ class ShopMachine(RuleBasedStateMachine):
             self._cancelled(model)
 
     def _cancelled(self, model):
+        """A cancel gives back what the order still holds: its units less those returned."""
+        if model.status == "paid":
+            model.refunded = model.total
         model.status = "cancelled"
         for sku, quantity in model.lines.items():
-            self.stock[sku] += quantity
+            self.stock[sku] += quantity - model.returned[sku]
 
     @rule(order_id=orders, good=st.booleans())
     def pay(self, order_id, good):
@@ -149,6 +159,39 @@ class ShopMachine(RuleBasedStateMachine):
             return
         assert model.status in ("placed", "paid")
         self._cancelled(model)
+
+    @rule(order_id=orders, sku=st.sampled_from(SKUS), units=st.integers(0, 3), restock=st.booleans(),
+          amount=st.none() | st.integers(1, 6000))
+    def refund(self, order_id, sku, units, restock, amount):
+        """Refund units of one line (0: none), an amount, or both; never more than was paid."""
+        if order_id is None or (units == 0 and amount is None):
+            return
+        model = self.models[order_id]
+        self._lapse(model)
+        product_id, variant_id = self.ids[sku]
+        lines = [{"product_id": product_id, "variant_id": variant_id, "quantity": units, "restock": restock}] \
+            if units else []
+        request = services.RefundRequest(amount, lines, "Property")
+        # With no discount and no tax a unit costs its price, whatever the rounding rule.
+        expected = amount if amount is not None else self.prices[sku] * units
+        try:
+            services.refund_order(self.stores, self.admin, order_id, request, None, self.now)
+        except InvalidTransition:
+            assert model.status not in ("paid", "shipped", "delivered")
+            return
+        except InvalidInput:
+            assert units and (sku not in model.lines or model.refunded_units[sku] + units > model.lines[sku])
+            return
+        except RefundExceedsPayment:
+            assert expected > model.total - model.refunded
+            return
+        assert model.status in ("paid", "shipped", "delivered") and expected <= model.total - model.refunded
+        model.refunded += expected
+        if units:
+            model.refunded_units[sku] += units
+            if restock:
+                model.returned[sku] += units
+                self.stock[sku] += units
 
     @rule(order_id=orders, target_status=st.sampled_from(["shipped", "delivered"]))
     def move_along(self, order_id, target_status):
@@ -217,8 +260,11 @@ class ShopMachine(RuleBasedStateMachine):
 
     @invariant()
     def every_order_is_where_the_model_says(self):
-        stored = {str(doc["_id"]): doc["status"] for doc in self.db.orders.find({"status": {"$ne": "rejected"}})}
+        docs = list(self.db.orders.find({"status": {"$ne": "rejected"}}))
+        stored = {str(doc["_id"]): doc["status"] for doc in docs}
         assert stored == {order_id: model.status for order_id, model in self.models.items()}
+        refunded = {str(doc["_id"]): (doc.get("payment") or {}).get("refunded_amount", 0) for doc in docs}
+        assert refunded == {order_id: model.refunded for order_id, model in self.models.items()}
 
 
 TestShopMachine = ShopMachine.TestCase
@@ -267,8 +313,9 @@ class CrashingShopMachine(ShopMachine):
             if order_id not in self.models:
                 owner = next(u for u in self.shoppers if u.id == doc["user_id"])
                 lines = {line["sku"]: line["quantity"] for line in doc["items"]}
-                self.models[order_id] = OrderModel(order_id, owner, lines, doc["expires_at"])
+                self.models[order_id] = OrderModel(order_id, owner, lines, doc["expires_at"], doc["total"])
             self.models[order_id].status = doc["status"]
+            self.models[order_id].refunded = (doc.get("payment") or {}).get("refunded_amount", 0)
 
 
 TestCrashingShopMachine = CrashingShopMachine.TestCase
