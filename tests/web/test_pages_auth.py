@@ -65,7 +65,7 @@ def test_repeated_wrong_passwords_are_rate_limited(site):
 
     response = site.login("ada@example.com")
 
-    assert "Too many failed attempts" in response.get_data(as_text=True)
+    assert "Too many failed log-ins. Try again in 15 minutes." in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("target, expected", [
