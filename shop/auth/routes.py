@@ -1,6 +1,6 @@
 """Register, log in and log out in the browser (Flask-Login session + CSRF); reset a
 forgotten password through an e-mailed link; the account page (name, password)."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..cart.routes import carry_cart_over
@@ -9,7 +9,9 @@ from ..db import get_db
 from ..errors import Conflict, InvalidInput, NotFound, RateLimited, Unauthorized
 from . import services
 from ..forms import keeps_typed_input
-from .forms import ActionForm, ChangePasswordForm, ForgotPasswordForm, LoginForm, NameForm, RegisterForm, ResetPasswordForm
+from .forms import (
+    ActionForm, ChangePasswordForm, ForgotPasswordForm, LoginForm, NameForm, RegisterForm, ResetPasswordForm,
+)
 from .guards import client_address
 from .repository import LoginFailures, UserRepository
 from .schemas import (
@@ -103,12 +105,19 @@ def reset_password(token):
         try:
             services.reset_password(accounts, token, data["password"], utcnow())
         except NotFound:
-            return render_template("auth/reset_unusable.html"), 404
+            return _not_stored(render_template("auth/reset_unusable.html"), 404)
         flash("Your password is changed and you are logged out everywhere. Log in with the new password.", "success")
         return redirect(url_for("auth.login"))
     if not services.reset_link_is_open(accounts, token, utcnow()):
-        return render_template("auth/reset_unusable.html"), 404
-    return render_template("auth/reset_password.html", form=form), form.status()
+        return _not_stored(render_template("auth/reset_unusable.html"), 404)
+    return _not_stored(render_template("auth/reset_password.html", form=form), form.status())
+
+
+def _not_stored(page, status):
+    """A page whose address is a secret (the reset link): no cache keeps it."""
+    response = make_response(page, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 # The account page ------------------------------------------------------------

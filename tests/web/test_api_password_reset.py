@@ -41,7 +41,8 @@ def test_asking_for_a_reset_answers_202_and_emails_the_account_a_link_to_the_res
     response = ask(anonymous)
 
     assert response.status_code == 202
-    assert response.get_json() == {"message": "If an account has this email, a link to reset its password is on its way."}
+    assert response.get_json() == {
+        "message": "If an account has this email, a link to reset its password is on its way."}
     [link] = reset_links(app, mailbox)
     assert link.startswith(BASE_URL + "/password-reset/")
     form = client.get(link.removeprefix(BASE_URL))
@@ -134,7 +135,8 @@ def test_a_new_password_follows_registerings_rule_and_a_refused_one_leaves_the_l
     unknown_field = anonymous.post(f"/auth/password-resets/{token_of(link)}",
                                    json={"password": NEW_PASSWORD, "email": "eve@example.com"})
 
-    assert assert_error(short, 422, "validation_error") == {"password": ["Enter a new password of 10 to 128 characters."]}
+    assert assert_error(short, 422, "validation_error") == {
+        "password": ["Enter a new password of 10 to 128 characters."]}
     assert "email" in assert_error(unknown_field, 422, "validation_error")
     assert use(anonymous, link).status_code == 204
 

@@ -54,7 +54,8 @@ def test_asking_for_a_link_shows_the_same_page_whether_or_not_the_email_has_an_a
     unknown = site.post("/password-reset", {"email": "nobody@example.com"})
 
     assert known.status_code == unknown.status_code == 200
-    assert "If an account exists for <strong>ada@example.com</strong>, we sent it a link" in known.get_data(as_text=True)
+    assert ("If an account exists for <strong>ada@example.com</strong>, we sent it a link"
+            in known.get_data(as_text=True))
     assert (known.get_data(as_text=True).replace("ada@example.com", "EMAIL")
             == unknown.get_data(as_text=True).replace("nobody@example.com", "EMAIL"))
     assert [message["to"] for message in reset_emails_sent(app, mailbox)] == ["ada@example.com"]
@@ -76,13 +77,16 @@ def test_the_emailed_link_sets_a_new_password_then_sends_the_shopper_to_log_in(a
     site.register("ada@example.com")
     site.logout()
     path = emailed_reset_path(app, site, mailbox)
-    assert 'name="password"' in site.text(path)
+    form = site.get(path)
+    assert form.status_code == 200 and 'name="password"' in form.get_data(as_text=True)
+    assert form.headers["Cache-Control"] == "no-store"  # its address is the secret
 
     response = site.post(path, {"password": NEW_PASSWORD})
     login = site.get(response.headers["Location"]).get_data(as_text=True)
 
     assert response.status_code == 302 and response.headers["Location"] == "/login"
     assert "Your password is changed and you are logged out everywhere." in login
+    assert site.get(path).headers["Cache-Control"] == "no-store"  # the used link's page, as the form was
     assert site.login("ada@example.com", NEW_PASSWORD).status_code == 302
     assert not can_log_in(client, OLD_PASSWORD)
 
