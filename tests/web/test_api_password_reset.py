@@ -260,6 +260,7 @@ def test_links_expire_from_the_store_by_a_ttl_index(db):
     assert any(index.get("unique") and index["key"] == [("token_hash", 1)] for index in indexes)
 
 
+@pytest.mark.parametrize("settings", [{"SHOP_BASE_URL": BASE_URL, "LOGIN_MAX_FAILURES": 20}])  # 7 losers tried after
 def test_racing_uses_of_one_link_set_exactly_one_password(app, client, anonymous, shopper, mailbox):
     ask(anonymous)
     token = token_of(reset_links(app, mailbox)[0])
