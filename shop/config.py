@@ -59,6 +59,12 @@ class Config:
         self.TOKEN_TTL_DAYS = _int("TOKEN_TTL_DAYS", 7)
         self.LOGIN_MAX_FAILURES = _int("LOGIN_MAX_FAILURES", 5)
         self.LOGIN_FAILURE_WINDOW_SECONDS = _int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
+        # A password reset link works once, for this long; asking for links is limited per
+        # email and per client address in a window (over the limit nothing is sent).
+        self.PASSWORD_RESET_TTL_MINUTES = _int("PASSWORD_RESET_TTL_MINUTES", 60)
+        self.PASSWORD_RESET_MAX_PER_EMAIL = _int("PASSWORD_RESET_MAX_PER_EMAIL", 3)
+        self.PASSWORD_RESET_MAX_PER_CLIENT = _int("PASSWORD_RESET_MAX_PER_CLIENT", 20)
+        self.PASSWORD_RESET_WINDOW_SECONDS = _int("PASSWORD_RESET_WINDOW_SECONDS", 3600)
         self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "shop@localhost")
         self.SMTP_HOST = os.environ.get("SMTP_HOST", "localhost")

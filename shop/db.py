@@ -94,9 +94,15 @@ def ensure_indexes(db):
     db.users.create_index([("role", 1), ("created_at", -1), ("_id", -1)])  # the back office's customers, newest first
     db.tokens.create_index("token_hash", unique=True)
     db.tokens.create_index("expires_at", expireAfterSeconds=0)
-    db.tokens.create_index("user_id")
+    db.tokens.create_index("user_id")  # a password change ends every session and token of a user
     db.login_failures.create_index("key", unique=True)
     db.login_failures.create_index("expires_at", expireAfterSeconds=0)
+    db.reset_requests.create_index("key", unique=True)
+    db.reset_requests.create_index("expires_at", expireAfterSeconds=0)
+    # Password reset links: found by their token's hash, all of a user's ended at once.
+    db.password_resets.create_index("token_hash", unique=True)
+    db.password_resets.create_index("user_id")
+    db.password_resets.create_index("expires_at", expireAfterSeconds=0)
     _drop_index(db.products, "sku_1")  # v1: the SKU moved to the variants (below)
     db.products.create_index("slug", unique=True)
     # The catalogue's sorts (repository.SORTS) end with _id, so that pages never overlap;

@@ -4,6 +4,7 @@ Every 4xx/5xx from the JSON API is `{"error": {"code", "message", "details"}}`;
 the HTML site renders `errors/<status>.html` instead. Imports no feature.
 """
 import logging
+import math
 import uuid
 
 from flask import g, jsonify, render_template, request
@@ -93,10 +94,22 @@ class InvalidInput(ShopError):
 
 
 class RateLimited(ShopError):
-    status, code, message = 429, "rate_limited", "Too many failed attempts. Try again later."
+    """Too many failed log-ins: the message says when to try again, `Retry-After` in seconds."""
+    status, code = 429, "rate_limited"
 
     def __init__(self, retry_after_seconds):
-        super().__init__(headers={"Retry-After": str(max(1, int(retry_after_seconds)))})
+        seconds = max(1, math.ceil(retry_after_seconds))
+        self.retry_after = seconds
+        super().__init__(f"Too many failed log-ins. Try again in {_wait_text(seconds)}.",
+                         headers={"Retry-After": str(seconds)})
+
+
+def _wait_text(seconds):
+    """`4 minutes` (rounded up) from a minute on, else `45 seconds`."""
+    if seconds >= 60:
+        minutes = math.ceil(seconds / 60)
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"
 
 
 _CODES = {

@@ -33,10 +33,13 @@ class Outbox:
     def __init__(self, db):
         self.emails = db.emails
 
-    def enqueue(self, key, to, subject, body, now):
+    def enqueue(self, key, to, subject, body, now, secret=False):
+        """Queue a message once per `key`. A `secret` one (a link that logs someone in) keeps
+        its body only until it is sent."""
         doc = {
             "key": key, "to": to, "subject": subject, "body": body, "status": QUEUED,
             "attempts": 0, "next_attempt_at": now, "created_at": now, "last_error": None,
+            **({"secret": True} if secret else {}),
         }
         try:
             self.emails.insert_one(doc)
@@ -69,7 +72,10 @@ class Outbox:
         return [taken[_id] for _id in ids if _id in taken]
 
     def mark_sent(self, message, now):
-        self.emails.update_one({"_id": message["_id"], "status": SENDING}, {"$set": {"status": SENT, "sent_at": now}})
+        update = {"$set": {"status": SENT, "sent_at": now}}
+        if message.get("secret"):
+            update["$unset"] = {"body": ""}
+        self.emails.update_one({"_id": message["_id"], "status": SENDING}, update)
 
     def counts(self):
         """How many messages are in each state: {"queued": n, "sending": n, "sent": n}."""

@@ -12,7 +12,10 @@ from marshmallow import Schema, fields
 from .addresses.schemas import (
     LIST_TEXT as ADDRESS_LIST_TEXT, AddressCreateSchema, AddressListArgs, AddressUpdateSchema, SavedAddressSchema,
 )
-from .auth.schemas import CredentialsSchema, RegisterSchema, TokenSchema, UserSchema
+from .auth.schemas import (
+    AcceptedSchema, CredentialsSchema, PasswordChangeSchema, PasswordResetRequestSchema, PasswordResetSchema,
+    RegisterSchema, TokenSchema, UserSchema, UserUpdateSchema,
+)
 from .categories.schemas import CategoryCreateSchema, CategorySchema, CategoryUpdateSchema
 from .discounts.schemas import DiscountCodeCreateSchema, DiscountCodeListArgs, DiscountCodeSchema, DiscountCodeUpdateSchema
 from .orders.schemas import (
@@ -80,12 +83,16 @@ ENDPOINTS = [
     ("/auth/register", "post", "Create a customer account", "anyone", RegisterSchema, None, 201, UserSchema, [400, 409, 413, 415, 422]),
     ("/auth/tokens", "post", "Log in: exchange email and password for a bearer token", "anyone", CredentialsSchema, None, 201, TokenSchema, [400, 401, 413, 415, 422, 429]),
     ("/auth/tokens/current", "delete", "Log out: revoke this token", "token", None, None, 204, None, [401]),
+    ("/auth/password-resets", "post", "E-mail a one-use link to set a new password (202 whether or not the email has an account, and over the limit, when nothing is sent)", "anyone", PasswordResetRequestSchema, None, 202, AcceptedSchema, [400, 413, 415, 422]),
+    ("/auth/password-resets/{token}", "post", "Set a new password through the e-mailed link, once; every session and token of the account ends", "anyone", PasswordResetSchema, None, 204, None, [400, 404, 413, 415, 422]),
     ("/me", "get", "The token holder's account", "token", None, None, 200, UserSchema, [401]),
     ("/me/addresses", "get", ADDRESS_LIST_TEXT + ", the default marked", "token", None, AddressListArgs, 200, SavedAddressPage, [401, 422]),
     ("/me/addresses", "post", "Save an address (your first one is the default; 422 once the book is full)", "token", AddressCreateSchema, None, 201, SavedAddressSchema, [400, 401, 413, 415, 422]),
     ("/me/addresses/{address_id}", "get", "One of your saved addresses", "token", None, None, 200, SavedAddressSchema, [401, 404]),
     ("/me/addresses/{address_id}", "patch", "Change a saved address, or make it the default (the previous default no longer is)", "token", AddressUpdateSchema, None, 200, SavedAddressSchema, [400, 401, 404, 413, 415, 422]),
     ("/me/addresses/{address_id}", "delete", "Delete a saved address (orders keep their copy; the newest remaining one becomes the default)", "token", None, None, 204, None, [401, 404]),
+    ("/me", "patch", "Change the token holder's name", "token", UserUpdateSchema, None, 200, UserSchema, [400, 401, 413, 415, 422]),
+    ("/me/password", "post", "Change the password (422 on details.current_password when it is wrong); every other session and token ends, this token keeps working", "token", PasswordChangeSchema, None, 204, None, [400, 401, 413, 415, 422, 429]),
     ("/products", "get", "List, search, filter and sort products", "optional", None, ProductListArgs, 200, ProductPage, [401, 422]),
     ("/products", "post", "Add a product", "admin", ProductCreateSchema, None, 201, ProductSchema, [400, 401, 403, 409, 413, 415, 422]),
     # One path for GET, PATCH and DELETE: OpenAPI treats /products/{a} and /products/{b} as the same path.
@@ -137,7 +144,7 @@ ERROR_TEXT = {
     402: "The card was declined", 403: "Not allowed for this account", 404: "No such thing, or not yours",
     409: "Conflict: duplicate, insufficient stock, invalid transition, a delete that something depends on, or a change that raced another",
     413: "Body over 1 MiB (an image upload: the image over 10 MiB)",
-    415: "Body is not application/json (an image upload: not multipart, or the file not a JPEG, PNG or WebP)", 422: "Validation error", 429: "Too many failed logins",
+    415: "Body is not application/json (an image upload: not multipart, or the file not a JPEG, PNG or WebP)", 422: "Validation error", 429: "Too many failed log-ins (Retry-After says when to try again)",
 }
 
 

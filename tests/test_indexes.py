@@ -198,6 +198,14 @@ def representative_run(app):
     api("post", "/auth/register", json={"email": "ada@example.com", "password": "correct horse battery", "name": "Ada"})
     ada = token("ada@example.com", "correct horse battery")
     api("get", "/me", ada)
+    api("post", "/auth/register", json={"email": "bea@example.com", "password": "correct horse battery", "name": "Bea"})
+    bea = token("bea@example.com", "correct horse battery")
+    api("patch", "/me", bea, json={"name": "Bea Shopper"})
+    api("post", "/me/password", bea, json={"current_password": "wrong password", "new_password": "a new passphrase"})
+    api("post", "/me/password", bea, json={"current_password": "correct horse battery",
+                                           "new_password": "a new passphrase"})
+    api("post", "/auth/password-resets", json={"email": "bea@example.com"})
+    api("post", "/auth/password-resets/not-a-token-we-sent", json={"password": "a newer passphrase"})
     clock = api("post", "/products", admin, json={"sku": "RETRO-CLOCK", "name": "Retro Clock", "price": 3450, "stock": 50})
     mug = api("post", "/products", admin, json={"sku": "MUG-STONE", "name": "Stone Mug", "price": 1800, "stock": 2})
     api("post", "/products", admin, json={"sku": "RETRO-CLOCK-2", "name": "Retro Clock", "price": 10})
@@ -244,6 +252,9 @@ def representative_run(app):
     site.get("/cart")
     site.register("grace@example.com")
     site.login("grace@example.com")
+    site.get("/account")
+    site.post("/account/name", {"name": "Grace Hopper"})
+    site.get("/password-reset/not-a-token-we-sent")
     site.post(f"/cart/items/{clock['id']}", {"quantity": "2"})
     order_page = site.buy(clock)
     site.get("/orders")
@@ -292,8 +303,8 @@ def listing(log):
 def test_the_representative_run_reaches_every_collection(recorded):
     touched = {shape.collection for shape in recorded["queries"]}
 
-    assert {"users", "tokens", "login_failures", "products", "stock_movements", "orders", "emails", "carts",
-            "sandbox_charges", "addresses", "address_books"} <= touched
+    assert {"users", "tokens", "login_failures", "password_resets", "reset_requests", "products", "stock_movements",
+            "orders", "emails", "carts", "sandbox_charges", "addresses", "address_books"} <= touched
 
 
 def test_every_query_is_served_by_an_index(recorded):

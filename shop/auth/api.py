@@ -1,19 +1,28 @@
 """`/api/v1/auth/...` and `/api/v1/me`: accounts over JSON."""
-from flask import current_app, jsonify, request
+from flask import current_app, jsonify
 
 from ..api import load_body
 from ..clock import utcnow
 from ..db import get_db
 from . import api_bp, services
-from .guards import bearer_token, current_api_user, token_required
+from .guards import bearer_token, client_address, current_api_user, token_required
 from .repository import LoginFailures, TokenRepository, UserRepository
-from .schemas import CredentialsSchema, RegisterSchema, TokenSchema, UserSchema
+from .schemas import (
+    AcceptedSchema, CredentialsSchema, PasswordChangeSchema, PasswordResetRequestSchema, PasswordResetSchema,
+    RegisterSchema, TokenSchema, UserSchema, UserUpdateSchema,
+)
 
 # Schemas hold no per-request state, so each is built once (building one costs more than using it).
 REGISTER = RegisterSchema()
 USER = UserSchema()
 CREDENTIALS = CredentialsSchema()
 TOKEN = TokenSchema()
+USER_UPDATE = UserUpdateSchema()
+PASSWORD_CHANGE = PasswordChangeSchema()
+RESET_REQUEST = PasswordResetRequestSchema()
+RESET = PasswordResetSchema()
+RESET_ACCEPTED = AcceptedSchema().dump(
+    {"message": "If an account has this email, a link to reset its password is on its way."})
 
 
 @api_bp.post("/auth/register")
@@ -32,7 +41,7 @@ def create_token():
     now = utcnow()
     user = services.authenticate(
         UserRepository(db), LoginFailures(db), data["email"], data["password"],
-        request.remote_addr or "unknown", current_app.config, now,
+        client_address(), current_app.config, now,
     )
     token, expires_at = services.issue_token(TokenRepository(db), user, current_app.config["TOKEN_TTL_DAYS"], now)
     body = {"token": token, "token_type": "Bearer", "expires_at": expires_at, "user": user}
@@ -47,7 +56,42 @@ def revoke_token():
     return "", 204
 
 
+@api_bp.post("/auth/password-resets")
+def request_password_reset():
+    """E-mail a one-use link to set a new password: 202 whether or not the email has an account."""
+    data = load_body(RESET_REQUEST)
+    services.request_password_reset(services.Accounts.of(get_db()), data["email"], client_address(),
+                                    current_app.config, utcnow())
+    return RESET_ACCEPTED, 202
+
+
+@api_bp.post("/auth/password-resets/<token>")
+def reset_password(token):
+    """Set a new password through the e-mailed link; every session and token of the account ends."""
+    data = load_body(RESET)
+    services.reset_password(services.Accounts.of(get_db()), token, data["password"], utcnow())
+    return "", 204
+
+
 @api_bp.get("/me")
 def me():
     """The token holder's account."""
     return jsonify(USER.dump(current_api_user()))
+
+
+@api_bp.patch("/me")
+@token_required
+def update_me():
+    """Change the token holder's name."""
+    data = load_body(USER_UPDATE)
+    return USER.dump(services.rename(services.Accounts.of(get_db()), current_api_user(), data["name"]))
+
+
+@api_bp.post("/me/password")
+@token_required
+def change_password():
+    """Change the password; every other session and token of the account ends, this token works on."""
+    data = load_body(PASSWORD_CHANGE)
+    services.change_password(services.Accounts.of(get_db()), current_api_user(), data["current_password"],
+                             data["new_password"], client_address(), current_app.config, utcnow(), bearer_token())
+    return "", 204

@@ -34,3 +34,36 @@ class CustomerSearchForm(SchemaForm):
         csrf = False  # a GET search form changes nothing
 
     q = StringField("E-mail or name starts with", render_kw={"maxlength": 254, "autocomplete": "off"})
+
+
+class ForgotPasswordForm(SchemaForm):
+    email = EmailField("Email", render_kw={"autocomplete": "email"})
+
+    def schema_data(self):
+        return present(email=self.email.data)
+
+
+class ResetPasswordForm(SchemaForm):
+    password = PasswordField(
+        "New password", description="At least 10 characters.", render_kw={"autocomplete": "new-password"}
+    )
+
+    def schema_data(self):
+        return present(password=self.password.data)
+
+
+class NameForm(SchemaForm):
+    name = StringField("Your name", render_kw={"autocomplete": "name"})
+
+    def schema_data(self):
+        return present(name=self.name.data)
+
+
+class ChangePasswordForm(SchemaForm):
+    current_password = PasswordField("Current password", render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField(
+        "New password", description="At least 10 characters.", render_kw={"autocomplete": "new-password"}
+    )
+
+    def schema_data(self):
+        return present(current_password=self.current_password.data, new_password=self.new_password.data)

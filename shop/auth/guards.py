@@ -15,6 +15,12 @@ from . import services
 from .repository import TokenRepository, UserRepository
 
 
+def client_address():
+    """The caller's address for the attempt limits: `TRUSTED_PROXIES` decides what it is
+    (shop/__init__.py trust_proxies), never a header this code reads."""
+    return request.remote_addr or "unknown"
+
+
 def bearer_token():
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")

@@ -1,7 +1,9 @@
-"""`users`, `tokens` and `login_failures`: documents in, models out."""
+"""`users`, `tokens`, `password_resets` and the attempt counters (`login_failures`,
+`reset_requests`): documents in, models out."""
 import re
 from datetime import timedelta
 
+from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from ..db import at_or_before
@@ -58,6 +60,15 @@ class UserRepository:
                                limit=per_page) if (page - 1) * per_page < total else []
         return [_user(doc) for doc in docs], total
 
+    def rename(self, user_id, name):
+        """The user with their new name, or None when there is no such user."""
+        doc = self.users.find_one_and_update({"_id": object_id(user_id)}, {"$set": {"name": name}},
+                                             return_document=ReturnDocument.AFTER)
+        return _user(doc)
+
+    def set_password_hash(self, user_id, password_hash):
+        self.users.update_one({"_id": object_id(user_id)}, {"$set": {"password_hash": password_hash}})
+
 
 class TokenRepository:
     """Bearer tokens of the API and the site's logins, stored only as a hash; MongoDB's
@@ -83,39 +94,87 @@ class TokenRepository:
     def remove(self, token_hash):
         self.tokens.delete_one({"token_hash": token_hash})
 
+    def remove_all_for(self, user_id, keep_hash=None):
+        """End every site session and API token of a user, but the one whose hash is `keep_hash`."""
+        keep = {"token_hash": {"$ne": keep_hash}} if keep_hash else {}
+        self.tokens.delete_many({"user_id": user_id, **keep})
 
-class LoginFailures:
-    """Failed logins counted per key (an email, a client address) in a fixed window.
+
+class PasswordResets:
+    """One-use password reset links, stored only as their token's hash with the user's id;
+    MongoDB's TTL index drops expired ones, and expiry is checked here too (it runs about
+    once a minute)."""
+
+    def __init__(self, db):
+        self.resets = db.password_resets
+
+    def add(self, token_hash, user_id, now, expires_at):
+        self.resets.insert_one({"token_hash": token_hash, "user_id": user_id, "created_at": now,
+                                "expires_at": expires_at})
+
+    def is_open(self, token_hash, now):
+        return self.resets.find_one({"token_hash": token_hash, "expires_at": {"$gt": now}}) is not None
+
+    def take(self, token_hash, now):
+        """The user id of an open link, which is used up by this call: of racing calls, one
+        delete finds it. None for an unknown, used or expired link."""
+        doc = self.resets.find_one_and_delete({"token_hash": token_hash, "expires_at": {"$gt": now}})
+        return doc["user_id"] if doc else None
+
+    def remove_for_user(self, user_id):
+        self.resets.delete_many({"user_id": user_id})
+
+
+class AttemptCounter:
+    """Attempts counted per key (an email, a client address) in a fixed window.
 
     The counter lives in MongoDB so that the limit holds across app processes;
     `$inc` on one document is atomic, and the TTL index removes old windows.
     """
 
-    def __init__(self, db):
-        self.failures = db.login_failures
+    def __init__(self, collection):
+        self.attempts = collection
 
     def blocked_for(self, key, limit, now):
         """Seconds until `key` may try again, or 0."""
-        doc = self.failures.find_one({"key": key, "expires_at": {"$gt": now}})
+        doc = self.attempts.find_one({"key": key, "expires_at": {"$gt": now}})
         if doc and doc["count"] >= limit:
             return (doc["expires_at"] - now).total_seconds()
         return 0
 
     def record(self, key, window_seconds, now):
+        """Count one attempt for `key`: how many its window holds, this one included."""
         expires_at = now + timedelta(seconds=window_seconds)
         # A window that has ended starts again from one.
-        self.failures.delete_one({"key": key, "expires_at": at_or_before(now)})
+        self.attempts.delete_one({"key": key, "expires_at": at_or_before(now)})
         # Update, else insert (no upsert: racing upserts of one new document may fail with
         # a duplicate key on MongoDB, and came back empty on the test server); an insert
         # that loses the race counts on the next update.
         for _ in range(3):
-            if self.failures.update_one({"key": key}, {"$inc": {"count": 1}}).matched_count:
-                return
+            doc = self.attempts.find_one_and_update({"key": key}, {"$inc": {"count": 1}},
+                                                    return_document=ReturnDocument.AFTER)
+            if doc:
+                return doc["count"]
             try:
-                self.failures.insert_one({"key": key, "count": 1, "expires_at": expires_at})
-                return
+                self.attempts.insert_one({"key": key, "count": 1, "expires_at": expires_at})
+                return 1
             except DuplicateKeyError:
                 continue
+        return float("inf")  # the window keeps being reset under us: count it as over any limit
 
     def clear(self, key):
-        self.failures.delete_one({"key": key})
+        self.attempts.delete_one({"key": key})
+
+
+class LoginFailures(AttemptCounter):
+    """Failed log-ins (and wrong current passwords), per email and per client address."""
+
+    def __init__(self, db):
+        super().__init__(db.login_failures)
+
+
+class ResetRequests(AttemptCounter):
+    """Asks for a password reset link, per email and per client address."""
+
+    def __init__(self, db):
+        super().__init__(db.reset_requests)

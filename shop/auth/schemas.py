@@ -5,10 +5,23 @@ from ..fields import ObjectIdString, PageArgs, TrimmedString, UtcDateTime
 from ..messages import ShopSchema
 
 
+# One rule each for a new password and a name, wherever an account is made or changed.
+def new_password(**metadata):
+    return fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=128), metadata=metadata)
+
+
+def account_name():
+    return TrimmedString(required=True, validate=validate.Length(min=1, max=100))
+
+
+def account_email():
+    return fields.Email(required=True, validate=validate.Length(max=254))
+
+
 class RegisterSchema(ShopSchema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=128))
-    name = TrimmedString(required=True, validate=validate.Length(min=1, max=100))
+    email = account_email()
+    password = new_password()
+    name = account_name()
 
 
 class CredentialsSchema(ShopSchema):
@@ -34,3 +47,26 @@ class TokenSchema(ShopSchema):
 class CustomerListArgs(PageArgs):
     """The back office's customers: `q`, the start of an e-mail or a name (any case)."""
     q = TrimmedString(validate=validate.Length(min=1, max=254))
+
+
+class UserUpdateSchema(ShopSchema):
+    name = account_name()
+
+
+class PasswordChangeSchema(ShopSchema):
+    current_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=128),
+                                     metadata={"label": "your current password"})
+    new_password = new_password(label="a new password")
+
+
+class PasswordResetRequestSchema(ShopSchema):
+    email = account_email()
+
+
+class PasswordResetSchema(ShopSchema):
+    password = new_password(label="a new password")
+
+
+class AcceptedSchema(ShopSchema):
+    """The answer to asking for a reset link: the same whether or not the email has an account."""
+    message = fields.String(dump_only=True)

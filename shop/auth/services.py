@@ -1,19 +1,43 @@
-"""Account use cases: register, log in for a token, find who a token belongs to."""
+"""Account use cases: register, log in for a token, find who a token belongs to, reset
+or change a password, rename."""
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from marshmallow import ValidationError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..errors import Conflict, NotFound, RateLimited, Unauthorized
+from ..errors import Conflict, InvalidInput, NotFound, RateLimited, Unauthorized
+from ..mail import Outbox
+from .emails import password_reset_email
 from .model import ADMIN, CUSTOMER, normalize_email
-from .repository import TokenRepository
+from .repository import LoginFailures, PasswordResets, ResetRequests, TokenRepository, UserRepository
 from .schemas import RegisterSchema
 
 # Checked against when the email is unknown, so that both failures take as long.
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 BAD_CREDENTIALS = "The email or password is not correct."
+WRONG_CURRENT_PASSWORD = "This is not your current password."
+RESET_LINK_UNUSABLE = "This link to reset a password is not valid: it was used, it expired, or it was never sent."
+# The site's reset form (auth/routes.py), which the e-mailed link opens.
+RESET_PATH = "/password-reset/{token}"
+
+
+@dataclass
+class Accounts:
+    """The stores an account's use cases need."""
+    users: UserRepository
+    tokens: TokenRepository
+    failures: LoginFailures
+    resets: PasswordResets
+    reset_requests: ResetRequests
+    outbox: Outbox
+
+    @classmethod
+    def of(cls, db):
+        return cls(UserRepository(db), TokenRepository(db), LoginFailures(db), PasswordResets(db), ResetRequests(db),
+                   Outbox(db))
 
 
 def hash_password(password):
@@ -78,6 +102,71 @@ def user_for_token(tokens, users, token, now, kind=TokenRepository.API):
 
 def revoke_token(tokens, token):
     tokens.remove(token_hash(token))
+
+
+def rename(accounts, user, name):
+    """`user` with a new name (the rules are registering's: RegisterSchema)."""
+    renamed = accounts.users.rename(user.id, name)
+    if renamed is None:
+        raise NotFound("No such account.")
+    return renamed
+
+
+def change_password(accounts, user, current_password, new_password, client_address, settings, now, keep_token):
+    """Set a new password when `current_password` is right; every session and token of the user
+    ends but `keep_token` (the one making the change). A wrong current password counts as a
+    failed log-in, so this is no faster way to guess one (and is RateLimited in the same way)."""
+    try:
+        authenticate(accounts.users, accounts.failures, user.email, current_password, client_address, settings, now)
+    except Unauthorized:
+        raise InvalidInput({"current_password": [WRONG_CURRENT_PASSWORD]})
+    _set_password(accounts, user, new_password, keep_token)
+
+
+def request_password_reset(accounts, email, client_address, settings, now):
+    """E-mail the account with `email` a one-use link to set a new password. Nothing is said
+    either way: an unknown email, and an email or client address that asked too often in the
+    window, send nothing and look the same to the caller."""
+    email = normalize_email(email)
+    window = settings["PASSWORD_RESET_WINDOW_SECONDS"]
+    # Both are counted before the account is looked for, so an unknown email costs the same.
+    by_email = accounts.reset_requests.record(f"email:{email}", window, now)
+    by_client = accounts.reset_requests.record(f"client:{client_address}", window, now)
+    if by_email > settings["PASSWORD_RESET_MAX_PER_EMAIL"] or by_client > settings["PASSWORD_RESET_MAX_PER_CLIENT"]:
+        return
+    user = accounts.users.by_email(email)
+    if user is None:
+        return
+    token = secrets.token_urlsafe(32)
+    ttl = settings["PASSWORD_RESET_TTL_MINUTES"]
+    accounts.resets.add(token_hash(token), user.id, now, now + timedelta(minutes=ttl))
+    link = settings["SHOP_BASE_URL"] + RESET_PATH.format(token=token)
+    subject, body = password_reset_email(user, link, ttl)
+    # Keyed by the hash: the outbox's keys are not secret, and its body is dropped once sent.
+    accounts.outbox.enqueue(f"password-reset:{token_hash(token)}", user.email, subject, body, now, secret=True)
+
+
+def reset_link_is_open(accounts, token, now):
+    """Whether the e-mailed link still sets a password (the form is shown only then)."""
+    return accounts.resets.is_open(token_hash(token), now)
+
+
+def reset_password(accounts, token, password, now):
+    """Through the e-mailed link, once: the new password, and every session, API token and
+    other reset link of the user ends; so does the count of failed log-ins for their email."""
+    user_id = accounts.resets.take(token_hash(token), now)
+    user = accounts.users.get(user_id) if user_id else None
+    if user is None:
+        raise NotFound(RESET_LINK_UNUSABLE)
+    _set_password(accounts, user, password)
+    accounts.failures.clear(f"email:{user.email}")
+
+
+def _set_password(accounts, user, password, keep_token=None):
+    # The password first: a session started after this needed the new one.
+    accounts.users.set_password_hash(user.id, hash_password(password))
+    accounts.tokens.remove_all_for(user.id, keep_hash=token_hash(keep_token) if keep_token else None)
+    accounts.resets.remove_for_user(user.id)
 
 
 def admin_credentials_problems(email, password):

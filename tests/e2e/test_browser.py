@@ -116,9 +116,7 @@ def test_a_shopper_buys_and_pays_and_the_admin_ships_it(page):
     page.get_by_label("Email").fill(SHOPPER["email"])
     page.get_by_label("Password").fill(SHOPPER["password"])
     page.get_by_role("button", name="Create account").click()
-    assert in_page(page, "Your account is ready")
-    log_in(page, SHOPPER["email"], SHOPPER["password"])
-    assert in_page(page, "Welcome back, Ada Shopper.")
+    assert in_page(page, "Welcome, Ada Shopper. Your account is ready.")  # registering logged the shopper in
 
     page.get_by_role("link", name="Catalog", exact=True).click()
     shot(page, "catalog")
@@ -328,7 +326,7 @@ def on_screen(locator):
 def test_every_page_fits_a_phone_and_the_tables_show_every_column(page):
     page.set_viewport_size({"width": PHONE, "height": 844})
     for path in ("/", "/products", "/products?q=teapot&page=9", "/products/cast-iron-teapot", "/cart", "/login",
-                 "/register", "/nowhere"):
+                 "/register", "/password-reset", "/password-reset/not-a-link", "/nowhere"):
         page.goto(path)
         fits_the_phone(page, path)
 
@@ -349,8 +347,8 @@ def test_every_page_fits_a_phone_and_the_tables_show_every_column(page):
     fits_the_phone(page, order_path)
     shot(page, "order-phone")
 
-    for path in ("/orders", "/admin/", "/admin/orders", "/admin/products", "/admin/products/new", "/admin/customers",
-                 f"{order_path}/cancel"):
+    for path in ("/orders", "/account", "/admin/", "/admin/orders", "/admin/products", "/admin/products/new",
+                 "/admin/customers", f"{order_path}/cancel"):
         page.goto(path)
         fits_the_phone(page, path)
     page.goto("/admin/products")
@@ -403,3 +401,44 @@ def test_a_cart_with_short_and_unavailable_lines_fits_a_phone_with_every_remove_
     page.get_by_role("button", name="Remove Tall Porcelain Vase").click()
     assert in_page(page, "The item is removed from your cart.")
     assert page.get_by_role("button", name="Remove Tall Porcelain Vase").count() == 0
+
+
+@pytest.fixture
+def live_app():
+    """The shop served as `live_url` serves it, with the app itself at hand (its outbox)."""
+    settings = {**TEST_SETTINGS, "WTF_CSRF_ENABLED": True, "TESTING": False}
+    app = create_app(settings)
+    served = Served(app, threads=4)
+    yield app, served.url
+    served.stop()
+
+
+def test_a_shopper_who_forgot_the_password_resets_it_through_the_emailed_link_and_logs_in(live_app):
+    app, url = live_app
+    status, _ = api_call(url, "POST", "/auth/register", body=SHOPPER)
+    assert status == 201
+    sync_playwright = _browser_or_skip()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": PHONE, "height": 844}, base_url=url)
+        page.set_default_timeout(10_000)
+
+        page.goto("/login")
+        page.get_by_role("link", name="Forgot your password?").click()
+        page.get_by_label("Email").fill(SHOPPER["email"])
+        page.get_by_role("button", name="Send the link").click()
+        assert in_page(page, "we sent it a link")
+        body = app.extensions["mongo_db"].emails.find_one({"to": SHOPPER["email"]})["body"]
+        link = next(line for line in body.splitlines() if "/password-reset/" in line)
+        page.goto(link.replace(app.config["SHOP_BASE_URL"], url))
+        fits_the_phone(page, "the reset form")
+        page.get_by_label("New password").fill("a brand new passphrase")
+        page.get_by_role("button", name="Save the new password").click()
+        assert in_page(page, "Your password is changed")
+
+        log_in(page, SHOPPER["email"], "a brand new passphrase")
+        assert in_page(page, "Welcome back, Ada Shopper.")
+        page.get_by_role("link", name="Account", exact=True).click()
+        assert in_page(page, "Your account")
+        fits_the_phone(page, "/account")
+        browser.close()

@@ -18,10 +18,12 @@ def shown(response):
 def test_every_get_route_answers_an_upper_case_id_as_the_lower_case_one(app, client, admin, add_product, register,
                                                                        place_order):
     clock = add_product("RETRO-CLOCK", stock=10)
-    order = place_order(register("ada@example.com"), [(clock, 1)]).get_json()
+    shopper = register("ada@example.com")
+    order = place_order(shopper, [(clock, 1)]).get_json()
     category = admin.post("/categories", json={"name": "Clocks"}).get_json()
     image_id = uploaded(admin, clock["id"])["id"]
-    ids = {"product_id": clock["id"], "order_id": order["id"], "slug": clock["slug"], "category_id": category["id"],
+    address_id = admin.post("/me/addresses", json=ADDRESS).get_json()["id"]  # the caller's own: the admin's
+    ids = {"address_id": address_id, "user_id": shopper.user["id"], "product_id": clock["id"], "order_id": order["id"], "slug": clock["slug"], "category_id": category["id"],
            "image_id": image_id, "variant_id": clock["id"], "line_id": clock["id"],
            **add_guest_order(app, clock["id"]),
            **add_checkout_settings(lambda path, body: admin.post(path, json=body).get_json())}

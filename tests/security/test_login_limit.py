@@ -100,3 +100,28 @@ def test_the_login_form_is_limited_by_the_same_counter(client, register):
     assert response.status_code in (200, 422, 429)
     assert "Too many" in response.get_data(as_text=True)
     assert client.get("/orders").status_code == 302  # not logged in
+
+
+def test_the_429_says_in_how_many_minutes_to_try_again_rounded_up(client):
+    limited = fail_until_limited(client, "ada@example.com")
+
+    assert limited.get_json()["error"]["message"] == "Too many failed log-ins. Try again in 10 minutes."
+    assert 590 <= int(limited.headers["Retry-After"]) <= 600
+
+
+@pytest.mark.parametrize("settings", [{"LOGIN_MAX_FAILURES": LIMIT, "LOGIN_FAILURE_WINDOW_SECONDS": 30}])
+def test_under_a_minute_the_429_says_it_in_seconds(client):
+    limited = fail_until_limited(client, "ada@example.com")
+
+    seconds = int(limited.headers["Retry-After"])
+    assert 25 <= seconds <= 30
+    assert limited.get_json()["error"]["message"] == f"Too many failed log-ins. Try again in {seconds} seconds."
+
+
+def test_the_login_form_says_when_to_try_again(client, register):
+    register("ada@example.com")
+    fail_until_limited(client, "ada@example.com", "127.0.0.1")
+
+    response = client.post("/login", data={"email": "ada@example.com", "password": "correct horse battery"})
+
+    assert "Too many failed log-ins. Try again in 10 minutes." in response.get_data(as_text=True)

@@ -6,7 +6,7 @@ import re
 import pytest
 import requests
 
-from conftest import TEST_SETTINGS, add_checkout_settings, add_guest_order, assert_error
+from conftest import ADDRESS, TEST_SETTINGS, add_checkout_settings, add_guest_order, assert_error
 from shop import create_app
 from shop.config import SERVER_BODY_LIMIT, waitress_options
 from tests.serving import Served
@@ -26,9 +26,11 @@ def settings():
 def ids(app, admin, add_product, place_order, register):
     category = admin.post("/categories", json={"name": "Clocks"}).get_json()
     clock = add_product("RETRO-CLOCK", stock=10, category_ids=[category["id"]])
-    order = place_order(register("ada@example.com"), [(clock, 1)]).get_json()
+    shopper = register("ada@example.com")
+    order = place_order(shopper, [(clock, 1)]).get_json()
     image = uploaded(admin, clock["id"])
-    return {"product_id": clock["id"], "order_id": order["id"], "slug": clock["slug"], "category_id": category["id"],
+    address = shopper.post("/me/addresses", json=ADDRESS).get_json()
+    return {"address_id": address["id"], "user_id": shopper.user["id"], "product_id": clock["id"], "order_id": order["id"], "slug": clock["slug"], "category_id": category["id"],
             "image_id": image["id"], "file_name": image["urls"]["640"].rpartition("/")[2],
             "variant_id": clock["id"], "line_id": clock["id"],
             **add_guest_order(app, clock["id"]),

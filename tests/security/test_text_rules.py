@@ -25,7 +25,8 @@ def ids(app, admin, add_product, place_order, register):
     order = place_order(shopper, [(clock, 1)]).get_json()
     category = admin.post("/categories", json={"name": "Clocks"}).get_json()
     image = uploaded(admin, clock["id"])
-    return {"product_id": clock["id"], "order_id": order["id"], "slug": clock["slug"], "id_or_slug": clock["id"],
+    address = shopper.post("/me/addresses", json=ADDRESS).get_json()
+    return {"address_id": address["id"], "user_id": shopper.user["id"], "product_id": clock["id"], "order_id": order["id"], "slug": clock["slug"], "id_or_slug": clock["id"],
             "variant_id": clock["id"], "line_id": clock["id"], "category_id": category["id"],
             "image_id": image["id"], "file_name": image["urls"]["640"].rpartition("/")[2],
             **add_guest_order(app, clock["id"]),

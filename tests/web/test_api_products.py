@@ -317,7 +317,8 @@ def test_an_archived_product_keeps_its_copy_in_past_orders(admin, shopper, add_p
     items = shopper.get(f"/orders/{order['id']}").get_json()["items"]
     assert items == [{"product_id": clock["id"], "variant_id": clock["id"], "options": {}, "sku": "RETRO-CLOCK",
                       "name": "Retro Clock",
-                      "unit_price": 3450, "quantity": 2, "line_total": 6900, "discount": 0, "tax": 0}]
+                      "unit_price": 3450, "quantity": 2, "line_total": 6900, "discount": 0, "tax": 0,
+                      "refunded": 0, "restocked": 0}]
 
 
 def test_a_shopper_may_not_delete_products(shopper, anonymous, add_product):

@@ -1,5 +1,6 @@
-"""Register, log in, log out in the browser; CSRF on every form; no open redirects."""
+"""Register (which logs in), log in, log out in the browser; CSRF on every form; no open redirects."""
 import re
+from urllib.parse import quote
 
 import pytest
 from tests.web.site_helpers import csrf_app, csrf_token, field_errors, input_value, site  # noqa: F401  (fixtures)
@@ -34,16 +35,52 @@ def test_registering_a_taken_email_says_so_next_to_the_email(site):
     assert field_errors(response.get_data(as_text=True), "email") == ["Already registered."]
 
 
-def test_registering_then_logging_in_greets_the_shopper(site, db):
+def test_registering_logs_the_new_shopper_in_and_welcomes_them_as_new(site, db):
     response = site.register("ada@example.com", name="Ada Shopper")
-    assert response.headers["Location"].startswith("/login")
+    assert response.headers["Location"] == "/"
     assert db.users.find_one({"email": "ada@example.com"})["role"] == "customer"
+
+    html = site.text("/")
+
+    assert "Welcome, Ada Shopper. Your account is ready." in html
+    assert "Welcome back" not in html
+    assert "My orders" in html and "Log out" in html
+    assert site.get("/orders").status_code == 200
+
+
+def test_logging_in_after_registering_greets_the_shopper_back(site):
+    site.register("ada@example.com", name="Ada Shopper")
+    site.logout()
 
     response = site.login("ada@example.com", follow_redirects=True)
 
-    html = response.get_data(as_text=True)
-    assert "Welcome back, Ada Shopper." in html
-    assert "My orders" in html and "Log out" in html
+    assert "Welcome back, Ada Shopper." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("/checkout", "/checkout"),
+    ("/products?q=tea", "/products?q=tea"),
+    ("https://evil.example/", "/"),
+    ("//evil.example/", "/"),
+    ("javascript:alert(1)", "/"),
+])
+def test_registering_follows_next_only_inside_the_site(site, target, expected):
+    response = site.post(f"/register?next={quote(target)}", {"email": "ada@example.com",
+                                                            "password": "correct horse battery", "name": "Ada"})
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == expected
+
+
+def test_registering_carries_the_visitors_cart_over(site, add_product, db):
+    teapot = add_product("TEAPOT-CAST")
+    site.add_to_cart(teapot, 2)
+
+    site.register("ada@example.com")
+
+    carts = list(db.carts.find())
+    assert len(carts) == 1 and carts[0]["owner"].startswith("user:")
+    assert carts[0]["items"] == {teapot["id"]: 2}
 
 
 def test_a_wrong_password_is_refused_on_the_form_without_echoing_it(site):
@@ -65,7 +102,7 @@ def test_repeated_wrong_passwords_are_rate_limited(site):
 
     response = site.login("ada@example.com")
 
-    assert "Too many failed attempts" in response.get_data(as_text=True)
+    assert "Too many failed log-ins. Try again in 15 minutes." in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("target, expected", [
@@ -86,8 +123,6 @@ def test_login_follows_next_only_inside_the_site(site, target, expected):
 
 
 def test_a_protected_page_sends_a_visitor_to_log_in_and_back(site):
-    site.register("ada@example.com")
-
     response = site.get("/orders")
     login_page = site.text(response.headers["Location"])
 
