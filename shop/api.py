@@ -31,7 +31,8 @@ def load_args(schema):
     return schema.load(request.args.to_dict(), unknown=EXCLUDE)
 
 
-def page_response(schema, items, total, page, per_page):
-    return jsonify(
-        {"items": schema.dump(items, many=True), "page": page, "per_page": per_page, "total": total}
-    )
+def page_response(schema, items, total, page, per_page, dump=None):
+    """A page of the list in the contract's shape; `dump` (one item to its dict, as
+    `dumping.dumper` makes) stands for `schema.dump` where that is the hot path."""
+    dumped = [dump(item) for item in items] if dump else schema.dump(items, many=True)
+    return jsonify({"items": dumped, "page": page, "per_page": per_page, "total": total})

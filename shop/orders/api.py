@@ -9,6 +9,7 @@ from ..api import load_args, load_body, page_response
 from ..auth.guards import admin_required, current_api_user, token_required
 from ..clock import utcnow
 from ..db import get_db
+from ..dumping import dumper
 from ..errors import InvalidInput, QuoteChanged
 from . import api_bp, services
 from .model import IDEMPOTENCY_KEY_PATTERN
@@ -22,6 +23,7 @@ _KEY_PATTERN = re.compile(IDEMPOTENCY_KEY_PATTERN)
 # Schemas hold no per-request state, so each is built once (building one costs more than using it).
 PLACE_ORDER = PlaceOrderSchema()
 ORDER = OrderSchema()
+DUMP_ORDER = dumper(ORDER)  # the same answer as ORDER.dump, at a fraction of its cost
 QUOTE = QuoteOutSchema()
 ORDER_LIST_ARGS = OrderListArgs()
 CARD = CardSchema()
@@ -68,7 +70,7 @@ def place_order():
         changed.details = {"quote": QUOTE.dump(changed.quote)}
         raise
     location = url_for("orders_api.get_order", order_id=order.id)
-    return ORDER.dump(order), 201 if created else 200, {"Location": location}
+    return DUMP_ORDER(order), 201 if created else 200, {"Location": location}
 
 
 @api_bp.post("/orders/quote")
@@ -91,7 +93,7 @@ def list_orders():
         _stores(), current_api_user(), args.get("status"), args.get("user_id"), args["page"], args["per_page"],
         number=args.get("number"), email=args.get("email"),
     )
-    return page_response(ORDER, items, total, args["page"], args["per_page"])
+    return page_response(ORDER, items, total, args["page"], args["per_page"], dump=DUMP_ORDER)
 
 
 @api_bp.get("/orders/<oid:order_id>")
@@ -99,7 +101,7 @@ def list_orders():
 def get_order(order_id):
     """One order: yours, or any for an admin."""
     order = services.get_order(_stores(), current_api_user(), order_id, utcnow())
-    return jsonify(ORDER.dump(order))
+    return jsonify(DUMP_ORDER(order))
 
 
 @api_bp.post("/orders/<oid:order_id>/payments")
@@ -108,7 +110,7 @@ def pay_order(order_id):
     """Pay a placed order by card through the configured gateway."""
     card = load_body(CARD)
     order = services.pay_order(_stores(), current_api_user(), order_id, card, utcnow())
-    return jsonify(ORDER.dump(order))
+    return jsonify(DUMP_ORDER(order))
 
 
 @api_bp.post("/orders/<oid:order_id>/cancel")
@@ -118,7 +120,7 @@ def cancel_order(order_id):
     JSON body `{"reason"}` is kept in the history; no body at all cancels as v1 did."""
     reason = load_body(CANCEL).get("reason") if request.get_data() else None  # no body: as in v1
     order = services.cancel_order(_stores(), current_api_user(), order_id, utcnow(), reason=reason or None)
-    return jsonify(ORDER.dump(order))
+    return jsonify(DUMP_ORDER(order))
 
 
 @api_bp.post("/orders/<oid:order_id>/transitions")
@@ -128,7 +130,7 @@ def transition_order(order_id):
     data = load_body(TRANSITION)
     order = services.transition_order(_stores(), order_id, data["status"], current_api_user(), utcnow(),
                                       data.get("carrier"), data.get("tracking_number"))
-    return jsonify(ORDER.dump(order))
+    return jsonify(DUMP_ORDER(order))
 
 
 @api_bp.post("/orders/<oid:order_id>/refunds")

@@ -7,6 +7,7 @@ from ..categories import services as category_services
 from ..categories.repository import CategoryRepository
 from ..clock import utcnow
 from ..db import get_db
+from ..dumping import dumper
 from . import api_bp, services
 from .model import ProductQuery
 from .repository import LedgerRepository, ProductRepository
@@ -19,6 +20,7 @@ from .schemas import (
 # Schemas hold no per-request state, so each is built once (building one costs more than using it).
 PRODUCT_LIST_ARGS = ProductListArgs()
 PRODUCT = ProductSchema()
+DUMP_PRODUCT = dumper(PRODUCT)  # the same answer as PRODUCT.dump, for the hottest reads
 PRODUCT_CREATE = ProductCreateSchema()
 PRODUCT_UPDATE = ProductUpdateSchema()
 STOCK_ADJUSTMENT = StockAdjustmentSchema()
@@ -57,7 +59,8 @@ def list_products():
         category_ids=category_services.products_filter(CategoryRepository(get_db()), args.get("category")),
     )
     items, total = services.list_products(ProductRepository(get_db()), query)
-    return page_response(PRODUCT, [_seen_by(item, user) for item in items], total, query.page, query.per_page)
+    return page_response(PRODUCT, [_seen_by(item, user) for item in items], total, query.page, query.per_page,
+                         dump=DUMP_PRODUCT)
 
 
 @api_bp.get("/products/<id:product_id>")
@@ -67,7 +70,7 @@ def get_product(product_id):
     product = services.get_product(
         ProductRepository(get_db()), product_id, include_inactive=bool(user and user.is_admin)
     )
-    return jsonify(PRODUCT.dump(_seen_by(product, user)))
+    return jsonify(DUMP_PRODUCT(_seen_by(product, user)))
 
 
 @api_bp.post("/products")
