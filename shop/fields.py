@@ -91,7 +91,13 @@ class TrimmedString(fields.String):
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        sent = super()._deserialize(value, attr, data, **kwargs)
+        # The documented maxLength is of what is sent (JSON Schema cannot trim), so white space
+        # around the text counts towards it too.
+        for rule in self.validators:
+            if isinstance(rule, validate.Length) and rule.max is not None and len(sent) > rule.max:
+                raise ValidationError(rule.message_max.format(input=sent, min=rule.min, max=rule.max))
+        text = sent.strip()
         if not text and self.required:
             raise self.make_error("blank")
         return text

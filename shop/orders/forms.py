@@ -70,7 +70,7 @@ class RefundForm(SchemaForm):
     lines = FieldList(FormField(RefundLineForm))
     amount = StringField("Amount", description="Leave it empty to refund what the chosen units were paid for; "
                                                "shipping is refunded only by an amount.")
-    reason = StringField("Reason", description="Kept in the order's history and told to the shopper.")
+    reason = StringField("Reason (optional)", description="Kept in the order's history and told to the shopper.")
     key = HiddenField()
     confirmed = HiddenField()
 

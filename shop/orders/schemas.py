@@ -126,7 +126,9 @@ class RefundSchema(ShopSchema):
     lines = fields.List(fields.Nested(RefundLineSchema), validate=validate.Length(min=1, max=MAX_LINES), metadata={
         "description": "Units given back, each line of the order once; with an `amount`, they say what is "
                        "restocked and the amount is what is refunded."})
-    reason = TrimmedString(required=True, validate=[validate.Length(min=1, max=MAX_REASON), visible_text()])
+    reason = TrimmedString(validate=[validate.Length(max=MAX_REASON), visible_text()], metadata={
+        "label": "a reason", "description": f"Why, up to {MAX_REASON} characters: kept in the refund and the order's "
+                                            "history, and told to the shopper. Blank is no reason."})
 
     @validates_schema(skip_on_field_errors=False)  # said with any other error too
     def amount_or_lines(self, data, **kwargs):

@@ -496,7 +496,7 @@ class RefundRequest:
 
     @classmethod
     def from_body(cls, data):
-        return cls(data.get("amount"), data.get("lines") or [], data["reason"])
+        return cls(data.get("amount"), data.get("lines") or [], data.get("reason") or None)
 
     def fingerprint(self):
         body = {"amount": self.amount, "lines": self.lines, "reason": self.reason}

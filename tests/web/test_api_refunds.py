@@ -224,11 +224,13 @@ def test_a_refund_needs_an_amount_or_lines(admin, paid_order):
     assert set(response.get_json()["error"]["details"]) == {"amount", "lines"}
 
 
-def test_a_refund_needs_a_reason(admin, paid_order):
-    response = admin.post(f"/orders/{paid_order['id']}/refunds", json={"amount": 100})
+def test_a_reason_is_optional_and_a_control_character_in_one_is_refused(admin, paid_order):
+    without = admin.post(f"/orders/{paid_order['id']}/refunds", json={"amount": 100})
+    refused = refund(admin, paid_order, amount=100, reason="Late\b")
 
-    assert_error(response, 422, "validation_error")
-    assert "reason" in response.get_json()["error"]["details"]
+    assert without.status_code == 201 and without.get_json()["refund"]["reason"] is None
+    assert_error(refused, 422, "validation_error")
+    assert "reason" in refused.get_json()["error"]["details"]
 
 
 @pytest.mark.parametrize("amount", [0, -5, 1.5, "100"])
