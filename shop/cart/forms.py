@@ -2,7 +2,8 @@
 from wtforms import BooleanField, HiddenField, RadioField, StringField
 from wtforms.validators import Regexp
 
-from ..forms import SchemaForm, country_field, present, typed_integer
+from ..addresses.forms import AddressFields
+from ..forms import SchemaForm, present, typed_integer
 
 NEW_ADDRESS = "new"  # the checkout's choice of the typed address over a saved one
 
@@ -24,17 +25,11 @@ class CartLineForm(SchemaForm):
         return present(quantity=typed_integer(self.quantity.data))
 
 
-class CheckoutForm(SchemaForm):
+class CheckoutForm(AddressFields, SchemaForm):
     email = StringField("E-mail", description="For the order's confirmation and its private link.",
                         render_kw={"autocomplete": "email", "inputmode": "email"})  # guests only
     # A shopper's saved addresses and NEW_ADDRESS (choices: the view's); none sent is the typed one.
     saved_address = RadioField("Ship to", validate_choice=False)
-    name = StringField("Full name", render_kw={"autocomplete": "name"})
-    line1 = StringField("Address", render_kw={"autocomplete": "address-line1"})
-    line2 = StringField("Address line 2 (optional)", render_kw={"autocomplete": "address-line2"})
-    city = StringField("City", render_kw={"autocomplete": "address-level2"})
-    postal_code = StringField("Postal code", render_kw={"autocomplete": "postal-code"})
-    country = country_field()
     save_address = BooleanField("Save this address to my address book")  # shoppers logged in only
     shipping_method_id = RadioField("Shipping", validate_choice=False)  # choices: the methods offered
     discount_code = StringField("Discount code (optional)", render_kw={"autocomplete": "off", "size": 16})
@@ -47,10 +42,6 @@ class CheckoutForm(SchemaForm):
         """The saved address chosen, or None for the address typed."""
         choice = self.saved_address.data
         return None if choice in (None, "", NEW_ADDRESS) else choice
-
-    def address_data(self):
-        fields = ("name", "line1", "line2", "city", "postal_code", "country")
-        return present(**{name: self[name].data for name in fields})
 
     def terms_data(self):
         """The shipping method, code and expected total as typed, for PlaceOrderSchema."""

@@ -280,20 +280,7 @@ def give_back(variants, ledger, variant_id, order_id, reason, actor_id, now):
     changed `ledger_seq`, and this write fails and looks again.
     """
     fields = {"reason": reason, "order_id": order_id, "actor_id": actor_id}
-    for attempt in range(MAX_ATTEMPTS):
-        variant, pending = variants.with_pending(variant_id)
-        if variant is None:
-            return None
-        mine = [m for m in pending if m.get("order_id") == order_id]
-        recorded = ledger.net_for_order(order_id, variant_id, excluding={m["_id"] for m in mine})
-        held = -(recorded + sum(m["delta"] for m in mine))
-        if held <= 0:
-            return None
-        _, movement = variants.try_movement(variant, held, fields, now)
-        if movement is not None:
-            return finish_movement(variants, ledger, movement)
-        backoff(attempt)
-    raise Conflict(BUSY)
+    return _return_held(variants, ledger, variant_id, order_id, fields, now)
 
 
 def return_units(variants, ledger, variant_id, order_id, refund_id, quantity, actor_id, now):
@@ -305,15 +292,24 @@ def return_units(variants, ledger, variant_id, order_id, refund_id, quantity, ac
     Exactly once per refund, by the same read-then-guarded-write as `give_back`: a racing
     return or give-back of the same order either shows in this read or changes `ledger_seq`."""
     fields = {"reason": RETURNED, "order_id": order_id, "refund_id": refund_id, "actor_id": actor_id}
+    return _return_held(variants, ledger, variant_id, order_id, fields, now, at_most=quantity, refund_id=refund_id)
+
+
+def _return_held(variants, ledger, variant_id, order_id, fields, now, at_most=None, refund_id=None):
+    """Move back what `order_id` holds of the variant (at most `at_most` units; for
+    `refund_id`, nothing if that refund's units are back already), guarded by the
+    `ledger_seq` of the read it counted from. The movement, or None."""
     for attempt in range(MAX_ATTEMPTS):
         variant, pending = variants.with_pending(variant_id)
         if variant is None:
             return None
         mine = [m for m in pending if m.get("order_id") == order_id]
-        if any(m.get("refund_id") == refund_id for m in mine) or ledger.has_return(order_id, variant_id, refund_id):
+        if refund_id and (any(m.get("refund_id") == refund_id for m in mine)
+                          or ledger.has_return(order_id, variant_id, refund_id)):
             return None
         recorded = ledger.net_for_order(order_id, variant_id, excluding={m["_id"] for m in mine})
-        units = min(quantity, -(recorded + sum(m["delta"] for m in mine)))
+        held = -(recorded + sum(m["delta"] for m in mine))
+        units = held if at_most is None else min(at_most, held)
         if units <= 0:
             return None
         _, movement = variants.try_movement(variant, units, fields, now)
