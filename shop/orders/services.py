@@ -527,6 +527,7 @@ def refund_order(stores, admin, order_id, request, idempotency_key, now):
         order = stores.orders.get(order_id)
         if order is None:
             raise NotFound("No such order.")
+        order = _expired_if_due(stores, order, now)  # an unpaid order past its window is cancelled
         earlier = order.refund_with_key(idempotency_key) if idempotency_key else None
         if earlier is not None:
             if earlier.request_hash != fingerprint:
