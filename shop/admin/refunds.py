@@ -52,6 +52,6 @@ def refund(order_id):
 
 def _page(order, form, preview=None):
     lines = {line.variant_id: line for line in order.items}
-    status = 200 if preview else form.status() if form.is_submitted() else 200
+    status = form.status() if form.is_submitted() and not preview else 200
     return render_template("admin/refund.html", order=order, form=form, lines=lines, preview=preview,
                            refundable=refunds.refundable(order)), status

@@ -12,7 +12,7 @@ which its units come back. Shipping (and its tax) is refunded only by an amount.
 The refunded total never passes what was paid: the repository's write is
 conditional on the order's refunds as read here.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from ..errors import InvalidInput, InvalidTransition, RefundExceedsPayment
@@ -44,7 +44,6 @@ class Refund:
     by: str
     idempotency_key: str = None
     request_hash: str = None
-    restocks: list = field(default_factory=list)  # the lines to restock: [(variant_id, quantity)]
 
     @classmethod
     def from_doc(cls, doc):
