@@ -3,6 +3,7 @@ cannot show. Each process is a real `python wsgi.py` (waitress, its own worker
 running expiry, e-mail and repair every second); the test's own app is on the
 same database and is used only to set up and read the stored data.
 """
+import random
 import re
 import signal
 import threading
@@ -340,13 +341,16 @@ def test_a_paused_process_loses_no_unit_and_answers_no_500(start_shops, add_prod
 
     with Load([stalled], tokens, products, threads=12) as load:
         load.until_placed(10)
-        for _ in range(50):  # paused in the middle of placing: a pause between two orders is tried again
+        # Paused in the middle of placing: a pause between two orders is tried again, at uneven
+        # moments (an order is pending for a few milliseconds, and a fixed rhythm can keep missing it).
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
             stalled.signal(signal.SIGSTOP)
             if db.orders.count_documents({"status": "pending"}):
                 break
             stalled.signal(signal.SIGCONT)
-            time.sleep(0.05)
-        assert db.orders.count_documents({"status": "pending"}) >= 1
+            time.sleep(random.uniform(0.005, 0.08))
+        assert db.orders.count_documents({"status": "pending"}) >= 1, "no pause ever caught an order being placed"
         # Paused until the other processes' repair (after REPAIR_AFTER_SECONDS) has withdrawn them all.
         deadline = time.monotonic() + 60
         while db.orders.count_documents({"status": "pending"}):
