@@ -12,6 +12,9 @@ from shop import create_app
 from shop import db as shop_db
 from shop.auth import services as auth_services
 from tests import stores
+from tests.url_builders import compile_each_builder_once
+
+compile_each_builder_once()
 
 TEST_SETTINGS = {
     "TESTING": True,
