@@ -88,93 +88,108 @@ def _drop_index(collection, name):
                 raise
 
 
+# Every index the app's queries and guarantees rely on, by collection (`ensure_indexes`).
+INDEXES = {}
+
+
+def _index(collection, keys, **options):
+    INDEXES.setdefault(collection, []).append(pymongo.IndexModel(keys, **options))
+
+
+_index("users", "email", unique=True)
+_index("users", [("role", 1), ("created_at", -1), ("_id", -1)])  # the back office's customers, newest first
+_index("tokens", "token_hash", unique=True)
+_index("tokens", "expires_at", expireAfterSeconds=0)
+_index("tokens", "user_id")  # a password change ends every session and token of a user
+_index("login_failures", "key", unique=True)
+_index("login_failures", "expires_at", expireAfterSeconds=0)
+_index("reset_requests", "key", unique=True)
+_index("reset_requests", "expires_at", expireAfterSeconds=0)
+# Password reset links: found by their token's hash, all of a user's ended at once.
+_index("password_resets", "token_hash", unique=True)
+_index("password_resets", "user_id")
+_index("password_resets", "expires_at", expireAfterSeconds=0)
+_index("products", "slug", unique=True)
+# The catalogue's sorts (repository.SORTS) end with _id, so that pages never overlap;
+# each index serves one of them (forwards or backwards) after `active`.
+_index("products", [("active", 1), ("created_at", -1), ("_id", -1)])
+_index("products", [("active", 1), ("sort_name", 1), ("_id", 1)])
+_index("products", [("active", 1), ("price_min", 1), ("_id", 1)])
+_index("products", [("active", 1), ("price_max", 1), ("_id", 1)])
+_index("products", "summary_stale_since", sparse=True)
+# A category's products (`?category=`, category pages): one index per catalogue sort, after
+# the categories and `active`; category_ids first, so the embedded store narrows by it.
+for _sort in ([("created_at", -1), ("_id", -1)], [("sort_name", 1), ("_id", 1)], [("price_min", 1), ("_id", 1)],
+              [("price_max", 1), ("_id", 1)]):
+    _index("products", [("category_ids", 1), ("active", 1), *_sort])
+_index("categories", "slug", unique=True)
+_index("variants", "sku", unique=True)
+_index("variants", [("product_id", 1), ("options_key", 1)], unique=True)
+_index("variants", [("active", 1), ("stock", 1), ("_id", 1)])
+_index("variants", "pending.created_at")
+# v1's ledger counted per product; it counts per variant now. Entries written before
+# the migration gave them a variant_id are outside this index until it does.
+_index("stock_movements", [("variant_id", 1), ("seq", -1)], unique=True,
+       partialFilterExpression={"variant_id": {"$exists": True}})
+_index("stock_movements", [("variant_id", 1), ("created_at", -1), ("seq", -1), ("_id", -1)])
+_index("stock_movements", [("product_id", 1), ("variant_id", 1)])
+_index("stock_movements", [("order_id", 1), ("variant_id", 1), ("reason", 1)])
+# Search (products/search.py): a word's trigrams narrow the scan, the literal match decides.
+_index("products", "search_grams")
+_index("products", "search_version")  # the start-up backfill finds what it must fold
+_index("products", "old_slugs")  # a product page's previous addresses
+_index("orders", "number", unique=True)
+_index("orders", [("user_id", 1), ("idempotency_key", 1)], unique=True,
+       partialFilterExpression={"idempotency_key": {"$exists": True}})
+_index("orders", [("user_id", 1), ("created_at", -1), ("_id", -1)])
+_index("orders", [("customer_email", 1), ("created_at", -1), ("_id", -1)])  # the back office's search
+_index("orders", [("status", 1), ("created_at", -1), ("_id", -1)])
+_index("orders", [("status", 1), ("expires_at", 1)])
+_index("orders", [("pending_actions", 1), ("updated_at", 1)])
+_index("orders", "created_at")
+# The repair job's payments that never came back; few at any time.
+_index("orders", [("payment.status", 1), ("payment.started_at", 1)],
+       partialFilterExpression={"payment.status": "processing"})
+# A code's uses: one document per order, in a numbered slot unique per code (max_uses) and
+# per code and customer (max_uses_per_customer): the limits are these indexes (shop/discounts/uses.py).
+_index("discount_uses", [("code_id", 1), ("slot", 1)], unique=True,
+       partialFilterExpression={"slot": {"$exists": True}})
+_index("discount_uses", [("code_id", 1), ("customer", 1), ("customer_slot", 1)], unique=True,
+       partialFilterExpression={"customer_slot": {"$exists": True}})
+_index("discount_uses", [("code_id", 1), ("customer", 1)])  # a code's uses, a customer's (counts)
+_index("emails", [("status", 1), ("next_attempt_at", 1)])
+_index("emails", "key", unique=True)
+_index("csv_imports", "expires_at", expireAfterSeconds=0)  # a checked import waits an hour
+# GridFS's own indexes for the images' files, made here as GridFS would make them on
+# its first write (mongomock's index store does not take GridFS's form of them).
+_index("images.files", [("filename", 1), ("uploadDate", 1)])
+_index("images.chunks", [("files_id", 1), ("n", 1)], unique=True)
+_index("carts", "owner", unique=True)
+# Checkout settings: the methods serving a country (cheapest first), one tax rate per
+# country, and one discount code per text ignoring case (the folded `code_key`).
+_index("shipping_methods", [("price", 1), ("name", 1), ("_id", 1)])
+_index("shipping_methods", [("active", 1), ("countries", 1), ("price", 1), ("name", 1), ("_id", 1)])
+_index("shipping_methods", [("active", 1), ("currency", 1), ("price", 1), ("name", 1), ("_id", 1)])
+_index("tax_rates", "country", unique=True)
+_index("discount_codes", "code_key", unique=True)
+_index("discount_codes", [("created_at", -1), ("_id", -1)])
+_index("carts", "expires_at", expireAfterSeconds=0)
+# The address book (shop/addresses/repository.py): a shopper's addresses in the order added,
+# and at most MAX_ADDRESSES of them, each in its own slot (the cap is this unique index).
+_index("addresses", [("user_id", 1), ("created_at", 1), ("_id", 1)])
+_index("addresses", [("user_id", 1), ("slot", 1)], unique=True)
+
+
+# Indexes of an older version, dropped before the current ones are made.
+DROPPED = {"products": ["sku_1"],  # v1: the SKU moved to the variants
+           "stock_movements": ["product_id_1_seq_-1"]}  # v1: the ledger counted per product
+
+
 def ensure_indexes(db):
-    """Every index the app's queries and guarantees rely on. Safe to re-run."""
-    db.users.create_index("email", unique=True)
-    db.users.create_index([("role", 1), ("created_at", -1), ("_id", -1)])  # the back office's customers, newest first
-    db.tokens.create_index("token_hash", unique=True)
-    db.tokens.create_index("expires_at", expireAfterSeconds=0)
-    db.tokens.create_index("user_id")  # a password change ends every session and token of a user
-    db.login_failures.create_index("key", unique=True)
-    db.login_failures.create_index("expires_at", expireAfterSeconds=0)
-    db.reset_requests.create_index("key", unique=True)
-    db.reset_requests.create_index("expires_at", expireAfterSeconds=0)
-    # Password reset links: found by their token's hash, all of a user's ended at once.
-    db.password_resets.create_index("token_hash", unique=True)
-    db.password_resets.create_index("user_id")
-    db.password_resets.create_index("expires_at", expireAfterSeconds=0)
-    _drop_index(db.products, "sku_1")  # v1: the SKU moved to the variants (below)
-    db.products.create_index("slug", unique=True)
-    # The catalogue's sorts (repository.SORTS) end with _id, so that pages never overlap;
-    # each index serves one of them (forwards or backwards) after `active`.
-    db.products.create_index([("active", 1), ("created_at", -1), ("_id", -1)])
-    db.products.create_index([("active", 1), ("sort_name", 1), ("_id", 1)])
-    db.products.create_index([("active", 1), ("price_min", 1), ("_id", 1)])
-    db.products.create_index([("active", 1), ("price_max", 1), ("_id", 1)])
-    db.products.create_index("summary_stale_since", sparse=True)
-    # A category's products (`?category=`, category pages): one index per catalogue sort, after
-    # the categories and `active`; category_ids first, so the embedded store narrows by it.
-    for sort in ([("created_at", -1), ("_id", -1)], [("sort_name", 1), ("_id", 1)], [("price_min", 1), ("_id", 1)],
-                 [("price_max", 1), ("_id", 1)]):
-        db.products.create_index([("category_ids", 1), ("active", 1), *sort])
-    db.categories.create_index("slug", unique=True)
-    db.variants.create_index("sku", unique=True)
-    db.variants.create_index([("product_id", 1), ("options_key", 1)], unique=True)
-    db.variants.create_index([("active", 1), ("stock", 1), ("_id", 1)])
-    db.variants.create_index("pending.created_at")
-    # v1's ledger counted per product; it counts per variant now. Entries written before
-    # the migration gave them a variant_id are outside this index until it does.
-    _drop_index(db.stock_movements, "product_id_1_seq_-1")
-    db.stock_movements.create_index([("variant_id", 1), ("seq", -1)], unique=True,
-                                    partialFilterExpression={"variant_id": {"$exists": True}})
-    db.stock_movements.create_index([("variant_id", 1), ("created_at", -1), ("seq", -1), ("_id", -1)])
-    db.stock_movements.create_index([("product_id", 1), ("variant_id", 1)])
-    db.stock_movements.create_index([("order_id", 1), ("variant_id", 1), ("reason", 1)])
-    # Search (products/search.py): a word's trigrams narrow the scan, the literal match decides.
-    db.products.create_index("search_grams")
-    db.products.create_index("search_version")  # the start-up backfill finds what it must fold
-    db.products.create_index("old_slugs")  # a product page's previous addresses
-    db.orders.create_index("number", unique=True)
-    db.orders.create_index(
-        [("user_id", 1), ("idempotency_key", 1)],
-        unique=True,
-        partialFilterExpression={"idempotency_key": {"$exists": True}},
-    )
-    db.orders.create_index([("user_id", 1), ("created_at", -1), ("_id", -1)])
-    db.orders.create_index([("customer_email", 1), ("created_at", -1), ("_id", -1)])  # the back office's search
-    db.orders.create_index([("status", 1), ("created_at", -1), ("_id", -1)])
-    db.orders.create_index([("status", 1), ("expires_at", 1)])
-    db.orders.create_index([("pending_actions", 1), ("updated_at", 1)])
-    db.orders.create_index("created_at")
-    db.orders.create_index(  # the repair job's payments that never came back; few at any time
-        [("payment.status", 1), ("payment.started_at", 1)],
-        partialFilterExpression={"payment.status": "processing"},
-    )
-    # A code's uses: one document per order, in a numbered slot unique per code (max_uses) and
-    # per code and customer (max_uses_per_customer): the limits are these indexes (shop/discounts/uses.py).
-    db.discount_uses.create_index([("code_id", 1), ("slot", 1)], unique=True,
-                                  partialFilterExpression={"slot": {"$exists": True}})
-    db.discount_uses.create_index([("code_id", 1), ("customer", 1), ("customer_slot", 1)], unique=True,
-                                  partialFilterExpression={"customer_slot": {"$exists": True}})
-    db.discount_uses.create_index([("code_id", 1), ("customer", 1)])  # a code's uses, a customer's (counts)
-    db.emails.create_index([("status", 1), ("next_attempt_at", 1)])
-    db.emails.create_index("key", unique=True)
-    db.csv_imports.create_index("expires_at", expireAfterSeconds=0)  # a checked import waits an hour
-    # GridFS's own indexes for the images' files, made here as GridFS would make them on
-    # its first write (mongomock's index store does not take GridFS's form of them).
-    db["images.files"].create_index([("filename", 1), ("uploadDate", 1)])
-    db["images.chunks"].create_index([("files_id", 1), ("n", 1)], unique=True)
-    db.carts.create_index("owner", unique=True)
-    # Checkout settings: the methods serving a country (cheapest first), one tax rate per
-    # country, and one discount code per text ignoring case (the folded `code_key`).
-    db.shipping_methods.create_index([("price", 1), ("name", 1), ("_id", 1)])
-    db.shipping_methods.create_index([("active", 1), ("countries", 1), ("price", 1), ("name", 1), ("_id", 1)])
-    db.shipping_methods.create_index([("active", 1), ("currency", 1), ("price", 1), ("name", 1), ("_id", 1)])
-    db.tax_rates.create_index("country", unique=True)
-    db.discount_codes.create_index("code_key", unique=True)
-    db.discount_codes.create_index([("created_at", -1), ("_id", -1)])
-    db.carts.create_index("expires_at", expireAfterSeconds=0)
-    # The address book (shop/addresses/repository.py): a shopper's addresses in the order added,
-    # and at most MAX_ADDRESSES of them, each in its own slot (the cap is this unique index).
-    db.addresses.create_index([("user_id", 1), ("created_at", 1), ("_id", 1)])
-    db.addresses.create_index([("user_id", 1), ("slot", 1)], unique=True)
+    """Every index of `INDEXES`, one `createIndexes` per collection (an index that is already
+    there is left as it is). Safe to re-run, and by several processes at once."""
+    for collection, names in DROPPED.items():
+        for name in names:
+            _drop_index(db[collection], name)
+    for collection, models in INDEXES.items():
+        db[collection].create_indexes(models)

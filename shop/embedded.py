@@ -114,6 +114,10 @@ class _LockedCollection(_Locked):
                 return _count_documents(self._target, *args, **kwargs)
             if name == "find_one_and_update":
                 return _find_one_and_update(self._target, index, *args, **kwargs)
+            if name == "create_indexes":
+                # mongomock's would drop each index's partialFilterExpression: one at a time instead.
+                return [self._call("create_index", self._target.create_index, (keys,), options)
+                        for keys, options in map(_index_arguments, args[0])]
             if name == "create_index" and _index_exists(self._target, *args, **kwargs):
                 # MongoDB makes re-creating an index a no-op. mongomock re-checks a unique
                 # index over every document, ignoring its partial filter, so a second app
@@ -122,6 +126,12 @@ class _LockedCollection(_Locked):
             return method(*args, **kwargs)
         finally:
             index.writing = True
+
+
+def _index_arguments(model):
+    """A pymongo IndexModel as `create_index`'s keys and options."""
+    options = dict(model.document)
+    return list(options.pop("key").items()), options
 
 
 def _index_exists(collection, key_or_list, **options):

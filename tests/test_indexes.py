@@ -93,8 +93,8 @@ class RecordingCollection:
 
     def __getattr__(self, method):
         call = getattr(self._target, method)
-        if method == "create_index":
-            return lambda keys, **options: self._index(call, keys, options)
+        if method == "create_indexes":
+            return lambda models: self._indexes(call, models)
         if method not in QUERIES:
             return call
 
@@ -104,10 +104,10 @@ class RecordingCollection:
 
         return recorded
 
-    def _index(self, call, keys, options):
-        keys = [(keys, 1)] if isinstance(keys, str) else list(keys)
-        self._log["indexes"].setdefault(self._name, []).append(tuple(keys))
-        return call(keys, **options)
+    def _indexes(self, call, models):
+        for model in models:
+            self._log["indexes"].setdefault(self._name, []).append(tuple(model.document["key"].items()))
+        return call(models)
 
     def _shape(self, method, args, kwargs):
         if method == "aggregate":

@@ -16,7 +16,7 @@ process would.
 """
 import threading
 
-from pymongo.errors import AutoReconnect, DuplicateKeyError
+from pymongo.errors import AutoReconnect
 
 from shop import db as shop_db
 from tests import stores
@@ -92,8 +92,6 @@ class FaultyCollection:
 
     def __getattr__(self, name):
         attribute = getattr(self._target, name)
-        if name == "create_index":
-            return self._create_index
         op = "write" if name in WRITES else "read" if name in READS else None
         if op is None:
             return attribute
@@ -106,15 +104,6 @@ class FaultyCollection:
             return result
 
         return call
-
-    def _create_index(self, keys, **kwargs):
-        # mongomock re-checks a unique index against every document when it is
-        # created again, ignoring its partial filter (a real MongoDB does not):
-        # a second app on the same store must not trip over that.
-        try:
-            return self._target.create_index(keys, **kwargs)
-        except DuplicateKeyError:
-            return None
 
 
 class FaultyDatabase:
