@@ -14,6 +14,10 @@ class User:
     role: str
     password_hash: str
     created_at: datetime
+    # Counts the password's changes: a session or token is good only while it is the one it
+    # was issued under, so a log-in that checked the old password before a reset ended every
+    # session issues nothing that works (shop/auth/services.py user_for_token).
+    password_version: int = 0
 
     @property
     def is_admin(self):

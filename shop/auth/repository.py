@@ -22,6 +22,7 @@ def _user(doc):
         role=doc["role"],
         password_hash=doc["password_hash"],
         created_at=doc["created_at"],
+        password_version=doc.get("password_version", 0),
     )
 
 
@@ -67,7 +68,11 @@ class UserRepository:
         return _user(doc)
 
     def set_password_hash(self, user_id, password_hash):
-        self.users.update_one({"_id": object_id(user_id)}, {"$set": {"password_hash": password_hash}})
+        """The new hash and the next password version, in one write; that version."""
+        doc = self.users.find_one_and_update({"_id": object_id(user_id)},
+                                             {"$set": {"password_hash": password_hash}, "$inc": {"password_version": 1}},
+                                             projection={"password_version": True}, return_document=ReturnDocument.AFTER)
+        return doc["password_version"] if doc else None
 
 
 class TokenRepository:
@@ -80,16 +85,22 @@ class TokenRepository:
     def __init__(self, db):
         self.tokens = db.tokens
 
-    def add(self, token_hash, user_id, now, expires_at, kind=API):
-        self.tokens.insert_one(
-            {"token_hash": token_hash, "user_id": user_id, "kind": kind, "created_at": now, "expires_at": expires_at}
-        )
+    def add(self, token_hash, user_id, password_version, now, expires_at, kind=API):
+        self.tokens.insert_one({"token_hash": token_hash, "user_id": user_id, "password_version": password_version,
+                                "kind": kind, "created_at": now, "expires_at": expires_at})
 
-    def user_id_for(self, token_hash, now, kind=API):
+    def holder_of(self, token_hash, now, kind=API):
+        """(user id, the password version it was issued under) of an open token, or None."""
         # The TTL monitor runs about once a minute, so expiry is checked here too. The kind
         # is compared here, not in the filter, so that the lookup stays the unique hash's.
         doc = self.tokens.find_one({"token_hash": token_hash, "expires_at": {"$gt": now}})
-        return doc["user_id"] if doc and doc.get("kind", self.API) == kind else None
+        if doc is None or doc.get("kind", self.API) != kind:
+            return None
+        return doc["user_id"], doc.get("password_version", 0)
+
+    def move_to_password_version(self, token_hash, password_version):
+        """The token that changed its user's password goes on working under the new one."""
+        self.tokens.update_one({"token_hash": token_hash}, {"$set": {"password_version": password_version}})
 
     def remove(self, token_hash):
         self.tokens.delete_one({"token_hash": token_hash})

@@ -88,14 +88,15 @@ def issue_token(tokens, user, ttl_days, now, kind=TokenRepository.API):
     """A new random token (an API bearer token, or a site login); only its hash is stored."""
     token = secrets.token_urlsafe(32)
     expires_at = now + timedelta(days=ttl_days)
-    tokens.add(token_hash(token), user.id, now, expires_at, kind)
+    # `user` is as its password was checked: a reset since then has moved its version on.
+    tokens.add(token_hash(token), user.id, user.password_version, now, expires_at, kind)
     return token, expires_at
 
 
 def user_for_token(tokens, users, token, now, kind=TokenRepository.API):
-    user_id = tokens.user_id_for(token_hash(token), now, kind) if token else None
-    user = users.get(user_id) if user_id else None
-    if user is None:
+    holder = tokens.holder_of(token_hash(token), now, kind) if token else None
+    user = users.get(holder[0]) if holder else None
+    if user is None or user.password_version != holder[1]:
         raise Unauthorized("The token is missing, expired or revoked.")
     return user
 
@@ -163,9 +164,13 @@ def reset_password(accounts, token, password, now):
 
 
 def _set_password(accounts, user, password, keep_token=None):
-    # The password first: a session started after this needed the new one.
-    accounts.users.set_password_hash(user.id, hash_password(password))
-    accounts.tokens.remove_all_for(user.id, keep_hash=token_hash(keep_token) if keep_token else None)
+    # The password and its new version first: from then on no session or token issued under
+    # the old one works (even one a log-in racing this issues), and the rest is tidying up.
+    version = accounts.users.set_password_hash(user.id, hash_password(password))
+    keep_hash = token_hash(keep_token) if keep_token else None
+    if keep_hash and version is not None:
+        accounts.tokens.move_to_password_version(keep_hash, version)
+    accounts.tokens.remove_all_for(user.id, keep_hash=keep_hash)
     accounts.resets.remove_for_user(user.id)
 
 

@@ -2,11 +2,14 @@
 e-mail, the same 202 whatever the email, a limit that sends nothing past it, and a new
 password that ends every session and token of the account."""
 import hashlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 
 from shop import create_app
+from shop.auth.repository import TokenRepository
 from shop.db import connect
 from tests.conftest import TEST_SETTINGS, assert_error, login_token
 from tests.racing import call, race
@@ -277,3 +280,40 @@ def test_racing_uses_of_one_link_set_exactly_one_password(app, client, anonymous
     assert statuses == [204] + [404] * 7
     winner = passwords[[status for status, _ in answers].index(204)]
     assert [password for password in passwords if can_log_in(client, password)] == [winner]
+
+
+def test_a_log_in_that_checked_the_old_password_just_before_a_reset_issues_no_token_that_works(
+        app, client, anonymous, shopper, mailbox, monkeypatch):
+    ask(anonymous)
+    token = token_of(reset_links(app, mailbox)[0])
+    store_token, checked, reset = TokenRepository.add, threading.Event(), threading.Event()
+
+    def store_after_the_reset(self, *args, **kwargs):
+        checked.set()  # the log-in has checked the old password; it stores its token after the reset
+        assert reset.wait(30)
+        return store_token(self, *args, **kwargs)
+
+    monkeypatch.setattr(TokenRepository, "add", store_after_the_reset)
+    served = Served(app)
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            log_in = pool.submit(call, served.port, "POST", "/auth/tokens",
+                                 body={"email": "ada@example.com", "password": OLD_PASSWORD})
+            assert checked.wait(30)
+            reset_status, _ = call(served.port, "POST", f"/auth/password-resets/{token}", body={"password": NEW_PASSWORD})
+            reset.set()
+            log_in_status, issued = log_in.result()
+    finally:
+        served.stop()
+
+    assert (reset_status, log_in_status) == (204, 201)  # the old password was right when it was checked
+    assert_error(client.get("/api/v1/me", headers={"Authorization": f"Bearer {issued['token']}"}), 401, "unauthorized")
+    monkeypatch.setattr(TokenRepository, "add", store_token)
+    assert can_log_in(client, NEW_PASSWORD) and not can_log_in(client, OLD_PASSWORD)
+
+
+def test_tokens_and_accounts_from_before_password_versions_keep_working(client, shopper, db):
+    db.users.update_many({}, {"$unset": {"password_version": ""}})
+    db.tokens.update_many({}, {"$unset": {"password_version": ""}})
+
+    assert shopper.get("/me").status_code == 200
