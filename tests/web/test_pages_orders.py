@@ -23,7 +23,7 @@ def test_the_order_page_shows_lines_address_a_pay_form_and_a_cancel_button(site,
     html = site.text(order_path)
 
     assert "Cast Iron Teapot" in html and "$59.00" in html and "$118.00" in html
-    assert "1 Main Street" in html and "Springfield" in html
+    assert "1 Main Street" in html and "Springfield" in html and "United States" in html  # the country by name
     assert f'action="{order_path}/pay"' in html and f'href="{order_path}/cancel"' in html
 
 
