@@ -201,16 +201,17 @@ def place_order():
             return _checkout_page(form, status=form.status())
         raise BadRequest("This checkout form is not valid; please start again from the cart.")
     customer = _customer(form)
+    stores = Stores.for_app(current_app)
+    # Before the address: this form's order stands even if the saved address it named is gone.
+    earlier = services.placed_with(stores, customer, form.idempotency_key.data) if customer else None
+    if earlier is not None:  # this form placed its order already (a second click, a reload)
+        flash(f"Order {earlier.number} was already placed.", "success")
+        return redirect(_order_page(earlier))
     address, address_id = _shipping_address(form, customer)
     terms = form.load(TERMS, form.terms_data())
     if customer is None or address is None or terms is None:
         return _checkout_page(form, status=form.status())
     terms = Checkout(items=[], shipping_address=address, address_id=address_id, **terms)
-    stores = Stores.for_app(current_app)
-    earlier = services.placed_with(stores, customer, form.idempotency_key.data)
-    if earlier is not None:  # this form placed its order already (a second click, a reload)
-        flash(f"Order {earlier.number} was already placed.", "success")
-        return redirect(_order_page(earlier))
     placing = request.form.get("action") == "place" and terms.expected_total is not None
     try:
         if placing:

@@ -45,12 +45,11 @@ def _stores():
     return services.Stores.for_app(current_app)
 
 
-def _checkout():
+def _checkout(body):
     """The body as a Checkout; an `address_id` is replaced by a copy of that saved address."""
-    body = load_body(PLACE_ORDER)
     if "address_id" in body:
-        body["shipping_address"] = address_book.shipping_address(
-            AddressRepository(get_db()), current_api_user().id, body["address_id"])
+        body = dict(body, shipping_address=address_book.shipping_address(
+            AddressRepository(get_db()), current_api_user().id, body["address_id"]))
     return services.Checkout.from_body(body)
 
 
@@ -58,8 +57,14 @@ def _checkout():
 @token_required
 def place_order():
     """Place an order, all or nothing; a repeated Idempotency-Key returns the first order."""
-    checkout = _checkout()
     key = _idempotency_key()
+    body = load_body(PLACE_ORDER)
+    if key and "address_id" in body:
+        # A retry replays its order even when the saved address it named was deleted since.
+        earlier = services.replay_order(_stores(), current_api_user(), key, services.Checkout.from_body(body))
+        if earlier is not None:
+            return DUMP_ORDER(earlier), 200, {"Location": url_for("orders_api.get_order", order_id=earlier.id)}
+    checkout = _checkout(body)
     try:
         order, created = services.place_order(
             _stores(), current_api_user(), checkout.items, checkout.shipping_address, key,
@@ -78,7 +83,7 @@ def place_order():
 def quote_order():
     """The order this body would place now (totals, shipping, discount, taxes) and the lines
     that could not be served now; nothing moves."""
-    checkout = _checkout()
+    checkout = _checkout(load_body(PLACE_ORDER))
     quote = services.quote_order(_stores(), current_api_user(), checkout, utcnow(),
                                  current_app.config["PRICES_INCLUDE_TAX"])
     return jsonify(QUOTE.dump(quote))

@@ -86,7 +86,8 @@ class Checkout:
 
     @classmethod
     def from_body(cls, data):
-        return cls(data["items"], data["shipping_address"], data.get("shipping_method_id"),
+        """`shipping_address` is None for a body naming a saved address, until it is copied in."""
+        return cls(data["items"], data.get("shipping_address"), data.get("shipping_method_id"),
                    data.get("discount_code"), data.get("expected_total"), data.get("address_id"))
 
 
@@ -141,6 +142,11 @@ def place_order(stores, user, items, address, idempotency_key, now, payment_ttl_
         except DuplicateIdempotencyKey:
             continue  # a racing retry with the same key stored first: replay it
     raise Conflict("A request with this Idempotency-Key is still being processed.")
+
+
+def replay_order(stores, user, idempotency_key, checkout):
+    """The order an earlier request with this key and body placed, or None (409 for another body)."""
+    return _replay(stores.orders, user.id, idempotency_key, _fingerprint(checkout))
 
 
 def _place(stores, user, checkout, idempotency_key, fingerprint, now, payment_ttl_minutes, prices_include_tax):

@@ -336,6 +336,23 @@ def test_a_retry_with_an_address_id_replays_the_first_order_even_after_the_addre
     assert_error(other, 409, "conflict")  # the same address typed out is another body
 
 
+def test_a_retry_with_an_address_id_replays_the_first_order_even_after_the_address_was_deleted(shopper, save, clock,
+                                                                                               db):
+    work = save(**WORK)
+    body = order_body(clock, address_id=work["id"])
+    first = shopper.post("/orders", json=body, headers={"Idempotency-Key": "address-retry-2"})
+    assert shopper.delete(f"/me/addresses/{work['id']}").status_code == 204
+
+    retry = shopper.post("/orders", json=body, headers={"Idempotency-Key": "address-retry-2"})
+
+    assert first.status_code == 201 and retry.status_code == 200, retry.get_json()
+    assert retry.get_json() == first.get_json() and db.orders.count_documents({}) == 1
+    assert_error(shopper.post("/orders", json=body, headers={"Idempotency-Key": "address-retry-3"}), 422,
+                 "validation_error")  # a new request still needs the address
+    assert_error(shopper.post("/orders", json=dict(body, items=[{"product_id": clock["id"], "quantity": 2}]),
+                              headers={"Idempotency-Key": "address-retry-2"}), 409, "conflict")
+
+
 def test_a_v1_body_digests_exactly_as_it_did_before_saved_addresses(shopper, clock, db):
     body = order_body(clock, shipping_address=ADDRESS)
 

@@ -94,6 +94,21 @@ def test_a_saved_address_chosen_is_carried_from_the_review_to_the_order_as_a_cop
     assert "London" in shopping.text(placed.headers["Location"])
 
 
+def test_the_form_sent_again_after_its_saved_address_was_deleted_shows_the_order_it_placed(shopping, db):
+    save(shopping, **WORK)
+    work = saved_ids(db)["Ada at Work"]
+    review = shopping.review(saved_address=work)
+    fields = {"saved_address": work, "expected_total": shown_total(review.get_data(as_text=True))}
+    placed = shopping.place(**fields)
+    shopping.post(f"/account/addresses/{work}/delete")
+    assert db.addresses.count_documents({}) == 0
+
+    again = shopping.place(**fields)  # a reload of the page the click answered
+
+    assert again.status_code == 302 and again.headers["Location"] == placed.headers["Location"]
+    assert db.orders.count_documents({}) == 1
+
+
 def test_a_new_address_chosen_over_the_saved_ones_is_the_one_typed(shopping, db):
     save(shopping, **WORK)
 
