@@ -70,8 +70,8 @@ def ask_to_claim():
     """E-mail the shopper a link that adds their guest orders (placed with their e-mail)."""
     if ActionForm().validate_on_submit():
         services.send_claim_link(_stores(), signed_in_user(), utcnow())
-        flash(f"We sent a link to {signed_in_user().email}: open it to add the orders you placed there as a guest.",
-              "info")
+        flash(f"We sent a link to {signed_in_user().email}: open it to add the orders you placed there as a guest "
+              f"(one e-mail every {services.CLAIM_EMAIL_WINDOW_MINUTES} minutes at most).", "info")
     return redirect(url_for("orders.my_orders"))
 
 

@@ -326,10 +326,16 @@ def pay_guest_order(stores, order_id, token, card, now):
     return _pay(stores, get_guest_order(stores, order_id, token, now), GUEST, card, now)
 
 
+# A shopper asking again and again for the claim link gets one e-mail in each such window.
+CLAIM_EMAIL_WINDOW_MINUTES = 10
+
+
 def send_claim_link(stores, user, now):
-    """E-mail `user` the link that takes the guest orders placed with their address."""
+    """E-mail `user` the link that takes the guest orders placed with their address, once per
+    CLAIM_EMAIL_WINDOW_MINUTES: the outbox queues one message per key, and the key names the window."""
+    window = int(now.timestamp()) // (CLAIM_EMAIL_WINDOW_MINUTES * 60)
     subject, body = claim_email(user, stores.links.claim(user))
-    stores.outbox.enqueue(f"claim:{user.id}:{now.isoformat()}", user.email, subject, body, now)
+    stores.outbox.enqueue(f"claim:{user.id}:{window}", user.email, subject, body, now)
 
 
 def claim_guest_orders(stores, user, token, now):

@@ -2,6 +2,7 @@
 total changed since (API.md "The cart and what the shopper confirms")."""
 import re
 import secrets
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -203,6 +204,22 @@ def test_a_claim_link_works_only_for_the_account_it_was_sent_to(app, site, other
     assert other_site.get(link).status_code == 404
     assert other_site.get(link[:-3] + "abc").status_code == 404
     assert db.orders.find_one()["user_id"] is None
+
+
+def test_asking_for_the_claim_link_again_and_again_sends_one_e_mail_per_ten_minutes(app, site, tee, mailbox,
+                                                                                  monkeypatch):
+    from shop.orders import routes
+
+    site.shopper("ada@example.com")
+    start = datetime(2026, 11, 2, 9, 0, 1, tzinfo=timezone.utc)  # a window beginning at 9:00
+    claims = []
+    for minutes in (0, 1, 9, 10, 11):
+        monkeypatch.setattr(routes, "utcnow", lambda minutes=minutes: start + timedelta(minutes=minutes))
+        assert "one e-mail every 10 minutes at most" in site.text(site.post("/orders/claim").headers["Location"])
+        deliver_emails(app)
+        claims.append(len([message for message in mailbox if message["subject"] == "Your guest orders"]))
+
+    assert claims == [1, 1, 1, 2, 2]
 
 
 def test_a_codes_per_customer_limit_counts_a_guest_by_e_mail(site, other_site, admin, tee):
