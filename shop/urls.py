@@ -2,7 +2,7 @@
 `SHOP_BASE_URL` only, never from the request's `Host` header, which any client sets."""
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 
 
 def base_url(config):
@@ -25,6 +25,18 @@ def absolute_url(endpoint, **values):
     return current_app.config["SHOP_BASE_URL"] + url_for(endpoint, **values)
 
 
+def fixed_url(endpoint, **values):
+    """`url_for` for a link that is the same on every request, such as the header's links
+    and the stylesheet's: built once per app and script root (url_for costs a few µs, and
+    every page has a dozen of these). `endpoint` is a full name, never a relative ".name"."""
+    built = current_app.extensions["fixed_urls"]
+    key = (request.script_root, endpoint, *sorted(values.items()))
+    if key not in built:
+        built[key] = url_for(endpoint, **values)
+    return built[key]
+
+
 def register(app):
     app.config["SHOP_BASE_URL"] = base_url(app.config)
-    app.jinja_env.globals["absolute_url"] = absolute_url
+    app.extensions["fixed_urls"] = {}
+    app.jinja_env.globals.update(absolute_url=absolute_url, fixed_url=fixed_url)
