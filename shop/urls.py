@@ -25,18 +25,27 @@ def absolute_url(endpoint, **values):
     return current_app.config["SHOP_BASE_URL"] + url_for(endpoint, **values)
 
 
-def fixed_url(endpoint, **values):
-    """`url_for` for a link that is the same on every request, such as the header's links
-    and the stylesheet's: built once per app and script root (url_for costs a few µs, and
-    every page has a dozen of these). `endpoint` is a full name, never a relative ".name"."""
-    built = current_app.extensions["fixed_urls"]
-    key = (request.script_root, endpoint, *sorted(values.items()))
-    if key not in built:
-        built[key] = url_for(endpoint, **values)
-    return built[key]
+class FixedUrls(dict):
+    """The URLs that are the same on every request at one script root, built on first use:
+    `urls["cart.show_cart"]` for an endpoint without arguments, `urls["static", "css/site.css"]`
+    for a static file. base.html sets `urls` for every page: a page has a dozen such links,
+    and url_for costs a few µs each. Endpoints are full names, never a relative ".name"."""
+
+    def __missing__(self, key):
+        url = self[key] = url_for("static", filename=key[1]) if isinstance(key, tuple) else url_for(key)
+        return url
+
+
+def fixed_urls():
+    """This app's FixedUrls for this request's script root."""
+    by_root = current_app.extensions["fixed_urls"]
+    root = request.script_root
+    if root not in by_root:
+        by_root[root] = FixedUrls()
+    return by_root[root]
 
 
 def register(app):
     app.config["SHOP_BASE_URL"] = base_url(app.config)
     app.extensions["fixed_urls"] = {}
-    app.jinja_env.globals.update(absolute_url=absolute_url, fixed_url=fixed_url)
+    app.jinja_env.globals.update(absolute_url=absolute_url, fixed_urls=fixed_urls)
