@@ -5,7 +5,7 @@ import secrets
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import caching, db, input_rules, security, urls
+from . import caching, db, input_rules, security, sessions, urls
 from .config import Config
 from .errors import register_error_handlers
 from .extensions import csrf, login_manager
@@ -24,6 +24,7 @@ def create_app(config=None, mongo_client=None):
     app.config.update(Config().as_dict())
     app.config.update(config or {})
     configure_secret_key(app)
+    sessions.register(app)
     urls.register(app)
     register_extensions(app)
     register_database(app, mongo_client)

@@ -8,9 +8,12 @@ import re
 
 from flask import request
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from marshmallow import EXCLUDE, ValidationError
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import TextInput
+from wtforms.widgets.core import clean_key
 
 from .countries import COUNTRY_CHOICES
 from .errors import FORM_EXPIRED_KEPT, OutOfStock
@@ -68,8 +71,40 @@ def keeps_typed_input(view):
     return csrf.exempt(view)
 
 
+def text_input(field, render_kw):
+    """The `<input type="text">` WTForms' TextInput writes for a field without validators
+    (so without flags: required, maxlength...), the same attributes in the same order, built
+    without its html_params, which formats each one with Markup.format: that was a tenth of
+    a product page's time. tests/web/test_form_rendering.py compares the two."""
+    given = {**(field.render_kw or {}), **render_kw}
+    attributes = {"id": field.id, "type": "text", "value": field._value()}
+    attributes.update((clean_key(name), value) for name, value in given.items())
+    attributes["name"] = field.name
+    return Markup(f"<input {_html_attributes(attributes)}>")
+
+
+def _html_attributes(attributes):
+    """`name="value"` pairs sorted by name, escaped as WTForms' html_params escapes them (a
+    quote that a Markup value holds as is, too); True is a bare name, False no attribute."""
+    pairs = []
+    for name, value in sorted(attributes.items()):
+        if value is True:
+            pairs.append(str(escape(name)))
+        elif value is not False:
+            quoted = str(escape(value)).replace('"', "&quot;")
+            pairs.append(f'{escape(name)}="{quoted}"')
+    return " ".join(pairs)
+
+
 class SchemaForm(FlaskForm):
     """A Flask-WTF form (CSRF) whose data is validated by a Marshmallow schema."""
+
+    class Meta:
+        def render_field(self, field, render_kw):
+            """A plain text input is written by text_input; any other field by its widget."""
+            if type(field.widget) is TextInput and not field.validators:
+                return text_input(field, render_kw)
+            return super().render_field(field, render_kw)
 
     expired = False
 

@@ -25,6 +25,10 @@ HEADERS = {
 def register(app):
     @app.after_request
     def _security_headers(response):
+        """Each header the view did not set itself. Read once, not with a setdefault per
+        header: each of those scans the headers, and a missing one raises a KeyError."""
+        present = set(response.headers.keys(lower=True))
         for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
+            if name.lower() not in present:
+                response.headers.add(name, value)
         return response

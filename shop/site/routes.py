@@ -22,11 +22,13 @@ def money_filter(minor_units, currency="USD"):
     return format_money(minor_units, currency)
 
 
-@bp.app_context_processor
-def page_helpers():
-    return {"canonical_url": canonical_url, "cart_count": cart_count, "action_form": ActionForm}
+# Globals, not a context processor, so that the macros see them without being imported
+# `with context` (Jinja then builds _macros.html once, not on every render).
+bp.add_app_template_global(cart_count)
+bp.add_app_template_global(ActionForm, "action_form")
 
 
+@bp.app_template_global()
 def canonical_url():
     """This page's address without its query string (the catalogue keeps its page number)."""
     if request.endpoint is None or request.url_rule is None:

@@ -61,3 +61,13 @@ def test_a_session_for_a_user_id_alone_is_a_visitors(app, shopper):
         session["_user_id"] = shopper.user["id"]
 
     assert not signed_in(forged)
+
+
+def test_a_session_cookie_is_read_only_under_the_secret_key_it_was_signed_with(app, shopper):
+    copied = log_in(app).get_cookie("session")
+
+    app.secret_key = "another-secret"
+    assert not signed_in(replay(app, copied))
+
+    app.config["SECRET_KEY_FALLBACKS"] = ["test-secret"]  # the key rotated out, still accepted
+    assert signed_in(replay(app, copied))
