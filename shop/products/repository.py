@@ -196,6 +196,19 @@ class ProductRepository:
         rest, rest_total = self._page(elsewhere, SORTS["-created_at"], skip, per_page - len(first))
         return first + rest, in_name_total + rest_total
 
+    def newest_in_stock(self, limit):
+        """The `limit` newest products on sale with units in stock (the front page's), read
+        newest first a few pages at a time: the cost follows the page, not the catalogue, as the
+        `in_stock` filter's list of every product in stock does not."""
+        found, skip, batch = [], 0, limit * 3
+        while len(found) < limit:
+            docs = list(self.products.find({"active": True}, _READ, sort=SORTS["-created_at"], skip=skip, limit=batch))
+            found += [product for product in self._with_variants(docs) if product.stock > 0]
+            if len(docs) < batch:
+                break
+            skip += batch
+        return found[:limit]
+
     def active_ids(self):
         return self.products.distinct("_id", {"active": True})
 

@@ -114,6 +114,11 @@ def list_products(products, query):
     return products.search(query)
 
 
+def featured_products(products, limit):
+    """The newest products a shopper can buy now: on sale, with units in stock."""
+    return products.newest_in_stock(limit)
+
+
 def update_product(products, product_id, changes, now, categories=None, actor_id=None):
     """Name, description, slug, active, options, categories; `price` only for a product
     with one variant. Putting it on or off sale is kept in its history, by `actor_id`."""

@@ -43,8 +43,7 @@ def canonical_url():
 @bp.get("/")
 def home():
     """The shop's front page, with products that are in stock, newest first."""
-    query = ProductQuery(in_stock=True, sort="-created_at", per_page=FEATURED)
-    featured, _ = product_services.list_products(ProductRepository(get_db()), query)
+    featured = product_services.featured_products(ProductRepository(get_db()), FEATURED)
     categories = category_services.tree(CategoryRepository(get_db())).roots
     return render_template("site/home.html", featured=featured, categories=categories)
 

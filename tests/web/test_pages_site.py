@@ -15,6 +15,25 @@ def test_home_shows_featured_products_in_stock_with_prices_from_minor_units(site
     assert "Oak Board" not in html
 
 
+def test_home_shows_the_eight_newest_products_a_shopper_can_buy_now_past_many_that_they_cannot(site, add_product,
+                                                                                              admin):
+    in_stock = [add_product(f"KEPT-{n}", name=f"Kept Item {n:02d}", stock=2)["name"] for n in range(10)]
+    archived = add_product("ARCHIVED", name="Archived Lamp", stock=5)
+    admin.patch(f"/products/{archived['id']}", json={"active": False})
+    tee = admin.post("/products", json={"name": "Hidden Tee", "price": 2000, "options": [
+        {"name": "Size", "values": ["S", "M"]}], "variants": [{"sku": "TEE-S", "options": {"Size": "S"}, "stock": 0},
+                                                             {"sku": "TEE-M", "options": {"Size": "M"}, "stock": 4}]})
+    admin.patch(f"/products/{tee.get_json()['id']}/variants/{tee.get_json()['variants'][1]['id']}",
+                json={"active": False})  # its only units are in a variant off sale
+    for n in range(30):  # newer than every product in stock: more than one read's worth
+        add_product(f"GONE-{n}", name=f"Sold Out Item {n:02d}", stock=0)
+
+    html = site.text("/")
+
+    shown = re.findall(r"Kept Item \d\d|Sold Out Item \d\d|Archived Lamp|Hidden Tee", html)
+    assert list(dict.fromkeys(shown)) == in_stock[::-1][:8]
+
+
 def test_every_page_has_a_title_a_description_a_canonical_url_and_landmarks(site, add_product):
     add_product("RETRO-CLOCK", name="Retro Alarm Clock")
 
@@ -145,7 +164,7 @@ def test_an_unexpected_error_is_a_500_page_in_the_site_look_without_a_traceback(
     def broken(*args):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(routes.product_services, "list_products", broken)
+    monkeypatch.setattr(routes.product_services, "featured_products", broken)
 
     response = site.get("/")
 
