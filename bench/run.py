@@ -294,6 +294,7 @@ def main():
                 print("product page HTML: /products/<slug> is not there yet; skipped", flush=True)
             if page_exists(shop.port, "/products"):
                 measure("catalog page HTML", shop, ["/products?page=%d" % n for n in range(1, 16)])
+                measure("front page HTML (newest in stock)", shop, ["/"])
             else:
                 print("catalog page HTML: /products is not there yet; skipped", flush=True)
         if args.only == "burst":
