@@ -309,7 +309,10 @@ def test_racing_returns_and_cancels_give_back_each_unit_and_each_cent_once(serve
 
     results = race([refund_call(server, admin, order, lines=one_unit)] * 8 + [cancel] * 4)
 
-    assert sum(1 for status, _ in results[8:] if status == 200) == 1  # one cancel
+    cancels = [status for status, _ in results[8:]]
+    assert cancels.count(200) <= 1 and set(cancels) <= {200, 409}, results[8:]
+    if 200 not in cancels:  # each try lost to a refund landing meanwhile: 409, "try again", as an admin would
+        assert cancel()[0] == 200
     assert db.variants.find_one({"sku": "GLASS-TUMBLER"})["stock"] == 10
     stored = db.orders.find_one({"_id": ObjectId(order["id"])})
     assert stored["status"] == "cancelled"
