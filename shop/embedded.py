@@ -27,6 +27,8 @@ import mongomock
 import mongomock.gridfs
 from bson import ObjectId
 from mongomock import filtering, helpers, store
+from mongomock.collection import validate_ok_for_update
+from pymongo import ReturnDocument
 
 # pymongo's gridfs checks `isinstance(db, Database)`; this widens that check to mongomock's
 # classes (and only that), so GridFS runs on the embedded store's documents.
@@ -101,6 +103,7 @@ class _LockedCollection(_Locked):
             # mongomock's one scan, under every read, write, count and unique check, and its sort.
             target._iter_documents = functools.partial(_iter_documents, target)
             target._get_dataset = functools.partial(_get_dataset, target)
+            target._ensure_uniques = functools.partial(_ensure_uniques, target)
 
     def _call(self, name, method, args, kwargs):
         index = self._target._store.index
@@ -171,6 +174,21 @@ def _iter_documents(collection, spec):
         matches = (doc for doc in candidates if doc is not None and all(check(doc) for check in checks)
                    and filtering.filter_applies(spec, doc))
     return documents.index.watch(matches)
+
+
+def _ensure_uniques(collection, new_data):
+    """mongomock's unique check after an insert or an update, as a read: the documents it
+    scans are only compared, so they are not noted as changed (each would be re-read into
+    the index before the next lookup, once per unique index of every write)."""
+    documents = collection._store
+    if not isinstance(documents, _IndexedCollectionStore):
+        return mongomock.Collection._ensure_uniques(collection, new_data)
+    documents.index.refresh()  # the written document, before the checks stop noting changes
+    writing, documents.index.writing = documents.index.writing, False
+    try:
+        return mongomock.Collection._ensure_uniques(collection, new_data)
+    finally:
+        documents.index.writing = writing
 
 
 def _direct_checks(spec):
@@ -434,16 +452,39 @@ def _is_page(filter, sort, skip, limit):
     return bool(sort) and type(limit) is int and limit > 0 and _is_read(filter, sort, skip, limit)
 
 
-def _find_one_and_update(collection, index, filter, update, projection=None, sort=None, upsert=False, **kwargs):
-    """With a sort, mongomock copies every match to pick the first: find its `_id` cheaply instead."""
-    if upsert or not _is_page(filter, sort, 0, 1):
-        return collection.find_one_and_update(filter, update, projection, sort, upsert, **kwargs)
-    index.writing = False
-    first = _page_ids(collection, filter, sort, 0, 1)
-    index.writing = True
-    if not first:
+def _find_one_and_update(collection, index, filter, update, projection=None, sort=None, upsert=False,
+                         return_document=ReturnDocument.BEFORE, **kwargs):
+    """mongomock finds the document (copying every match, when sorted), updates it, then finds
+    it again for the answer, copying it each time: this picks it from the store's own
+    documents and copies out only the answer, once. An upsert, other options, and a
+    projection that `_copier` cannot copy or that drops `_id` (then mongomock updates by the
+    filter again) are left to mongomock."""
+    copy_out = _copier(projection)
+    if (upsert or kwargs or copy_out is None or (projection and not projection.get("_id", 1))
+            or not isinstance(filter, dict) or not _is_read(filter, sort, 0, 1)
+            or not collection.codec_options.tz_aware or not isinstance(collection._store, _IndexedCollectionStore)):
+        return collection.find_one_and_update(filter, update, projection, sort, upsert, return_document, **kwargs)
+    validate_ok_for_update(update)
+    key = _first_match(collection, index, filter, sort)
+    if key is None:
         return None
-    return collection.find_one_and_update({"$and": [filter, {"_id": first[0]}]}, update, projection, **kwargs)
+    documents = collection._store
+    before = None if return_document is ReturnDocument.AFTER else copy_out(documents.get(key))
+    collection._update({"_id": documents.get(key)["_id"]}, update)
+    return copy_out(documents.get(key)) if return_document is ReturnDocument.AFTER else before
+
+
+def _first_match(collection, index, filter, sort):
+    """The store key of the first document `filter` matches (in `sort` order), or None; a read."""
+    index.writing = False
+    try:
+        if sort:
+            first = _page_ids(collection, filter, sort, 0, 1)
+            return _store_key(first[0]) if first else None
+        doc = next(iter(collection._iter_documents(helpers.patch_datetime_awareness_in_document(filter))), None)
+        return None if doc is None else _store_key(doc["_id"])
+    finally:
+        index.writing = True
 
 
 # The embedded store's indexes ----------------------------------------------

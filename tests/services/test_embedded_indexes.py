@@ -107,9 +107,11 @@ def _apply(rng, things, step):
             result = things.update_one(_filter(rng), change)
             return (result.matched_count, result.modified_count)
         if kind == 6:
+            change = rng.choice([{"$set": {"owner": _value(rng, OWNERS)}}, {"$set": {"sku": _value(rng, SKUS)}},
+                                 {"$inc": {"n": 1}}, {"$push": {"tags": "x"}}])
             return things.find_one_and_update(
-                _filter(rng), {"$set": {"owner": _value(rng, OWNERS)}}, sort=[("n", -1)],
-                return_document=ReturnDocument.AFTER,
+                _filter(rng), change, _projection(rng), sort=rng.choice([None, [("n", -1)], [("sku", 1)]]),
+                return_document=rng.choice([ReturnDocument.BEFORE, ReturnDocument.AFTER]),
             )
         if kind == 7:
             sort = rng.choice([[("n", 1)], [("n", -1)], [("sku", 1)], [("owner", -1), ("n", 1)], [("meta.kind", 1)], [("at", -1), ("_id", 1)]])
