@@ -58,6 +58,31 @@ class _FastCopy:
 
 mongomock.collection.copy = _FastCopy
 
+_mongomock_patch_datetimes = helpers.patch_datetime_awareness_in_document
+
+
+def _patch_datetimes(value):
+    """mongomock's `patch_datetime_awareness_in_document` (dates as MongoDB keeps them: naive
+    UTC, to the millisecond), over every document inserted and every filter and update given,
+    with plain values, dicts, lists and dates told apart by their exact type (mongomock
+    tries a chain of isinstance checks on each value). Anything else is mongomock's."""
+    kind = type(value)
+    if kind in _IMMUTABLE:
+        return value
+    if kind is dict:
+        return {key: _patch_datetimes(item) for key, item in value.items()}
+    if kind is list:
+        return [_patch_datetimes(item) for item in value]
+    if kind is datetime.datetime:
+        millisecond = (value.microsecond // 1000) * 1000
+        if value.tzinfo:
+            return (value - value.utcoffset()).replace(tzinfo=None, microsecond=millisecond)
+        return value.replace(microsecond=millisecond)
+    return _mongomock_patch_datetimes(value)
+
+
+helpers.patch_datetime_awareness_in_document = _patch_datetimes
+
 # Calls that only read: what they scan is copied out, never changed in place.
 _READS = frozenset({"find", "find_one", "count_documents", "estimated_document_count", "distinct", "aggregate"})
 
@@ -184,6 +209,8 @@ def _ensure_uniques(collection, new_data):
     if not isinstance(documents, _IndexedCollectionStore):
         return mongomock.Collection._ensure_uniques(collection, new_data)
     documents.index.refresh()  # the written document, before the checks stop noting changes
+    if all(documents.index.alone_under(new_data, fields, partial) for fields, partial in documents.index.unique_keys):
+        return None
     writing, documents.index.writing = documents.index.writing, False
     try:
         return mongomock.Collection._ensure_uniques(collection, new_data)
@@ -493,6 +520,7 @@ def _first_match(collection, index, filter, sort):
 # uses (True == 1 and 1 == Int64(1) share an entry, as they match each other there);
 # floats (NaN), documents, None and other types stay with the unindexed documents.
 _KEY_TYPES = (str, int, ObjectId)
+_PLAIN_KEYS = frozenset(_KEY_TYPES)  # exactly these types (not bool, nor another int)
 _ANSWERS_KEPT = 256  # per collection
 _UNINDEXED = object()
 
@@ -519,6 +547,7 @@ class _Index:
         self.counter = itertools.count()
         self.dirty = set()
         self.writing = True
+        self.unique_keys = ()  # (fields, partial filter) of each unique index
         self.documents = None
         # Reads' answers, (filter, sort) -> store keys in order; forgotten at any change.
         self.answers = collections.OrderedDict()
@@ -544,9 +573,11 @@ class _Index:
             self.order[key] = next(self.counter)
         found = {}
         for field in self.fields:
-            value = _lookup(doc, field)
+            # Every write re-reads each indexed field of what it wrote: a plain top-level value
+            # is looked up and listed without `_lookup`'s and `_indexable`'s generality.
+            value = doc.get(field, _MISSING) if "." not in field else _lookup(doc, field)
             if value is not _MISSING:
-                found[field] = _indexable(value)
+                found[field] = frozenset((value,)) if type(value) in _PLAIN_KEYS else _indexable(value)
         if self.values.get(key) == found:
             return
         self.remove(key, keep_order=True)
@@ -583,6 +614,24 @@ class _Index:
     def _touched(self, doc):
         self.dirty.add(_store_key(doc["_id"]))
         return doc
+
+    def alone_under(self, doc, fields, partial):
+        """Whether mongomock's unique check of `doc` on this index (a find of the documents
+        holding its values of `fields` that pass `partial`) can find no other document: at
+        most one is listed under every one of its plain values, and none holds an unindexed
+        value in any of these fields (a float, a null, a document may match a plain value)."""
+        listed = []
+        for field in fields:
+            if field not in self.fields or self.unindexed[field]:
+                return False
+            value = doc.get(field, _MISSING) if "." not in field else _lookup(doc, field)
+            if value is _MISSING and "." not in field and partial.get(field) == {"$exists": True}:
+                return True  # mongomock looks for a null there, among documents that have the field
+            if type(value) not in _PLAIN_KEYS:
+                return False
+            listed.append(self.entries[field].get(value, _NONE))
+        listed.sort(key=len)
+        return len(listed[0]) <= 1 or len(listed[0].intersection(*listed[1:])) <= 1
 
     def refresh(self):
         while self.dirty:
@@ -740,8 +789,13 @@ class _IndexedCollectionStore(store.CollectionStore):
             fields.update(field for field, _ in keys)
         self.index = _Index(fields)
         self.index.documents = self._documents
+        self._note_unique_indexes()
         for key, doc in self._documents.items():
             self.index.add(key, doc)
+
+    def _note_unique_indexes(self):
+        self.index.unique_keys = [([field for field, _ in index["key"]], index.get("partialFilterExpression") or {})
+                                  for index in self.indexes.values() if index.get("unique")]
 
     def get(self, key):
         return self._documents.get(key)
@@ -766,6 +820,7 @@ class _IndexedCollectionStore(store.CollectionStore):
         super().create_index(index_name, index_dict)
         if any(field not in self.index.fields for field, _ in index_dict["key"]):
             self._reindex()
+        self._note_unique_indexes()
 
 
 class _IndexedDatabaseStore(store.DatabaseStore):
