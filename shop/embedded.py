@@ -41,10 +41,11 @@ def _deep_copy(value, memo=None):
     that was the largest single cost of placing an order. Anything but plain dicts, lists
     and immutable values is left to copy.deepcopy."""
     kind = type(value)
+    # A plain value inside a container is taken as it is, without a call for it.
     if kind is dict:
-        return {key: _deep_copy(item) for key, item in value.items()}
+        return {key: item if type(item) in _IMMUTABLE else _deep_copy(item) for key, item in value.items()}
     if kind is list:
-        return [_deep_copy(item) for item in value]
+        return [item if type(item) in _IMMUTABLE else _deep_copy(item) for item in value]
     if kind in _IMMUTABLE or kind is datetime.datetime:
         return value
     return copy.deepcopy(value, memo)
@@ -70,9 +71,9 @@ def _patch_datetimes(value):
     if kind in _IMMUTABLE:
         return value
     if kind is dict:
-        return {key: _patch_datetimes(item) for key, item in value.items()}
+        return {key: item if type(item) in _IMMUTABLE else _patch_datetimes(item) for key, item in value.items()}
     if kind is list:
-        return [_patch_datetimes(item) for item in value]
+        return [item if type(item) in _IMMUTABLE else _patch_datetimes(item) for item in value]
     if kind is datetime.datetime:
         millisecond = (value.microsecond // 1000) * 1000
         if value.tzinfo:
@@ -455,9 +456,9 @@ def _copier(projection):
 def _copy_out(value):
     """A stored value as pymongo reads it back: fresh containers, datetimes in UTC."""
     if isinstance(value, dict):
-        return {key: _copy_out(item) for key, item in value.items()}
+        return {key: item if type(item) in _IMMUTABLE else _copy_out(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_copy_out(item) for item in value]
+        return [item if type(item) in _IMMUTABLE else _copy_out(item) for item in value]
     if isinstance(value, datetime.datetime):
         return value.replace(tzinfo=helpers.utc)
     return value if type(value) in _IMMUTABLE else copy.copy(value)
