@@ -579,32 +579,45 @@ class _Index:
             value = doc.get(field, _MISSING) if "." not in field else _lookup(doc, field)
             if value is not _MISSING:
                 found[field] = frozenset((value,)) if type(value) in _PLAIN_KEYS else _indexable(value)
-        if self.values.get(key) == found:
+        listed = self.values.get(key)
+        if listed == found:
             return
-        self.remove(key, keep_order=True)
         self.values[key] = found
-        for field, values in found.items():
-            self.present[field].add(key)
-            if values is _UNINDEXED:
-                self.unindexed[field].add(key)
-            else:
-                for value in values:
-                    self.entries[field].setdefault(value, set()).add(key)
+        listed = listed or {}
+        for field in self.fields:  # a write changes few indexed fields: only theirs are listed again
+            before, after = listed.get(field, _MISSING), found.get(field, _MISSING)
+            if before is not after and before != after:
+                self._unlist(field, key, before)
+                self._list(field, key, after)
 
-    def remove(self, key, keep_order=False):
+    def remove(self, key):
         self.forget()
         for field, values in self.values.pop(key, {}).items():
-            self.present[field].discard(key)
-            if values is _UNINDEXED:
-                self.unindexed[field].discard(key)
-                continue
-            for value in values:
-                keys = self.entries[field][value]
-                keys.discard(key)
-                if not keys:
-                    del self.entries[field][value]
-        if not keep_order:
-            self.order.pop(key, None)
+            self._unlist(field, key, values)
+        self.order.pop(key, None)
+
+    def _list(self, field, key, values):
+        if values is _MISSING:
+            return
+        self.present[field].add(key)
+        if values is _UNINDEXED:
+            self.unindexed[field].add(key)
+            return
+        for value in values:
+            self.entries[field].setdefault(value, set()).add(key)
+
+    def _unlist(self, field, key, values):
+        if values is _MISSING:
+            return
+        self.present[field].discard(key)
+        if values is _UNINDEXED:
+            self.unindexed[field].discard(key)
+            return
+        for value in values:
+            keys = self.entries[field][value]
+            keys.discard(key)
+            if not keys:
+                del self.entries[field][value]
 
     def watch(self, documents):
         """Pass `documents` through, noting the ones a write may change in place."""
