@@ -59,6 +59,15 @@ class _FastCopy:
 
 mongomock.collection.copy = _FastCopy
 
+
+class _RememberedVersions:
+    """What mongomock's collection module sees as `packaging.version`: its `parse`, remembered
+    (mongomock parses the same version strings again on every insert and every `$set`)."""
+    parse = staticmethod(functools.lru_cache(maxsize=64)(mongomock.collection.version.parse))
+
+
+mongomock.collection.version = _RememberedVersions
+
 _mongomock_patch_datetimes = helpers.patch_datetime_awareness_in_document
 
 
