@@ -129,6 +129,30 @@ class _Locked:
             return _wrap(self._target[name], self._lock)
 
 
+class _LockedDatabase(_Locked):
+    """A database of the embedded store, whose collections are each wrapped once: mongomock
+    makes `db.orders` again from the database's options on every access (12 us), and the
+    repositories made for each request (the token's, the user's) access theirs every time."""
+
+    def __init__(self, target, lock):
+        super().__init__(target, lock)
+        self._collections = {}
+
+    def __getattr__(self, name):
+        return self._collection(name, super().__getattr__)
+
+    def __getitem__(self, name):
+        return self._collection(name, super().__getitem__)
+
+    def _collection(self, name, look_up):
+        wrapped = self._collections.get(name)
+        if wrapped is None:
+            wrapped = look_up(name)
+            if isinstance(wrapped, _LockedCollection):
+                self._collections[name] = wrapped
+        return wrapped
+
+
 class _LockedCollection(_Locked):
     """A collection of the embedded store: locked, and served from its indexes."""
 
@@ -180,7 +204,9 @@ def _index_exists(collection, key_or_list, **options):
 def _wrap(value, lock):
     if isinstance(value, mongomock.Collection) and isinstance(value._store, _IndexedCollectionStore):
         return _LockedCollection(value, lock)
-    if isinstance(value, (mongomock.Database, mongomock.Collection)):
+    if isinstance(value, mongomock.Database):
+        return _LockedDatabase(value, lock)
+    if isinstance(value, mongomock.Collection):
         return _Locked(value, lock)
     if isinstance(value, (mongomock.collection.Cursor, mongomock.command_cursor.CommandCursor)):
         return iter(list(value))
