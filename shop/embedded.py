@@ -27,6 +27,8 @@ import mongomock
 import mongomock.gridfs
 from bson import ObjectId
 from mongomock import filtering, helpers, store
+from mongomock.collection import validate_ok_for_update
+from pymongo import ReturnDocument
 
 # pymongo's gridfs checks `isinstance(db, Database)`; this widens that check to mongomock's
 # classes (and only that), so GridFS runs on the embedded store's documents.
@@ -39,10 +41,11 @@ def _deep_copy(value, memo=None):
     that was the largest single cost of placing an order. Anything but plain dicts, lists
     and immutable values is left to copy.deepcopy."""
     kind = type(value)
+    # A plain value inside a container is taken as it is, without a call for it.
     if kind is dict:
-        return {key: _deep_copy(item) for key, item in value.items()}
+        return {key: item if type(item) in _IMMUTABLE else _deep_copy(item) for key, item in value.items()}
     if kind is list:
-        return [_deep_copy(item) for item in value]
+        return [item if type(item) in _IMMUTABLE else _deep_copy(item) for item in value]
     if kind in _IMMUTABLE or kind is datetime.datetime:
         return value
     return copy.deepcopy(value, memo)
@@ -55,6 +58,40 @@ class _FastCopy:
 
 
 mongomock.collection.copy = _FastCopy
+
+
+class _RememberedVersions:
+    """What mongomock's collection module sees as `packaging.version`: its `parse`, remembered
+    (mongomock parses the same version strings again on every insert and every `$set`)."""
+    parse = staticmethod(functools.lru_cache(maxsize=64)(mongomock.collection.version.parse))
+
+
+mongomock.collection.version = _RememberedVersions
+
+_mongomock_patch_datetimes = helpers.patch_datetime_awareness_in_document
+
+
+def _patch_datetimes(value):
+    """mongomock's `patch_datetime_awareness_in_document` (dates as MongoDB keeps them: naive
+    UTC, to the millisecond), over every document inserted and every filter and update given,
+    with plain values, dicts, lists and dates told apart by their exact type (mongomock
+    tries a chain of isinstance checks on each value). Anything else is mongomock's."""
+    kind = type(value)
+    if kind in _IMMUTABLE:
+        return value
+    if kind is dict:
+        return {key: item if type(item) in _IMMUTABLE else _patch_datetimes(item) for key, item in value.items()}
+    if kind is list:
+        return [item if type(item) in _IMMUTABLE else _patch_datetimes(item) for item in value]
+    if kind is datetime.datetime:
+        millisecond = (value.microsecond // 1000) * 1000
+        if value.tzinfo:
+            return (value - value.utcoffset()).replace(tzinfo=None, microsecond=millisecond)
+        return value.replace(microsecond=millisecond)
+    return _mongomock_patch_datetimes(value)
+
+
+helpers.patch_datetime_awareness_in_document = _patch_datetimes
 
 # Calls that only read: what they scan is copied out, never changed in place.
 _READS = frozenset({"find", "find_one", "count_documents", "estimated_document_count", "distinct", "aggregate"})
@@ -92,6 +129,30 @@ class _Locked:
             return _wrap(self._target[name], self._lock)
 
 
+class _LockedDatabase(_Locked):
+    """A database of the embedded store, whose collections are each wrapped once: mongomock
+    makes `db.orders` again from the database's options on every access (12 us), and the
+    repositories made for each request (the token's, the user's) access theirs every time."""
+
+    def __init__(self, target, lock):
+        super().__init__(target, lock)
+        self._collections = {}
+
+    def __getattr__(self, name):
+        return self._collection(name, super().__getattr__)
+
+    def __getitem__(self, name):
+        return self._collection(name, super().__getitem__)
+
+    def _collection(self, name, look_up):
+        wrapped = self._collections.get(name)
+        if wrapped is None:
+            wrapped = look_up(name)
+            if isinstance(wrapped, _LockedCollection):
+                self._collections[name] = wrapped
+        return wrapped
+
+
 class _LockedCollection(_Locked):
     """A collection of the embedded store: locked, and served from its indexes."""
 
@@ -101,6 +162,7 @@ class _LockedCollection(_Locked):
             # mongomock's one scan, under every read, write, count and unique check, and its sort.
             target._iter_documents = functools.partial(_iter_documents, target)
             target._get_dataset = functools.partial(_get_dataset, target)
+            target._ensure_uniques = functools.partial(_ensure_uniques, target)
 
     def _call(self, name, method, args, kwargs):
         index = self._target._store.index
@@ -142,7 +204,9 @@ def _index_exists(collection, key_or_list, **options):
 def _wrap(value, lock):
     if isinstance(value, mongomock.Collection) and isinstance(value._store, _IndexedCollectionStore):
         return _LockedCollection(value, lock)
-    if isinstance(value, (mongomock.Database, mongomock.Collection)):
+    if isinstance(value, mongomock.Database):
+        return _LockedDatabase(value, lock)
+    if isinstance(value, mongomock.Collection):
         return _Locked(value, lock)
     if isinstance(value, (mongomock.collection.Cursor, mongomock.command_cursor.CommandCursor)):
         return iter(list(value))
@@ -171,6 +235,23 @@ def _iter_documents(collection, spec):
         matches = (doc for doc in candidates if doc is not None and all(check(doc) for check in checks)
                    and filtering.filter_applies(spec, doc))
     return documents.index.watch(matches)
+
+
+def _ensure_uniques(collection, new_data):
+    """mongomock's unique check after an insert or an update, as a read: the documents it
+    scans are only compared, so they are not noted as changed (each would be re-read into
+    the index before the next lookup, once per unique index of every write)."""
+    documents = collection._store
+    if not isinstance(documents, _IndexedCollectionStore):
+        return mongomock.Collection._ensure_uniques(collection, new_data)
+    documents.index.refresh()  # the written document, before the checks stop noting changes
+    if all(documents.index.alone_under(new_data, fields, partial) for fields, partial in documents.index.unique_keys):
+        return None
+    writing, documents.index.writing = documents.index.writing, False
+    try:
+        return mongomock.Collection._ensure_uniques(collection, new_data)
+    finally:
+        documents.index.writing = writing
 
 
 def _direct_checks(spec):
@@ -410,9 +491,9 @@ def _copier(projection):
 def _copy_out(value):
     """A stored value as pymongo reads it back: fresh containers, datetimes in UTC."""
     if isinstance(value, dict):
-        return {key: _copy_out(item) for key, item in value.items()}
+        return {key: item if type(item) in _IMMUTABLE else _copy_out(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_copy_out(item) for item in value]
+        return [item if type(item) in _IMMUTABLE else _copy_out(item) for item in value]
     if isinstance(value, datetime.datetime):
         return value.replace(tzinfo=helpers.utc)
     return value if type(value) in _IMMUTABLE else copy.copy(value)
@@ -434,16 +515,39 @@ def _is_page(filter, sort, skip, limit):
     return bool(sort) and type(limit) is int and limit > 0 and _is_read(filter, sort, skip, limit)
 
 
-def _find_one_and_update(collection, index, filter, update, projection=None, sort=None, upsert=False, **kwargs):
-    """With a sort, mongomock copies every match to pick the first: find its `_id` cheaply instead."""
-    if upsert or not _is_page(filter, sort, 0, 1):
-        return collection.find_one_and_update(filter, update, projection, sort, upsert, **kwargs)
-    index.writing = False
-    first = _page_ids(collection, filter, sort, 0, 1)
-    index.writing = True
-    if not first:
+def _find_one_and_update(collection, index, filter, update, projection=None, sort=None, upsert=False,
+                         return_document=ReturnDocument.BEFORE, **kwargs):
+    """mongomock finds the document (copying every match, when sorted), updates it, then finds
+    it again for the answer, copying it each time: this picks it from the store's own
+    documents and copies out only the answer, once. An upsert, other options, and a
+    projection that `_copier` cannot copy or that drops `_id` (then mongomock updates by the
+    filter again) are left to mongomock."""
+    copy_out = _copier(projection)
+    if (upsert or kwargs or copy_out is None or (projection and not projection.get("_id", 1))
+            or not isinstance(filter, dict) or not _is_read(filter, sort, 0, 1)
+            or not collection.codec_options.tz_aware or not isinstance(collection._store, _IndexedCollectionStore)):
+        return collection.find_one_and_update(filter, update, projection, sort, upsert, return_document, **kwargs)
+    validate_ok_for_update(update)
+    key = _first_match(collection, index, filter, sort)
+    if key is None:
         return None
-    return collection.find_one_and_update({"$and": [filter, {"_id": first[0]}]}, update, projection, **kwargs)
+    documents = collection._store
+    before = None if return_document is ReturnDocument.AFTER else copy_out(documents.get(key))
+    collection._update({"_id": documents.get(key)["_id"]}, update)
+    return copy_out(documents.get(key)) if return_document is ReturnDocument.AFTER else before
+
+
+def _first_match(collection, index, filter, sort):
+    """The store key of the first document `filter` matches (in `sort` order), or None; a read."""
+    index.writing = False
+    try:
+        if sort:
+            first = _page_ids(collection, filter, sort, 0, 1)
+            return _store_key(first[0]) if first else None
+        doc = next(iter(collection._iter_documents(helpers.patch_datetime_awareness_in_document(filter))), None)
+        return None if doc is None else _store_key(doc["_id"])
+    finally:
+        index.writing = True
 
 
 # The embedded store's indexes ----------------------------------------------
@@ -452,6 +556,7 @@ def _find_one_and_update(collection, index, filter, update, projection=None, sor
 # uses (True == 1 and 1 == Int64(1) share an entry, as they match each other there);
 # floats (NaN), documents, None and other types stay with the unindexed documents.
 _KEY_TYPES = (str, int, ObjectId)
+_PLAIN_KEYS = frozenset(_KEY_TYPES)  # exactly these types (not bool, nor another int)
 _ANSWERS_KEPT = 256  # per collection
 _UNINDEXED = object()
 
@@ -478,6 +583,7 @@ class _Index:
         self.counter = itertools.count()
         self.dirty = set()
         self.writing = True
+        self.unique_keys = ()  # (fields, partial filter) of each unique index
         self.documents = None
         # Reads' answers, (filter, sort) -> store keys in order; forgotten at any change.
         self.answers = collections.OrderedDict()
@@ -503,35 +609,50 @@ class _Index:
             self.order[key] = next(self.counter)
         found = {}
         for field in self.fields:
-            value = _lookup(doc, field)
+            # Every write re-reads each indexed field of what it wrote: a plain top-level value
+            # is looked up and listed without `_lookup`'s and `_indexable`'s generality.
+            value = doc.get(field, _MISSING) if "." not in field else _lookup(doc, field)
             if value is not _MISSING:
-                found[field] = _indexable(value)
-        if self.values.get(key) == found:
+                found[field] = frozenset((value,)) if type(value) in _PLAIN_KEYS else _indexable(value)
+        listed = self.values.get(key)
+        if listed == found:
             return
-        self.remove(key, keep_order=True)
         self.values[key] = found
-        for field, values in found.items():
-            self.present[field].add(key)
-            if values is _UNINDEXED:
-                self.unindexed[field].add(key)
-            else:
-                for value in values:
-                    self.entries[field].setdefault(value, set()).add(key)
+        listed = listed or {}
+        for field in self.fields:  # a write changes few indexed fields: only theirs are listed again
+            before, after = listed.get(field, _MISSING), found.get(field, _MISSING)
+            if before is not after and before != after:
+                self._unlist(field, key, before)
+                self._list(field, key, after)
 
-    def remove(self, key, keep_order=False):
+    def remove(self, key):
         self.forget()
         for field, values in self.values.pop(key, {}).items():
-            self.present[field].discard(key)
-            if values is _UNINDEXED:
-                self.unindexed[field].discard(key)
-                continue
-            for value in values:
-                keys = self.entries[field][value]
-                keys.discard(key)
-                if not keys:
-                    del self.entries[field][value]
-        if not keep_order:
-            self.order.pop(key, None)
+            self._unlist(field, key, values)
+        self.order.pop(key, None)
+
+    def _list(self, field, key, values):
+        if values is _MISSING:
+            return
+        self.present[field].add(key)
+        if values is _UNINDEXED:
+            self.unindexed[field].add(key)
+            return
+        for value in values:
+            self.entries[field].setdefault(value, set()).add(key)
+
+    def _unlist(self, field, key, values):
+        if values is _MISSING:
+            return
+        self.present[field].discard(key)
+        if values is _UNINDEXED:
+            self.unindexed[field].discard(key)
+            return
+        for value in values:
+            keys = self.entries[field][value]
+            keys.discard(key)
+            if not keys:
+                del self.entries[field][value]
 
     def watch(self, documents):
         """Pass `documents` through, noting the ones a write may change in place."""
@@ -542,6 +663,24 @@ class _Index:
     def _touched(self, doc):
         self.dirty.add(_store_key(doc["_id"]))
         return doc
+
+    def alone_under(self, doc, fields, partial):
+        """Whether mongomock's unique check of `doc` on this index (a find of the documents
+        holding its values of `fields` that pass `partial`) can find no other document: at
+        most one is listed under every one of its plain values, and none holds an unindexed
+        value in any of these fields (a float, a null, a document may match a plain value)."""
+        listed = []
+        for field in fields:
+            if field not in self.fields or self.unindexed[field]:
+                return False
+            value = doc.get(field, _MISSING) if "." not in field else _lookup(doc, field)
+            if value is _MISSING and "." not in field and partial.get(field) == {"$exists": True}:
+                return True  # mongomock looks for a null there, among documents that have the field
+            if type(value) not in _PLAIN_KEYS:
+                return False
+            listed.append(self.entries[field].get(value, _NONE))
+        listed.sort(key=len)
+        return len(listed[0]) <= 1 or len(listed[0].intersection(*listed[1:])) <= 1
 
     def refresh(self):
         while self.dirty:
@@ -609,13 +748,25 @@ class _Index:
             if field == "$and" and isinstance(condition, list):
                 options = [self._candidates(clause) for clause in condition if isinstance(clause, dict)]
             elif field in self.fields:
-                options = [self._entries(field, condition)]
+                options = [self._entries(field, condition) or self._range_entries(field, condition)]
             else:
                 continue
             for entries in options:
                 if entries is not None and (best is None or _size(entries) < _size(best)):
                     best = entries
         return best
+
+    def _range_entries(self, field, condition):
+        """For a range (`_is_range`'s) with a plain string, integer or ObjectId bound, the
+        entries that may hold a match: every value but those of the bound's own type outside
+        it, and the unindexed documents (the repair's "has any pending action"); else None.
+        Not an exact answer: mongomock's matcher still decides."""
+        if not _is_range(condition) or type(next(iter(condition.values()))) not in _PLAIN_KEYS:
+            return None
+        kind = type(next(iter(condition.values())))
+        bounds = [(_RANGES[op], bound) for op, bound in condition.items()]
+        return [self.unindexed[field]] + [keys for value, keys in self.entries[field].items()
+                                          if type(value) is not kind or all(compare(value, bound) for compare, bound in bounds)]
 
     def _entries(self, field, condition):
         """The index entries (sets of keys, read and never changed by the callers) whose union
@@ -699,8 +850,13 @@ class _IndexedCollectionStore(store.CollectionStore):
             fields.update(field for field, _ in keys)
         self.index = _Index(fields)
         self.index.documents = self._documents
+        self._note_unique_indexes()
         for key, doc in self._documents.items():
             self.index.add(key, doc)
+
+    def _note_unique_indexes(self):
+        self.index.unique_keys = [([field for field, _ in index["key"]], index.get("partialFilterExpression") or {})
+                                  for index in self.indexes.values() if index.get("unique")]
 
     def get(self, key):
         return self._documents.get(key)
@@ -725,6 +881,7 @@ class _IndexedCollectionStore(store.CollectionStore):
         super().create_index(index_name, index_dict)
         if any(field not in self.index.fields for field, _ in index_dict["key"]):
             self._reindex()
+        self._note_unique_indexes()
 
 
 class _IndexedDatabaseStore(store.DatabaseStore):

@@ -5,6 +5,7 @@ against a plain mongomock client with the same indexes; every answer, every
 duplicate-key refusal and the final contents must be identical.
 """
 import random
+import sys
 from datetime import datetime, timedelta, timezone
 
 import mongomock
@@ -17,6 +18,7 @@ from shop import embedded
 
 FIELDS = ["sku", "tags", "owner", "meta.kind"]
 SKUS = ["A", "B", "C", 1, True, 1.0, None]
+CODES = ["k", "m", 3, None]
 TAGS = [["x"], ["x", "y"], [], "x", ["y", ["x"]], {"x": 1}]
 START = datetime(2026, 11, 21, 10, 0, tzinfo=timezone.utc)
 OWNERS = [ObjectId("6500000000000000000000a1"), ObjectId("6500000000000000000000a2"), "a1", 7]
@@ -27,6 +29,9 @@ def _setup(database):
     database.things.create_index([("tags", 1), ("n", 1)], unique=True, partialFilterExpression={"n": {"$gt": 2}})
     database.things.create_index([("owner", 1), ("n", -1)])
     database.things.create_index("meta.kind")
+    # A code once per owner, among the documents that have one (a null one too): the orders' idempotency keys.
+    database.things.create_index([("owner", 1), ("code", 1)], unique=True, partialFilterExpression={"code": {"$exists": True}})
+    database.things.create_index([("n", 1), ("code", 1)], unique=True)  # no code: a null one, for every document
     return database.things
 
 
@@ -39,6 +44,8 @@ def _document(rng, n):
            "at": START + timedelta(minutes=rng.randrange(60))}
     if rng.random() < 0.7:
         doc["tags"] = _value(rng, TAGS)
+    if rng.random() < 0.4:
+        doc["code"] = _value(rng, CODES)
     meta = rng.choice([None, {}, {"kind": "k1"}, {"kind": "k2"}, [{"kind": "k1"}], {"kind": ["k1", "k3"]}])
     if meta is not None:
         doc["meta"] = meta
@@ -103,13 +110,15 @@ def _apply(rng, things, step):
         if kind == 5:
             change = rng.choice([{"$set": {"sku": _value(rng, SKUS)}}, {"$set": {"tags": _value(rng, TAGS)}},
                                  {"$unset": {"owner": ""}}, {"$push": {"tags": "z"}}, {"$set": {"meta.kind": "k2"}},
-                                 {"$inc": {"n": 1}}])
+                                 {"$inc": {"n": 1}}, {"$unset": {"code": ""}}, {"$set": {"code": _value(rng, CODES)}}])
             result = things.update_one(_filter(rng), change)
             return (result.matched_count, result.modified_count)
         if kind == 6:
+            change = rng.choice([{"$set": {"owner": _value(rng, OWNERS)}}, {"$set": {"sku": _value(rng, SKUS)}},
+                                 {"$inc": {"n": 1}}, {"$push": {"tags": "x"}}])
             return things.find_one_and_update(
-                _filter(rng), {"$set": {"owner": _value(rng, OWNERS)}}, sort=[("n", -1)],
-                return_document=ReturnDocument.AFTER,
+                _filter(rng), change, _projection(rng), sort=rng.choice([None, [("n", -1)], [("sku", 1)]]),
+                return_document=rng.choice([ReturnDocument.BEFORE, ReturnDocument.AFTER]),
             )
         if kind == 7:
             sort = rng.choice([[("n", 1)], [("n", -1)], [("sku", 1)], [("owner", -1), ("n", 1)], [("meta.kind", 1)], [("at", -1), ("_id", 1)]])
@@ -172,3 +181,30 @@ def test_a_remembered_answer_never_outlives_a_write():
         for things in (indexed, plain):
             getattr(things, method)(*arguments)
         assert read(indexed) == read(plain), f"after {method}"
+
+
+def test_dates_and_values_are_stored_as_mongomock_stores_them():
+    """The embedded store's copy of mongomock's date patching, value by value (mongomock's
+    own, which it calls for what is inside a document, is the reference at the top level)."""
+    plus_two = timezone(timedelta(hours=2))
+    leaves = [START, START.replace(microsecond=123456), datetime(2026, 1, 1, 23, 30, 0, 999999, tzinfo=plus_two),
+              datetime(2026, 1, 1, 0, 0, 0, 4999), "text", 7, 7.5, True, None, ObjectId(), b"bytes"]
+    for value in leaves:
+        patched = embedded._patch_datetimes(value)
+        assert patched == embedded._mongomock_patch_datetimes(value)
+        assert type(patched) is type(embedded._mongomock_patch_datetimes(value))
+        assert getattr(patched, "tzinfo", None) is None
+    nested = {"at": [START, {"until": START.replace(microsecond=987654)}], "n": (1, 2)}
+    assert embedded._patch_datetimes(nested) == {
+        "at": [START.replace(tzinfo=None), {"until": START.replace(tzinfo=None, microsecond=987000)}], "n": [1, 2]}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_unique_checks_on_plain_values_refuse_what_mongomock_refuses(seed, monkeypatch):
+    """Where the unique fields hold plain strings and integers, the embedded store settles a
+    write's unique check from its index when only that document is listed under its values;
+    the same writes are refused as by mongomock."""
+    monkeypatch.setattr(sys.modules[__name__], "SKUS", ["A", "B", "C", 1, 2])
+    monkeypatch.setattr(sys.modules[__name__], "TAGS", ["x", "y", ["x"], ["x", "y"]])
+    monkeypatch.setattr(sys.modules[__name__], "CODES", ["k", "m", 3])
+    test_the_indexed_embedded_store_answers_exactly_as_mongomock_does(seed)
