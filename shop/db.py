@@ -37,6 +37,14 @@ def is_embedded(client):
     return embedded.is_embedded(client)
 
 
+def settle_memory(client):
+    """On the embedded store, whose documents are this process's memory: keep what is stored
+    out of the garbage collector's full passes (embedded.keep_documents_out_of_full_collections).
+    A MongoDB's documents are the server's, so there is nothing to do."""
+    if is_embedded(client):
+        embedded.keep_documents_out_of_full_collections()
+
+
 def init_app(app, client):
     app.extensions["mongo_client"] = client
     app.extensions["mongo_db"] = client[app.config["MONGO_DB_NAME"]]

@@ -17,6 +17,7 @@ import collections
 import copy
 import datetime
 import functools
+import gc
 import itertools
 import operator
 import re
@@ -943,3 +944,17 @@ def connect():
 
 def is_embedded(client):
     return isinstance(client, _Locked)
+
+
+def keep_documents_out_of_full_collections():
+    """Move what is alive now out of the garbage collector's full passes (`gc.freeze`).
+
+    The embedded store's documents live in this process as long as it runs, a million
+    objects at 20,000 orders, and Python's full collection walks every one of them: 0.9 s
+    with the interpreter held, every time the heap grew by a quarter (measured in-process:
+    placing an order cost 2.07 ms of CPU on such a store, 1.48 ms with them frozen). Frozen
+    objects are still freed when nothing refers to them; only a reference cycle that dies
+    later is never collected, so the young generations are collected first, which is where
+    a request's short-lived cycles are."""
+    gc.collect(1)
+    gc.freeze()

@@ -14,6 +14,7 @@ import threading
 import time
 
 from .clock import utcnow
+from .db import settle_memory
 from .mail import Outbox, deliver_due
 from .orders import repair as order_repair
 from .orders import services as order_services
@@ -49,10 +50,12 @@ def audit_stock(db):
 
 
 def run_all(app):
-    """One round of every job; True when e-mail stopped at its time budget with messages left."""
+    """One round of every job (and the embedded store's documents kept out of full garbage
+    collections); True when e-mail stopped at its time budget with messages left."""
     db, links = app.extensions["mongo_db"], OrderLinks.of(app.config)
     repair(db, app.config["REPAIR_AFTER_SECONDS"], links)
     expire_orders(db, links)
+    settle_memory(app.extensions["mongo_client"])
     return deliver_round(app)
 
 
