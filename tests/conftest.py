@@ -1,6 +1,7 @@
 """Fixtures shared by every test: an app on a fresh store (embedded, or a database
 of its own on the server at `TEST_MONGO_URI`: see tests/stores.py), a client,
 accounts with bearer tokens, and builders for products and orders."""
+import gc
 import json
 import os
 
@@ -130,6 +131,16 @@ def fresh_store_per_app(monkeypatch):
     monkeypatch.setattr(shop_db, "connect", opened.connect)
     yield
     opened.close_all()
+
+
+@pytest.fixture(autouse=True)
+def nothing_left_frozen():
+    """A worker round freezes what is alive (shop/embedded.py keep_documents_out_of_full_collections);
+    in the suite's one process that is every earlier test's garbage too, which would never be
+    collected (and its finalizers, closing files and sockets, would run at no set time).
+    Each test's end puts it back within the collector's reach."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(autouse=True)

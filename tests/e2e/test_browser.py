@@ -314,6 +314,7 @@ OVERFLOW = """width => [...document.querySelectorAll('body *')].filter(element =
 
 
 def fits_the_phone(page, path):
+    page.wait_for_load_state()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE, path
     assert page.evaluate(OVERFLOW, PHONE) == [], path
 
@@ -333,11 +334,13 @@ def test_every_page_fits_a_phone_and_the_tables_show_every_column(page):
     log_in(page, ADMIN["email"], ADMIN["password"])
     page.goto("/products/cast-iron-teapot")
     page.get_by_role("button", name="Add to cart").click()
+    assert in_page(page, "to your cart")  # the form's answer, before the next page is asked for
     page.goto("/cart")
     fits_the_phone(page, "/cart")
     assert on_screen(page.get_by_role("button", name="Remove Cast Iron Teapot"))
     assert on_screen(page.get_by_role("button", name="Update Cast Iron Teapot"))
     page.get_by_role("link", name="Check out").click()
+    page.wait_for_url("**/checkout")  # a click does not wait for the page it opens
     fits_the_phone(page, "/checkout")
     page.get_by_label("Your name").fill("Ada Admin") if page.get_by_label("Your name").count() else None
     fill_address(page)
