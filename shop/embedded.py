@@ -14,6 +14,7 @@ are the same (tests/services/test_embedded_indexes.py compares them).
 Nothing here runs against a real MongoDB.
 """
 import collections
+import contextlib
 import copy
 import datetime
 import functools
@@ -944,6 +945,13 @@ def connect():
 
 def is_embedded(client):
     return isinstance(client, _Locked)
+
+
+def uninterrupted(target):
+    """A context in which this thread's calls on `target` (a client, database or collection of
+    the embedded store) run with no other thread's in between: the store's lock, held throughout.
+    Anything else: no change."""
+    return target._lock if isinstance(target, _Locked) else contextlib.nullcontext()
 
 
 def keep_documents_out_of_full_collections():

@@ -21,7 +21,7 @@ from bson import ObjectId
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from ..db import at_most, at_or_before
+from ..db import at_most, at_or_before, uninterrupted
 from ..ids import object_id
 from .model import Variant
 
@@ -147,18 +147,22 @@ class VariantRepository:
         or (variant, None) when stock would go below zero; (None, None) if no such variant.
 
         `seen` is the variant as the caller last read it: the first attempt trusts it,
-        and the conditional update finds out if it is stale."""
-        for attempt in range(MAX_ATTEMPTS):
-            if seen is None or seen.stock + delta < 0:
-                seen = self.get(variant_id)
+        and the conditional update finds out if it is stale. No other thread of this process
+        gets between a read here and the update guarded by it (`uninterrupted`), so only
+        another process's write makes this read again more than once."""
+        with uninterrupted(self.variants):
+            for attempt in range(MAX_ATTEMPTS):
                 if seen is None or seen.stock + delta < 0:
-                    return seen, None
-            updated, movement = self.try_movement(seen, delta, fields, now)
-            if updated is not None:
-                return updated, movement
-            # Another writer moved this variant's stock first: read again.
-            seen = None
-            backoff(attempt)
+                    seen = self.get(variant_id)
+                    if seen is None or seen.stock + delta < 0:
+                        return seen, None
+                updated, movement = self.try_movement(seen, delta, fields, now)
+                if updated is not None:
+                    return updated, movement
+                # Another writer moved this variant's stock first: read again.
+                seen = None
+                if attempt:
+                    backoff(attempt)
         raise StockBusy(variant_id)
 
     def try_movement(self, seen, delta, fields, now):
