@@ -1,15 +1,15 @@
-"""The WSGI entry point: `app` for any WSGI server; `python wsgi.py` serves it with waitress."""
+"""The WSGI entry point: `app` for any WSGI server; `python wsgi.py` serves it with waitress
+(shop/serving.py)."""
 import logging
 import signal
 import sys
-
-from waitress import serve
 
 from shop import create_app
 from shop.config import tune_interpreter, waitress_options
 from shop.db import close, is_embedded
 from shop.jobs import start_worker
 from shop.orders.payments import APPROVED_TEST_CARD
+from shop.serving import serve
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 app = create_app()
@@ -44,7 +44,7 @@ if __name__ == "__main__":
     print(next_steps(app), flush=True)
     tune_interpreter(app.config)
     try:
-        serve(app, host=app.config["HOST"], port=app.config["PORT"], **waitress_options(app.config))
+        serve(app, app.config["HOST"], app.config["PORT"], **waitress_options(app.config))
     except KeyboardInterrupt:  # Ctrl-C: a normal way to stop, not an error
         pass
     finally:  # the worker first, so that no round starts on a closed client

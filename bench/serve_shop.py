@@ -16,8 +16,6 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from waitress import serve  # noqa: E402
-
 from bench import catalog  # noqa: E402
 from shop import create_app  # noqa: E402
 from shop.auth import services as auth_services  # noqa: E402
@@ -29,6 +27,7 @@ from shop.mail import MemoryBackend, Outbox, deliver_due  # noqa: E402
 from shop.orders import services as order_services  # noqa: E402
 from shop.products import services as product_services  # noqa: E402
 from shop.products.repository import LedgerRepository, ProductRepository  # noqa: E402
+from shop.serving import serve  # noqa: E402
 
 ADDRESS = {"name": "Bench Shopper", "line1": "1 Loop Road", "city": "Localhost", "postal_code": "12701",
            "country": "US"}
@@ -81,7 +80,7 @@ def main():
         start_worker(app)
     print("shop ready", flush=True)
     tune_interpreter(app.config)
-    serve(app, host="127.0.0.1", port=args.port, **waitress_options(app.config))
+    serve(app, "127.0.0.1", args.port, **waitress_options(app.config))
 
 
 if __name__ == "__main__":

@@ -1,16 +1,17 @@
-"""An app served by waitress on a free loopback port, in a thread of this process."""
+"""An app served as the shop serves it (shop/serving.py: waitress, with the shop's channel) on a
+free loopback port, in a thread of this process."""
 import threading
 
 from waitress import wasyncore
-from waitress.server import create_server
+
+from shop.serving import make_server
 
 
 class Served:
     """`port` and `url` while it runs; `stop()` ends it and every connection."""
 
     def __init__(self, app, threads=16, connection_limit=200, **options):
-        self.server = create_server(app, host="127.0.0.1", port=0, threads=threads, connection_limit=connection_limit,
-                                    **options)
+        self.server = make_server(app, "127.0.0.1", 0, threads=threads, connection_limit=connection_limit, **options)
         self.port = self.server.effective_port
         self.url = f"http://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.run, name="test-waitress", daemon=True)
