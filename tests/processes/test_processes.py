@@ -260,6 +260,7 @@ class Load:
     def __init__(self, shops, tokens, products, threads=8):
         self.shops, self.tokens, self.products = shops, tokens, products
         self.answers, self.cut_off = Counter(), 0
+        self.waiting_on = Counter()  # port -> shoppers whose request to it has not been answered yet
         self.stopping = threading.Event()
         self.lock = threading.Lock()  # guards the counters only
         self.threads = [threading.Thread(target=self.shopper, args=(index,)) for index in range(threads)]
@@ -298,15 +299,34 @@ class Load:
             shop = self.shops[step % len(self.shops)]
             first, second = self.products[step % 3], self.products[(step + 1) % 3]
             try:
-                status, order = call(shop.port, "POST", "/orders", token, order_body((first, 1), (second, 2)))
+                status, order = self.call(shop, "POST", "/orders", token, order_body((first, 1), (second, 2)))
                 self.note(status, order)
                 if status == 201 and step % 3:
                     action = ("/payments", GOOD_CARD) if step % 3 == 1 else ("/cancel", None)
-                    self.note(*call(shop.port, "POST", f"/orders/{order['id']}" + action[0], token, action[1]))
+                    self.note(*self.call(shop, "POST", f"/orders/{order['id']}" + action[0], token, action[1]))
             except (ConnectionError, OSError):
                 with self.lock:
                     self.cut_off += 1
                 time.sleep(0.05)
+
+    def until_waiting_on(self, shop, timeout=60):
+        """Wait until a shopper's request to `shop` is on its way (by load, not by time)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self.lock:
+                if self.waiting_on[shop.port]:
+                    return
+            assert time.monotonic() < deadline, "no request reached the paused process"
+            time.sleep(0.05)
+
+    def call(self, shop, *request):
+        with self.lock:
+            self.waiting_on[shop.port] += 1
+        try:
+            return call(shop.port, *request)
+        finally:
+            with self.lock:
+                self.waiting_on[shop.port] -= 1
 
     def statuses(self):
         return {status for status, _ in self.answers}
@@ -321,8 +341,10 @@ def test_a_process_killed_under_load_is_finished_by_the_others(start_shops, add_
         load.until_placed(15)
         # Paused first, so that requests are surely on their way to it when it dies (the kernel
         # still accepts them); the kill then cuts them off, as a crash under load does.
+        # On a busy machine the shoppers can take longer than any fixed pause to come round to it.
         victim.signal(signal.SIGSTOP)
-        time.sleep(0.5)
+        load.until_waiting_on(victim)
+        time.sleep(0.2)
         victim.signal(signal.SIGKILL)
         load.shops = others  # from now on shoppers go elsewhere, as a load balancer would send them
         victim.process.wait()
