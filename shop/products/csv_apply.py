@@ -1,6 +1,6 @@
 """Applying an import's plan (csv_import.plan) with the catalogue's own services, so
 each write is theirs: atomic, and finished by the repair if a process dies in it.
-Stock moves only by `adjust_stock` with the reason `correction`."""
+Stock moves only by `adjust_variant_stock` with the reason `correction`."""
 from ..errors import OutOfStock, ShopError
 from . import services
 
@@ -43,7 +43,7 @@ def _correct_stock(group, products, ledger, product_id, actor_id, now, failures)
     for row, sku, _, target in group.targets:
         variant = variants.get(sku)
         if variant is not None and target != variant.stock:
-            _try(failures, row, services.adjust_stock, products, ledger, product_id, variant.id,
+            _try(failures, row, services.adjust_variant_stock, products.variants, ledger, variant,
                  target - variant.stock, "correction", NOTE, actor_id, now)
 
 

@@ -230,14 +230,21 @@ def stock_variant(products, product_id, variant_id):
 def adjust_stock(products, ledger, product_id, variant_id, delta, reason, note, actor_id, now):
     """An admin's stock adjustment of one variant. Returns (movement, product)."""
     product, variant = stock_variant(products, product_id, variant_id)
+    recorded = adjust_variant_stock(products.variants, ledger, variant, delta, reason, note, actor_id, now)
+    return recorded, products.get(product.id)
+
+
+def adjust_variant_stock(variants, ledger, variant, delta, reason, note, actor_id, now):
+    """An admin's stock adjustment of a variant already read (a CSV import corrects many of one
+    product's variants: reading the whole product again for each would cost a read of every
+    variant per row). Returns the movement."""
     fields = {"reason": reason, "note": note, "order_id": None, "actor_id": actor_id}
-    moved, movement = _move(products.variants, variant.id, delta, fields, now)
+    moved, movement = _move(variants, variant.id, delta, fields, now)
     if moved is None:
         raise NotFound("No such variant.")
     if movement is None:
-        raise OutOfStock([Shortage(product.id, variant.id, -delta, moved.stock).as_dict()])
-    recorded = finish_movement(products.variants, ledger, movement)
-    return recorded, products.get(product.id)
+        raise OutOfStock([Shortage(variant.product_id, variant.id, -delta, moved.stock).as_dict()])
+    return finish_movement(variants, ledger, movement)
 
 
 def move_stock(variants, variant, delta, reason, order_id, actor_id, now):
