@@ -27,8 +27,8 @@ browser:
 run: $(BIN)/.runtime
 	$(BIN)/python wsgi.py
 
-# The whole suite twice: on the embedded store, then on a MongoDB server that it starts on
-# loopback (SecantusDB, a test dependency) in a throw-away data directory.
+# The whole suite twice, at the same time: on the embedded store, and on MongoDB servers that it starts on
+# loopback (SecantusDB, a test dependency) in throw-away data directories (scripts/run-tests).
 test: install browser
 	$(BIN)/python scripts/run-tests $(PYTEST_ARGS)
 

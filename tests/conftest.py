@@ -46,7 +46,7 @@ def pytest_report_header(config):
 
 
 # Seconds each test file took on the server, as measured by a run with TEST_SECONDS_FILE set
-# (`make test-seconds`): what the shards are balanced by.
+# (`TEST_SECONDS_FILE=tests/server_seconds.json make test`): what the shards are balanced by.
 SECONDS_FILE = os.path.join(os.path.dirname(__file__), "server_seconds.json")
 
 
@@ -108,8 +108,9 @@ def pytest_collection_modifyitems(config, items):
     are skipped, with the reason in the summary (they run in `make test`'s second pass).
 
     `TEST_SHARD=k/n` keeps the k-th of n shares of the test modules (`scripts/run-tests` runs
-    the server pass as two shards, each on a server of its own: a round trip to the test
-    server leaves a core idle, so two shards finish in little more than half the time)."""
+    the server pass as six shards in two lanes, each shard on a new server of its own: a
+    round trip to the test server leaves a core idle, so two lanes finish in little more than
+    half the time, and the test server slows down with all it has served)."""
     shard = os.environ.get("TEST_SHARD")
     if shard:
         number, count = (int(part) for part in shard.split("/"))
