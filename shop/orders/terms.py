@@ -21,16 +21,18 @@ def shipping_for(methods, country, currency, method_id):
     method = methods.get(method_id) if method_id is not None else None
     if method_id is not None and (method is None or not method.active):
         raise InvalidInput({"shipping_method_id": ["No such shipping method."]})
+    if method is not None and method.serves(country, currency):
+        return method.as_pricing()
+    # Refused: which error is read off the methods that serve the country (one more read,
+    # spared to every order that names a method that serves it).
     serving = methods.active_for(country, None)  # in any currency
     if not serving:
         raise InvalidInput({"shipping_address": {"country": ["We do not ship there."]}})
     if method is None:
         raise InvalidInput({"shipping_method_id": ["Choose a shipping method."]})
-    if not method.serves(country, currency):
-        reason = (f"This shipping method does not deliver to {country}." if method.id not in {m.id for m in serving}
-                  else f"This shipping method serves orders in {method.currency}, not {currency}.")
-        raise InvalidInput({"shipping_method_id": [reason]})
-    return method.as_pricing()
+    reason = (f"This shipping method does not deliver to {country}." if method.id not in {m.id for m in serving}
+              else f"This shipping method serves orders in {method.currency}, not {currency}.")
+    raise InvalidInput({"shipping_method_id": [reason]})
 
 
 def code_for(codes, uses, text, subtotal, currency, customer, now):
