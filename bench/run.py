@@ -8,8 +8,8 @@ the same load generator at the same concurrency; then replaces the shop with one
 grown to 20,000 orders and measures placing an order there. It also serves a stored
 image (`/media/`, an image uploaded through the API: one GridFS read per request), and
 reads product JSON by id right before and right after a burst of orders, while the
-worker delivers their e-mail (three rounds; the goal takes the median). `--only images` runs that case alone, as a quick smoke
-(`--only burst` the burst). It prints each case's
+worker delivers their e-mail (three rounds; the goal takes the median). `--only images`
+runs that case alone, as a quick smoke (`--only burst` the burst). It prints each case's
 requests per second, p50, p99 and ratio to the ceiling, and writes
 docs/PERFORMANCE.md and docs/performance.png. Every process it starts is stopped.
 """
@@ -35,8 +35,8 @@ from bench import catalog, load, report  # noqa: E402
 
 ADDRESS = {"name": "Bench Shopper", "line1": "1 Loop Road", "city": "Localhost", "postal_code": "12701",
            "country": "US"}
-# One word, several words (every one must occur), a part of a word, a number, an accent.
 BURST_ROUNDS = 3  # the reads-after-a-burst case, repeated: its goal takes the median round
+# One word, several words (every one must occur), a part of a word, a number, an accent.
 SEARCH_TERMS = ["oak", "lamp", "retro", "steel mug", "042", "clock walnut", "eapo", "CRÈME", "bench catalogue"]
 
 
