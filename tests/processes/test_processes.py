@@ -285,11 +285,15 @@ class Load:
             return self.answers[201, None]
 
     def until_placed(self, more, timeout=60):
-        """Wait until `more` orders beyond those placed so far are placed (by load, not by time:
-        a busy machine is slower, not different)."""
-        target, deadline = self.placed() + more, time.monotonic() + timeout
-        while self.placed() < target:
-            assert time.monotonic() < deadline, f"the load placed too little: {self.answers}"
+        """Wait until `more` orders beyond those placed so far are placed."""
+        target = self.placed() + more
+        self._until(lambda: self.placed() >= target, lambda: f"the load placed too little: {self.answers}", timeout)
+
+    def _until(self, condition, failure, timeout):
+        """Wait for `condition` by load, not by time (a busy machine is slower, not different)."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert time.monotonic() < deadline, failure()
             time.sleep(0.05)
 
     def shopper(self, index):
@@ -310,14 +314,12 @@ class Load:
                 time.sleep(0.05)
 
     def until_waiting_on(self, shop, timeout=60):
-        """Wait until a shopper's request to `shop` is on its way (by load, not by time)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            with self.lock:
-                if self.waiting_on[shop.port]:
-                    return
-            assert time.monotonic() < deadline, "no request reached the paused process"
-            time.sleep(0.05)
+        """Wait until a shopper's request to `shop` is on its way."""
+        self._until(lambda: self._waiting_on(shop) > 0, lambda: "no request reached the paused process", timeout)
+
+    def _waiting_on(self, shop):
+        with self.lock:
+            return self.waiting_on[shop.port]
 
     def call(self, shop, *request):
         with self.lock:
