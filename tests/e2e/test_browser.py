@@ -72,12 +72,14 @@ def shot(page, name):
 
 def in_page(page, text, timeout_ms=10_000):
     """Whether the page shows `text`, waiting for it: a click that submits a form returns
-    before the answer has loaded, so reading the page at once may read nothing."""
+    before the answer has loaded, so reading the page at once may read nothing. While the
+    browser swaps in the next page the document can be momentarily empty (no root element):
+    that reads as "not yet", never as an error."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:
-        page.wait_for_function("text => document.documentElement.outerHTML.includes(text)", arg=text,
-                               timeout=timeout_ms)
+        page.wait_for_function("text => !!document.documentElement && document.documentElement.outerHTML.includes(text)",
+                               arg=text, timeout=timeout_ms)
         return True
     except PlaywrightTimeout:
         return False
