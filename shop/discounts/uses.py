@@ -34,23 +34,33 @@ class DiscountUseRepository:
 
     def take(self, code, order_id, customer, now):
         """Give `order_id` a use of `code` (a DiscountCode), within its limits; the same order
-        asking again keeps its one use. Raises UsedUp when no slot is left."""
+        asking again keeps its one use. Raises UsedUp when no slot is left.
+
+        The insert comes first (an order asks once, as it is placed): only when it fails, or
+        no slot looks free, is the order's own use looked for."""
         code_id = object_id(code.id)
         for _ in range(MAX_ATTEMPTS):
-            if self.uses.find_one({"_id": order_id}, {"_id": 1}):
-                return
             doc = {"_id": order_id, "code_id": code_id, "customer": customer, "created_at": now}
-            if code.max_uses is not None:
-                doc["slot"] = self._free_slot({"code_id": code_id}, "slot", code.max_uses, "code")
-            if code.max_uses_per_customer is not None:
-                doc["customer_slot"] = self._free_slot({"code_id": code_id, "customer": customer}, "customer_slot",
-                                                       code.max_uses_per_customer, "customer")
             try:
+                if code.max_uses is not None:
+                    doc["slot"] = self._free_slot({"code_id": code_id}, "slot", code.max_uses, "code")
+                if code.max_uses_per_customer is not None:
+                    doc["customer_slot"] = self._free_slot({"code_id": code_id, "customer": customer},
+                                                           "customer_slot", code.max_uses_per_customer, "customer")
                 self.uses.insert_one(doc)
                 return
+            except UsedUp:
+                if self._holds(order_id):
+                    return
+                raise
             except DuplicateKeyError:
-                continue  # another order took that slot (or this order is being placed twice): look again
+                if self._holds(order_id):
+                    return
+                continue  # another order took that slot: look again
         raise UsedUp("code")
+
+    def _holds(self, order_id):
+        return self.uses.find_one({"_id": order_id}, {"_id": 1}) is not None
 
     def _free_slot(self, mongo_filter, field, limit, which):
         taken = {doc[field] for doc in self.uses.find(dict(mongo_filter, **{field: {"$exists": True}}), {field: 1})}
