@@ -46,15 +46,16 @@ def settle_memory(client):
 
 
 def uninterrupted(collection):
-    """A few operations on `collection` that no other thread of this process interleaves with,
-    on the embedded store (its one lock, held across them); on a MongoDB, no change.
+    """Operations on the store of `collection` that no other thread of this process interleaves
+    with, on the embedded store (its one lock, held across them); on a MongoDB, no change.
 
     Never what makes them correct: each is a conditional write that is safe interleaved, as it
     is between processes on a MongoDB. It spares the retries of a read-then-guarded-write that
     another thread's write got between: with 32 buyers of one variant, each order's stock
     update lost that race 1.6 times on average, and every loss cost the update and a read
-    again (docs/PERFORMANCE.md). Nothing inside may wait for another thread (no sleep on a
-    condition, no I/O): that thread would wait for the lock this one holds."""
+    again. Held across all of placing an order, it also spares the threads' hand-offs of the
+    lock between its calls (docs/PERFORMANCE.md). Nothing inside may wait for another thread
+    (no sleep on a condition, no I/O): that thread would wait for the lock this one holds."""
     return embedded.uninterrupted(collection)
 
 

@@ -9,7 +9,7 @@ that the repair command finishes.
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from ..db import at_or_before
+from ..db import at_or_before, uninterrupted
 from ..ids import object_id
 from .model import CANCELLED, PENDING, PLACED, REJECTED, RESTOCK, VISIBLE, Order, OrderLine
 from .refunds import PARTIALLY_REFUNDED, REFUNDABLE, REFUNDED, Refund
@@ -50,6 +50,12 @@ def _payment(payment):
 class OrderRepository:
     def __init__(self, db):
         self.orders = db.orders
+
+    def uninterrupted(self):
+        """A context in which this thread's calls on the store (every collection, not only
+        `orders`) run with no other thread's in between, on the embedded store; on a MongoDB,
+        no change (`db.uninterrupted`)."""
+        return uninterrupted(self.orders)
 
     def add_pending(self, doc):
         """Store a new order as `pending`. Raises DuplicateIdempotencyKey for a used key."""
