@@ -12,8 +12,11 @@ round 87,000 to 103,000 times (122,619 writes found the lock held, against 4,330
 burst), took 3.3 to 3.9 s of CPU and served the reads at a quarter of their rate before;
 with `Channel`, 2,200 to 2,500 times and the reads at 0.97 to 1.02 of before
 (docs/PERFORMANCE.md).
+
+Its one change to waitress's log: the task queue's warnings are summed up (`QueueDepthSummary`).
 """
 import logging
+import time
 
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
@@ -33,9 +36,47 @@ class Channel(HTTPChannel):
         return super().writable()
 
 
+class QueueDepthSummary(logging.Filter):
+    """waitress warns "Task queue depth is N" for every request that arrives while all its
+    threads are busy: under a steady load that is every few requests (33,000 lines in one
+    benchmark run), each written by waitress's socket loop while it holds the interpreter
+    that the request threads wait for. This lets one through every `every` seconds, saying
+    how many it held back since the last and how deep the queue got meanwhile."""
+
+    def __init__(self, every=60.0, clock=time.monotonic):
+        super().__init__()
+        self.every, self.clock = every, clock
+        self.quiet_until = None
+        self.held = self.deepest = 0
+
+    def filter(self, record):
+        if not (isinstance(record.args, tuple) and len(record.args) == 1 and isinstance(record.args[0], int)):
+            return True  # not the queue's depth: as waitress logs it
+        depth, now = record.args[0], self.clock()
+        if self.quiet_until is not None and now < self.quiet_until:
+            self.held += 1
+            self.deepest = max(self.deepest, depth)
+            return False
+        if self.held:
+            record.msg = ("Task queue depth is %d; %d more such warnings in the last %d s (at most %d deep): "
+                          "requests are waiting for a free thread")
+            record.args = (depth, self.held, round(now - self.quiet_until + self.every), max(self.deepest, depth))
+        self.quiet_until, self.held, self.deepest = now + self.every, 0, 0
+        return True
+
+
+def summarize_queue_warnings(logger=None):
+    """Put a QueueDepthSummary on waitress's queue logger, once however many servers are made."""
+    logger = logger or logging.getLogger("waitress.queue")
+    if not any(isinstance(existing, QueueDepthSummary) for existing in logger.filters):
+        logger.addFilter(QueueDepthSummary())
+
+
 def make_server(app, host, port, **options):
     """waitress's server for `app` on host:port (port 0: a free one), with `options` (waitress's
-    arguments, e.g. `config.waitress_options`), its connections served by `Channel`."""
+    arguments, e.g. `config.waitress_options`), its connections served by `Channel`, and its
+    task queue's warnings summed up."""
+    summarize_queue_warnings()
     sockets = {}
     server = create_server(app, map=sockets, host=host, port=port, **options)
     for dispatcher in sockets.values():

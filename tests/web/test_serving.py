@@ -1,7 +1,9 @@
 """The shop's waitress (shop/serving.py): its socket loop does not spin on a connection whose
-request is still running, and every answer still arrives whole, however large or slowly read."""
+request is still running, every answer still arrives whole, however large or slowly read, and
+its task queue's warnings are summed up rather than logged for every waiting request."""
 import hashlib
 import http.client
+import logging
 import socket
 import threading
 import time
@@ -10,7 +12,7 @@ from flask import Flask, Response
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
 
-from shop.serving import Channel, make_server
+from shop.serving import Channel, QueueDepthSummary, make_server
 from tests.serving import Served
 
 
@@ -137,3 +139,63 @@ def test_a_large_answer_and_a_long_stream_read_slowly_arrive_whole_on_several_co
     for n in range(3):
         assert results[f"/whole-{n}"] == (200, len(WHOLE), hashlib.sha256(WHOLE).hexdigest())
         assert results[f"/stream-{n}"] == (200, 24 * MEGABYTE, streamed)
+
+
+def queue_warning(depth):
+    return logging.LogRecord("waitress.queue", logging.WARNING, __file__, 1, "Task queue depth is %d", (depth,), None)
+
+
+def test_queue_warnings_pass_once_a_minute_saying_how_many_were_held_back_and_how_deep_it_got():
+    now = [1000.0]
+    summary = QueueDepthSummary(every=60, clock=lambda: now[0])
+    assert summary.filter(queue_warning(1))
+    passed = []
+    for depth in [2, 9, 4] * 10:
+        now[0] += 1
+        passed.append(summary.filter(queue_warning(depth)))
+    assert not any(passed)
+    now[0] = 1061.0
+    last = queue_warning(3)
+    assert summary.filter(last)
+    assert last.getMessage() == ("Task queue depth is 3; 30 more such warnings in the last 61 s (at most 9 deep): "
+                                 "requests are waiting for a free thread")
+    now[0] += 1
+    assert not summary.filter(queue_warning(1))  # a new minute of quiet from there
+    other = logging.LogRecord("waitress.queue", logging.WARNING, __file__, 1, "something else", (), None)
+    assert summary.filter(other) and other.getMessage() == "something else"
+
+
+def test_requests_waiting_for_the_one_thread_log_one_queue_warning_not_one_each(caplog, monkeypatch):
+    app = Flask(__name__)
+
+    @app.get("/slow")
+    def slow():
+        time.sleep(0.05)
+        return "ok"
+
+    served = Served(app, threads=1)
+    [summary] = [f for f in logging.getLogger("waitress.queue").filters if isinstance(f, QueueDepthSummary)]
+    monkeypatch.setattr(summary, "quiet_until", None)  # as in a new process: the first warning passes
+    monkeypatch.setattr(summary, "held", 0)
+    caplog.set_level(logging.WARNING, logger="waitress.queue")
+    statuses = []
+
+    def fetch():
+        connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=20)
+        connection.request("GET", "/slow")
+        statuses.append(connection.getresponse().status)
+        connection.close()
+
+    try:
+        clients = [threading.Thread(target=fetch) for _ in range(8)]
+        for client in clients:
+            client.start()
+        for client in clients:
+            client.join(30)
+    finally:
+        served.stop()
+
+    assert statuses == [200] * 8
+    logged = [record.getMessage() for record in caplog.records if record.name == "waitress.queue"]
+    assert len(logged) == 1 and logged[0].startswith("Task queue depth is "), logged
+    assert summary.held >= 1  # the others, counted for the next line
