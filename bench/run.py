@@ -8,7 +8,9 @@ the same load generator at the same concurrency; then replaces the shop with one
 grown to 20,000 orders and measures placing an order there. It also serves a stored
 image (`/media/`, an image uploaded through the API: one GridFS read per request), and
 reads product JSON by id right before and right after a burst of orders, while the
-worker delivers their e-mail (three rounds; the goal takes the median). `--only images`
+worker delivers their e-mail (three rounds; the goal takes the median). Placing an order,
+whose one round swings by a third on these machines, is measured in three rounds too, and
+its row is the median round. `--only images`
 runs that case alone, as a quick smoke (`--only burst` the burst). It prints each case's
 requests per second, p50, p99 and ratio to the ceiling, and writes
 docs/PERFORMANCE.md and docs/performance.png. Every process it starts is stopped.
@@ -36,6 +38,7 @@ from bench import catalog, load, report  # noqa: E402
 ADDRESS = {"name": "Bench Shopper", "line1": "1 Loop Road", "city": "Localhost", "postal_code": "12701",
            "country": "US"}
 BURST_ROUNDS = 3  # the reads-after-a-burst case, repeated: its goal takes the median round
+ORDER_ROUNDS = 3  # each order case, repeated: its row is the median round
 # One word, several words (every one must occur), a part of a word, a number, an accent.
 SEARCH_TERMS = ["oak", "lamp", "retro", "steel mug", "042", "clock walnut", "eapo", "CRÈME", "bench catalogue"]
 
@@ -235,6 +238,19 @@ def main():
         print(report.line(row), flush=True)
         return row
 
+    def measure_median(label, server, paths, rounds, goal=None, **request):
+        """`rounds` rounds of `case`, each against its own ceiling; the row is the median round's,
+        with every round's ratio in its note (one round of placing orders ran from 0.074 to
+        0.133 of its ceiling on the same code, more than the goal's margin)."""
+        measured = sorted((case(label, server, paths, goal=goal, **request) for _ in range(rounds)),
+                          key=lambda row: row.ratio)
+        row = measured[len(measured) // 2]
+        row.note = (f"ratios in each of {rounds} rounds: " + ", ".join(f"{each.ratio:.3f}" for each in measured)
+                    + "; the median round is shown")
+        rows.append(row)
+        print(report.line(row), flush=True)
+        return row
+
     def burst_round(server, paths, body, token):
         """Product JSON by id right before and right after `seconds` of orders, with nothing in
         between: the worker is delivering the burst's e-mail meanwhile. The ceiling is measured
@@ -320,15 +336,15 @@ def main():
             # No collapse: requests per second themselves, not ratios, at 128 against 16 connections.
             at128.scaling = (at128.result.rps / at16.result.rps, 0.8, "product JSON, 128 vs 16 connections (req/s)")
         if args.only == "all":
-            empty = measure("place an order (empty store)", shop, ["/api/v1/orders"], goal=0.10,
-                            method="POST", body=order_body(products), token=shopper)
+            empty = measure_median("place an order (empty store)", shop, ["/api/v1/orders"], ORDER_ROUNDS, goal=0.10,
+                                   method="POST", body=order_body(products), token=shopper)
             order_burst(shop, ids, order_body(products), shopper)
         if args.only in ("all", "checkout"):  # from here on the shop ships, taxes and takes a code
             terms = dict(order_body(products), **seed_checkout(shop.port, admin))
             measure("quote (shipping, tax, a code)", shop, ["/api/v1/orders/quote"], goal=0.15,
                     method="POST", body=terms, token=shopper)
-            measure("place an order with shipping, tax and a code", shop, ["/api/v1/orders"], goal=0.10,
-                    method="POST", body=terms, token=shopper)
+            measure_median("place an order with shipping, tax and a code", shop, ["/api/v1/orders"], ORDER_ROUNDS,
+                           goal=0.10, method="POST", body=terms, token=shopper)
         if args.only == "all":  # the grown shop
             shop.stop()
 
@@ -338,8 +354,8 @@ def main():
             products = all_products(grown.port)
             measure(f"product JSON by id ({args.orders} orders)", grown,
                     [f"/api/v1/products/{p['id']}" for p in products[:50]])
-            grown_row = measure(f"place an order ({args.orders} orders)", grown, ["/api/v1/orders"],
-                                method="POST", body=order_body(products), token=shopper)
+            grown_row = measure_median(f"place an order ({args.orders} orders)", grown, ["/api/v1/orders"],
+                                       ORDER_ROUNDS, method="POST", body=order_body(products), token=shopper)
             # Two processes measured a minute apart: compare ratios to their own ceilings.
             grown_row.scaling = (grown_row.ratio / empty.ratio, 0.8, f"place an order, {args.orders} orders vs empty (ratios)")
     finally:
