@@ -13,6 +13,7 @@ from waitress import wasyncore
 from waitress.channel import HTTPChannel
 
 from shop.serving import Channel, QueueDepthSummary, make_server
+from tests.racing import race
 from tests.serving import Served
 
 
@@ -178,20 +179,16 @@ def test_requests_waiting_for_the_one_thread_log_one_queue_warning_not_one_each(
     monkeypatch.setattr(summary, "quiet_until", None)  # as in a new process: the first warning passes
     monkeypatch.setattr(summary, "held", 0)
     caplog.set_level(logging.WARNING, logger="waitress.queue")
-    statuses = []
 
     def fetch():
         connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=20)
         connection.request("GET", "/slow")
-        statuses.append(connection.getresponse().status)
+        status = connection.getresponse().status
         connection.close()
+        return status
 
     try:
-        clients = [threading.Thread(target=fetch) for _ in range(8)]
-        for client in clients:
-            client.start()
-        for client in clients:
-            client.join(30)
+        statuses = race([fetch] * 8)
     finally:
         served.stop()
 
