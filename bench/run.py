@@ -232,21 +232,16 @@ def main():
         result = load.drive(server.port, paths, connections, seconds, **request)
         return report.Row(label, connections, result, goal, ceiling)
 
-    def measure(label, server, paths, connections=conns, goal=None, **request):
-        row = case(label, server, paths, connections, goal, **request)
-        rows.append(row)
-        print(report.line(row), flush=True)
-        return row
-
-    def measure_median(label, server, paths, rounds, goal=None, **request):
-        """`rounds` rounds of `case`, each against its own ceiling; the row is the median round's,
-        with every round's ratio in its note (one round of placing orders ran from 0.074 to
-        0.133 of its ceiling on the same code, more than the goal's margin)."""
-        measured = sorted((case(label, server, paths, goal=goal, **request) for _ in range(rounds)),
+    def measure(label, server, paths, connections=conns, goal=None, rounds=1, **request):
+        """`case`, shown and kept. With several `rounds`, each against its own ceiling, the row is
+        the median round's, every round's ratio in its note (one round of placing orders ran from
+        0.074 to 0.133 of its ceiling on the same code, more than the goal's margin)."""
+        measured = sorted((case(label, server, paths, connections, goal, **request) for _ in range(rounds)),
                           key=lambda row: row.ratio)
         row = measured[len(measured) // 2]
-        row.note = (f"ratios in each of {rounds} rounds: " + ", ".join(f"{each.ratio:.3f}" for each in measured)
-                    + "; the median round is shown")
+        if rounds > 1:
+            row.note = (f"ratios in each of {rounds} rounds: " + ", ".join(f"{each.ratio:.3f}" for each in measured)
+                        + "; the median round is shown")
         rows.append(row)
         print(report.line(row), flush=True)
         return row
@@ -336,15 +331,15 @@ def main():
             # No collapse: requests per second themselves, not ratios, at 128 against 16 connections.
             at128.scaling = (at128.result.rps / at16.result.rps, 0.8, "product JSON, 128 vs 16 connections (req/s)")
         if args.only == "all":
-            empty = measure_median("place an order (empty store)", shop, ["/api/v1/orders"], ORDER_ROUNDS, goal=0.10,
-                                   method="POST", body=order_body(products), token=shopper)
+            empty = measure("place an order (empty store)", shop, ["/api/v1/orders"], goal=0.10, rounds=ORDER_ROUNDS,
+                            method="POST", body=order_body(products), token=shopper)
             order_burst(shop, ids, order_body(products), shopper)
         if args.only in ("all", "checkout"):  # from here on the shop ships, taxes and takes a code
             terms = dict(order_body(products), **seed_checkout(shop.port, admin))
             measure("quote (shipping, tax, a code)", shop, ["/api/v1/orders/quote"], goal=0.15,
                     method="POST", body=terms, token=shopper)
-            measure_median("place an order with shipping, tax and a code", shop, ["/api/v1/orders"], ORDER_ROUNDS,
-                           goal=0.10, method="POST", body=terms, token=shopper)
+            measure("place an order with shipping, tax and a code", shop, ["/api/v1/orders"], goal=0.10,
+                    rounds=ORDER_ROUNDS, method="POST", body=terms, token=shopper)
         if args.only == "all":  # the grown shop
             shop.stop()
 
@@ -354,8 +349,8 @@ def main():
             products = all_products(grown.port)
             measure(f"product JSON by id ({args.orders} orders)", grown,
                     [f"/api/v1/products/{p['id']}" for p in products[:50]])
-            grown_row = measure_median(f"place an order ({args.orders} orders)", grown, ["/api/v1/orders"],
-                                       ORDER_ROUNDS, method="POST", body=order_body(products), token=shopper)
+            grown_row = measure(f"place an order ({args.orders} orders)", grown, ["/api/v1/orders"], rounds=ORDER_ROUNDS,
+                                method="POST", body=order_body(products), token=shopper)
             # Two processes measured a minute apart: compare ratios to their own ceilings.
             grown_row.scaling = (grown_row.ratio / empty.ratio, 0.8, f"place an order, {args.orders} orders vs empty (ratios)")
     finally:

@@ -49,18 +49,13 @@ class DiscountUseRepository:
                                                            "customer_slot", code.max_uses_per_customer, "customer")
                 self.uses.insert_one(doc)
                 return
-            except UsedUp:
-                if self._holds(order_id):
-                    return
-                raise
-            except DuplicateKeyError:
-                if self._holds(order_id):
-                    return
-                continue  # another order took that slot: look again
+            except (UsedUp, DuplicateKeyError) as refused:
+                if self.uses.find_one({"_id": order_id}, {"_id": 1}):
+                    return  # this order holds its use already
+                if isinstance(refused, UsedUp):
+                    raise
+                # another order took that slot: look again
         raise UsedUp("code")
-
-    def _holds(self, order_id):
-        return self.uses.find_one({"_id": order_id}, {"_id": 1}) is not None
 
     def _free_slot(self, mongo_filter, field, limit, which):
         taken = {doc[field] for doc in self.uses.find(dict(mongo_filter, **{field: {"$exists": True}}), {field: 1})}
