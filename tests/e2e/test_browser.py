@@ -5,108 +5,14 @@ with the sandbox card; then the admin ships the order. The app is served by
 waitress on 127.0.0.1, with CSRF on, as it runs for real. Screenshots of the
 main pages go to docs/screenshots/ when UPDATE_SCREENSHOTS=1 (the README shows
 them), and to a temporary folder otherwise, so a test run leaves the tree clean.
-
-Without /usr/bin/chromium the test is skipped, unless REQUIRE_BROWSER=1 (CI),
-where a missing browser is a failure.
 """
-import os
-import tempfile
-from pathlib import Path
-
 import pytest
 
-from shop import create_app
-from tests.conftest import TEST_SETTINGS
-from tests.serving import Served
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
-SCREENSHOTS = (Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-               if os.environ.get("UPDATE_SCREENSHOTS") == "1"
-               else Path(tempfile.gettempdir()) / "shop-screenshots")
-ADMIN = {"email": "admin@example.com", "password": "admin-password-1"}
-SHOPPER = {"name": "Ada Shopper", "email": "ada@example.com", "password": "correct horse battery"}
+from tests.e2e.browser import (ADMIN, CHROMIUM, CHROMIUM_ARGS, PHONE, SHOPPER, api_call, browser_or_skip,
+                               fill_address, fits_the_phone, in_page, log_in, on_screen, review_and_place, shot,
+                               upload_picture)
 
 pytestmark = pytest.mark.browser
-
-
-def _browser_or_skip():
-    """Playwright's sync API, or a skip (a failure when REQUIRE_BROWSER=1) naming what is missing."""
-    missing = None if os.path.exists(CHROMIUM) else f"{CHROMIUM} is missing (apt-get install chromium)"
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing = missing or "Playwright for Python is not installed (pip install -r requirements-dev.txt)"
-    if missing and os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"REQUIRE_BROWSER=1 but {missing}")
-    if missing:
-        pytest.skip(f"browser test skipped: {missing}")
-    return sync_playwright
-
-
-@pytest.fixture
-def live_url():
-    """The shop on the embedded store with its demo catalogue, served by waitress on a free port."""
-    settings = {**TEST_SETTINGS, "WTF_CSRF_ENABLED": True, "DEMO_CATALOG": True, "TESTING": False}
-    served = Served(create_app(settings), threads=4)
-    yield served.url
-    served.stop()
-
-
-@pytest.fixture
-def page(live_url):
-    sync_playwright = _browser_or_skip()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 860}, base_url=live_url)
-        page.set_default_timeout(10_000)
-        yield page
-        browser.close()
-
-
-def shot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-def in_page(page, text, timeout_ms=10_000):
-    """Whether the page shows `text`, waiting for it: a click that submits a form returns
-    before the answer has loaded, so reading the page at once may read nothing. While the
-    browser swaps in the next page the document can be momentarily empty (no root element):
-    that reads as "not yet", never as an error."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    try:
-        page.wait_for_function("text => !!document.documentElement && document.documentElement.outerHTML.includes(text)",
-                               arg=text, timeout=timeout_ms)
-        return True
-    except PlaywrightTimeout:
-        return False
-
-
-def fill_address(page):
-    """The checkout's address, as a shopper types it."""
-    page.get_by_label("Address", exact=True).fill("1 Main Street")
-    page.get_by_label("Postal code").fill("12345")
-    page.get_by_label("City").fill("Springfield")
-    page.get_by_label("Country").select_option("US")  # a list of the countries by name
-
-
-def review_and_place(page, screenshot=None):
-    """The checkout's two steps: see the total for the address, then place the order at it."""
-    page.get_by_role("button", name="Show the total").click()
-    assert in_page(page, "Place order:")
-    if screenshot:
-        shot(page, screenshot)
-    page.get_by_role("button", name="Place order").click()
-
-
-def log_in(page, email, password):
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_a_shopper_buys_and_pays_and_the_admin_ships_it(page):
@@ -188,27 +94,6 @@ def test_the_storefront_reads_well_on_a_phone(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "product-phone")
 
-
-def api_call(live_url, method, path, token=None, body=None):
-    from tests.racing import call
-
-    status, answer = call(int(live_url.rsplit(":", 1)[1].strip("/")), method, path, token, body)
-    return status, answer
-
-
-def upload_picture(live_url, token, product_id, alt, variant_id, colour):
-    """An image uploaded through the API (multipart), drawn here in one colour."""
-    import urllib.request
-
-    from tests.web.image_files import multipart, picture_bytes
-
-    fields = {"alt": alt, **({"variant_id": variant_id} if variant_id else {})}
-    body, content_type = multipart(fields, picture_bytes((800, 600), "PNG", colour))
-    request = urllib.request.Request(f"{live_url.rstrip('/')}/api/v1/products/{product_id}/images", data=body,
-                                     method="POST", headers={"Content-Type": content_type,
-                                                             "Authorization": f"Bearer {token}"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        assert response.status == 201
 
 
 def test_a_shopper_picks_a_variant_sees_its_price_buys_it_and_the_order_shows_its_options(page, live_url):
@@ -305,26 +190,6 @@ def test_a_guest_checks_out_with_shipping_tax_and_a_code_and_pays_through_the_pr
     assert "/guest/" in page.url
 
 
-PHONE = 390
-# Fits: the page does not scroll sideways, and no element sticks out past the screen's right edge
-# (a table scrolling inside itself, or cut off, counts as sticking out).
-OVERFLOW = """width => [...document.querySelectorAll('body *')].filter(element => {
-    const box = element.getBoundingClientRect();
-    const hidden = getComputedStyle(element).clip === 'rect(0px, 0px, 0px, 0px)' || box.width <= 1;
-    return !hidden && (box.right > width + 0.5 || element.scrollWidth > element.clientWidth + 1 && getComputedStyle(element).overflowX !== 'visible');
-}).map(element => element.tagName + '.' + element.className + ' ' + (element.textContent || '').trim().slice(0, 40))"""
-
-
-def fits_the_phone(page, path):
-    page.wait_for_load_state()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE, path
-    assert page.evaluate(OVERFLOW, PHONE) == [], path
-
-
-def on_screen(locator):
-    box = locator.bounding_box()
-    return locator.is_visible() and box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE
-
 
 def test_every_page_fits_a_phone_and_the_tables_show_every_column(page):
     page.set_viewport_size({"width": PHONE, "height": 844})
@@ -408,21 +273,12 @@ def test_a_cart_with_short_and_unavailable_lines_fits_a_phone_with_every_remove_
     assert page.get_by_role("button", name="Remove Tall Porcelain Vase").count() == 0
 
 
-@pytest.fixture
-def live_app():
-    """The shop served as `live_url` serves it, with the app itself at hand (its outbox)."""
-    settings = {**TEST_SETTINGS, "WTF_CSRF_ENABLED": True, "TESTING": False}
-    app = create_app(settings)
-    served = Served(app, threads=4)
-    yield app, served.url
-    served.stop()
-
 
 def test_a_shopper_who_forgot_the_password_resets_it_through_the_emailed_link_and_logs_in(live_app):
     app, url = live_app
     status, _ = api_call(url, "POST", "/auth/register", body=SHOPPER)
     assert status == 201
-    sync_playwright = _browser_or_skip()
+    sync_playwright = browser_or_skip()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": PHONE, "height": 844}, base_url=url)
