@@ -16,7 +16,7 @@ from wtforms.widgets import TextInput
 from wtforms.widgets.core import clean_key
 
 from .countries import COUNTRY_CHOICES
-from .errors import FORM_EXPIRED_KEPT, OutOfStock
+from .errors import FORM_EXPIRED_KEPT, OutOfStock, RateLimited
 from .extensions import csrf
 from .money import parse_money
 
@@ -107,6 +107,7 @@ class SchemaForm(FlaskForm):
             return super().render_field(field, render_kw)
 
     expired = False
+    retry_after = None  # seconds, once a RateLimited error is shown
 
     def validate(self, extra_validators=None):
         """Flask-WTF's checks, with a missing or stale CSRF token said as an expired form.
@@ -119,10 +120,17 @@ class SchemaForm(FlaskForm):
         return valid
 
     def status(self):
-        """The page's status: 200 when shown clean, 400 when it had expired, else 422."""
+        """The page's status: 200 when shown clean, 400 when it had expired, 429 when it was
+        refused for too many failures, else 422."""
         if self.expired:
             return 400
+        if self.retry_after:
+            return 429
         return 422 if self.has_errors() else 200
+
+    def headers(self):
+        """The page's headers: `Retry-After` with a 429, as the API's 429 has it."""
+        return {"Retry-After": str(self.retry_after)} if self.retry_after else {}
 
     def load(self, schema, data):
         """The schema's result, or None with its messages shown on the form."""
@@ -146,6 +154,8 @@ class SchemaForm(FlaskForm):
 
     def show_error(self, error):
         """A ShopError from a service: its details on the fields, or its message on the form."""
+        if isinstance(error, RateLimited):
+            self.retry_after = error.retry_after
         if error.details and not isinstance(error, OutOfStock):
             self.show_errors(error.details)
         else:

@@ -61,6 +61,12 @@ class UserRepository:
                                limit=per_page) if (page - 1) * per_page < total else []
         return [_user(doc) for doc in docs], total
 
+    def ids_named(self, role, prefix):
+        """The ids of the users with `role` whose name starts with `prefix` (any case, taken literally)."""
+        docs = self.users.find({"role": role, "name": {"$regex": "^" + re.escape(prefix), "$options": "i"}},
+                               projection={"_id": True})
+        return [str(doc["_id"]) for doc in docs]
+
     def rename(self, user_id, name):
         """The user with their new name, or None when there is no such user."""
         doc = self.users.find_one_and_update({"_id": object_id(user_id)}, {"$set": {"name": name}},
@@ -178,10 +184,25 @@ class AttemptCounter:
 
 
 class LoginFailures(AttemptCounter):
-    """Failed log-ins (and wrong current passwords), per email and per client address."""
+    """Failed log-ins (and wrong current passwords), per email and client address together,
+    and per client address across emails."""
 
     def __init__(self, db):
         super().__init__(db.login_failures)
+
+    @staticmethod
+    def email_from_client(email, client_address):
+        # The address comes last and holds no space, so no typed email makes another client's key.
+        return f"email:{email} client:{client_address}"
+
+    @staticmethod
+    def client(client_address):
+        return f"client:{client_address}"
+
+    def clear_email(self, email):
+        """Forget the failures for `email` from every client."""
+        prefix = self.email_from_client(email, "")
+        self.attempts.delete_many({"key": {"$regex": "^" + re.escape(prefix)}})
 
 
 class ResetRequests(AttemptCounter):

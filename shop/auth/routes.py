@@ -48,11 +48,11 @@ def login():
         try:
             user = _authenticate(data)
         except (Unauthorized, RateLimited) as error:
-            form.form_errors.append(error.message)
+            form.show_error(error)
         else:
             _start_session(user, f"Welcome back, {user.name}.")
             return redirect(safe_next(form.next.data) or url_for("site.home"))
-    return render_template("auth/login.html", form=form), form.status()
+    return render_template("auth/login.html", form=form), form.status(), form.headers()
 
 
 def _start_session(user, greeting):
@@ -167,4 +167,5 @@ def _account_page(name_form=None, password_form=None):
     name_form = name_form or NameForm(formdata=None, name=current_user.name)
     password_form = password_form or ChangePasswordForm(formdata=None)
     status = max(name_form.status(), password_form.status())
-    return render_template("auth/account.html", name_form=name_form, password_form=password_form), status
+    headers = password_form.headers()
+    return render_template("auth/account.html", name_form=name_form, password_form=password_form), status, headers

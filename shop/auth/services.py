@@ -62,9 +62,11 @@ def register(users, email, password, name, now, role=CUSTOMER):
 
 
 def authenticate(users, failures, email, password, client_address, settings, now):
-    """The user with these credentials, or Unauthorized; RateLimited after repeated failures."""
+    """The user with these credentials, or Unauthorized. RateLimited after LOGIN_MAX_FAILURES
+    failures for this e-mail from this client, or four times that from this client across
+    e-mails: failures from other clients never lock this one out of an account."""
     email = normalize_email(email)
-    keys = [f"email:{email}", f"client:{client_address}"]
+    keys = [failures.email_from_client(email, client_address), failures.client(client_address)]
     limits = [settings["LOGIN_MAX_FAILURES"], settings["LOGIN_MAX_FAILURES"] * 4]
     wait = max(failures.blocked_for(key, limit, now) for key, limit in zip(keys, limits))
     if wait:
@@ -154,13 +156,14 @@ def reset_link_is_open(accounts, token, now):
 
 def reset_password(accounts, token, password, now):
     """Through the e-mailed link, once: the new password, and every session, API token and
-    other reset link of the user ends; so does the count of failed log-ins for their email."""
+    other reset link of the user ends; so do the counts of failed log-ins for their email, from
+    every client."""
     user_id = accounts.resets.take(token_hash(token), now)
     user = accounts.users.get(user_id) if user_id else None
     if user is None:
         raise NotFound(RESET_LINK_UNUSABLE)
     _set_password(accounts, user, password)
-    accounts.failures.clear(f"email:{user.email}")
+    accounts.failures.clear_email(user.email)
 
 
 def _set_password(accounts, user, password, keep_token=None):

@@ -1,6 +1,9 @@
-"""Failed logins are limited per email and per client address, in MongoDB, so
-the limit holds across app processes; the 429 says nothing about whether an
-account exists."""
+"""Failed logins are limited per email and client address together, and per client
+address across emails, in MongoDB, so the limit holds across app processes and serves
+the site and the API alike; another client's failures never lock an account's owner
+out; the 429 says nothing about whether an account exists."""
+import re
+
 import pytest
 
 from conftest import TEST_SETTINGS, assert_error
@@ -42,9 +45,11 @@ def test_the_limit_holds_even_with_the_right_password_then_lifts_after_the_windo
     register("ada@example.com")
     fail_until_limited(client, "ada@example.com")
 
-    blocked = client.post("/api/v1/auth/tokens", json={"email": "ADA@example.com", "password": "correct horse battery"})
+    blocked = client.post("/api/v1/auth/tokens", json={"email": "ADA@example.com", "password": "correct horse battery"},
+                          environ_base={"REMOTE_ADDR": "10.0.0.1"})
     db.login_failures.delete_many({})  # what the TTL index does when the window ends
-    allowed = client.post("/api/v1/auth/tokens", json={"email": "ada@example.com", "password": "correct horse battery"})
+    allowed = client.post("/api/v1/auth/tokens", json={"email": "ada@example.com", "password": "correct horse battery"},
+                          environ_base={"REMOTE_ADDR": "10.0.0.1"})
 
     assert_error(blocked, 429, "rate_limited")
     assert allowed.status_code == 201
@@ -69,20 +74,6 @@ def test_the_limit_holds_across_two_app_processes_sharing_one_database(register)
     assert_error(on_first, 429, "rate_limited")
     assert_error(on_second, 429, "rate_limited")
     assert on_second.headers["Retry-After"]
-
-
-def test_one_client_address_is_limited_across_many_emails(client):
-    for n in range(LIMIT * 4):
-        response = client.post("/api/v1/auth/tokens", json={"email": f"guess{n}@example.com", "password": "x"},
-                               environ_base={"REMOTE_ADDR": "10.9.9.9"})
-        assert response.status_code == 401
-    limited = client.post("/api/v1/auth/tokens", json={"email": "fresh@example.com", "password": "x"},
-                          environ_base={"REMOTE_ADDR": "10.9.9.9"})
-    elsewhere = client.post("/api/v1/auth/tokens", json={"email": "fresh@example.com", "password": "x"},
-                            environ_base={"REMOTE_ADDR": "10.1.1.1"})
-
-    assert_error(limited, 429, "rate_limited")
-    assert_error(elsewhere, 401, "unauthorized")
 
 
 def test_the_counters_expire_by_a_ttl_index(db):
@@ -125,3 +116,85 @@ def test_the_login_form_says_when_to_try_again(client, register):
     response = client.post("/login", data={"email": "ada@example.com", "password": "correct horse battery"})
 
     assert "Too many failed log-ins. Try again in 10 minutes." in response.get_data(as_text=True)
+
+
+OWNER_ADDRESS, STRANGER_ADDRESS = "10.0.0.1", "10.6.6.6"
+CHANNELS = ["api", "site"]  # the same counters serve the JSON API and the log-in page
+SUCCEEDED, REFUSED = {"api": 201, "site": 302}, {"api": 401, "site": 422}
+
+
+def log_in(app, channel, email, password, address):
+    """One log-in from a browser (or API client) of its own at `address`."""
+    client = app.test_client()
+    if channel == "api":
+        return client.post("/api/v1/auth/tokens", json={"email": email, "password": password},
+                           environ_base={"REMOTE_ADDR": address})
+    return client.post("/login", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address})
+
+
+@pytest.mark.parametrize("owner_channel", CHANNELS)
+@pytest.mark.parametrize("stranger_channel", CHANNELS)
+def test_a_strangers_failures_never_lock_the_owner_out(app, register, stranger_channel, owner_channel):
+    register("ada@example.com")
+    stranger = [log_in(app, stranger_channel, "ada@example.com", "a wrong guess", STRANGER_ADDRESS).status_code
+                for _ in range(LIMIT * 3)]
+
+    owner = log_in(app, owner_channel, "ada@example.com", "correct horse battery", OWNER_ADDRESS)
+
+    assert stranger == [REFUSED[stranger_channel]] * LIMIT + [429] * (LIMIT * 2)
+    assert owner.status_code == SUCCEEDED[owner_channel]
+
+
+@pytest.mark.parametrize("first, then", [("api", "site"), ("site", "api")])
+def test_one_clients_failures_for_an_email_count_on_the_site_and_the_api_together(app, register, first, then):
+    register("ada@example.com")
+    for attempt in range(LIMIT):
+        channel = first if attempt % 2 == 0 else then
+        assert log_in(app, channel, "ada@example.com", "a wrong guess", OWNER_ADDRESS).status_code == REFUSED[channel]
+
+    limited = {channel: log_in(app, channel, "ada@example.com", "correct horse battery", OWNER_ADDRESS)
+               for channel in CHANNELS}
+
+    assert {channel: response.status_code for channel, response in limited.items()} == {"api": 429, "site": 429}
+    assert_error(limited["api"], 429, "rate_limited")
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_one_client_is_limited_after_four_times_the_limit_across_emails(app, register, channel):
+    register("ada@example.com")
+    statuses = [log_in(app, channel, f"guess{n}@example.com", "x", STRANGER_ADDRESS).status_code
+                for n in range(LIMIT * 4)]
+
+    limited = log_in(app, channel, "ada@example.com", "correct horse battery", STRANGER_ADDRESS)
+    elsewhere = log_in(app, channel, "ada@example.com", "correct horse battery", OWNER_ADDRESS)
+
+    assert statuses == [REFUSED[channel]] * (LIMIT * 4)
+    assert limited.status_code == 429
+    assert elsewhere.status_code == SUCCEEDED[channel]
+
+
+
+def limited_form(app, form):
+    """The form, sent once more (with the right password) after LIMIT wrong ones from one browser."""
+    browser = app.test_client()
+    browser.post("/register", data={"email": "ada@example.com", "password": "correct horse battery", "name": "Ada"})
+    if form == "log-in":
+        browser.post("/logout")
+        send = lambda password: browser.post("/login", data={"email": "ada@example.com", "password": password})
+    else:
+        send = lambda password: browser.post("/account/password", data={"current_password": password,
+                                                                        "new_password": "a brand new passphrase"})
+    for _ in range(LIMIT):
+        assert send("a wrong guess").status_code == 422
+    return send("correct horse battery")
+
+
+@pytest.mark.parametrize("form", ["log-in", "password change"])
+def test_a_limited_form_answers_429_saying_when_to_try_again_with_a_link_to_the_password_reset(app, form):
+    response = limited_form(app, form)
+
+    assert response.status_code == 429
+    assert 590 <= int(response.headers["Retry-After"]) <= 600
+    alert = re.search(r'<div class="form-errors" role="alert">(.*?)</div>', response.get_data(as_text=True), re.S)
+    assert "Too many failed log-ins. Try again in 10 minutes." in alert.group(1)
+    assert 'href="/password-reset"' in alert.group(1)
