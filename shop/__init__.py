@@ -44,7 +44,8 @@ def create_app(config=None, mongo_client=None):
 def trust_proxies(app):
     """Behind `TRUSTED_PROXIES` proxies, the client's address is the one the outermost of
     them saw (that many entries from the right of X-Forwarded-For); with none, the
-    header is ignored, since any client can send it."""
+    header is ignored, since any client can send it. This is the one place that reads it:
+    under waitress, config.waitress_options only lets the header through."""
     if app.config["TRUSTED_PROXIES"] > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=0, x_host=0,
                                 x_port=0, x_prefix=0)

@@ -111,7 +111,8 @@ def tune_interpreter(config):
 
 
 def waitress_options(config):
-    """Keyword arguments for `waitress.serve`: the shop and the benchmark's ceiling share them."""
+    """Keyword arguments for `waitress.serve`: the shop, the benchmark's ceiling and the tests
+    that serve as wsgi.py does share them."""
     return {
         "threads": config["WAITRESS_THREADS"],
         "connection_limit": config["WAITRESS_CONNECTION_LIMIT"],
@@ -120,4 +121,9 @@ def waitress_options(config):
         # The server's own limit, above every endpoint's (1 MiB for JSON), which the app
         # answers in the error shape: a larger body is cut off, never buffered.
         "max_request_body_size": SERVER_BODY_LIMIT,
+        # waitress 3 drops X-Forwarded-For from a peer it was not told to trust. Behind
+        # TRUSTED_PROXIES the header goes on to the app, whose ProxyFix alone takes the
+        # client's address from it (shop/__init__.py trust_proxies): waitress's own
+        # trusted_proxy_* would take it a second time, and only under waitress.
+        "clear_untrusted_proxy_headers": config["TRUSTED_PROXIES"] == 0,
     }

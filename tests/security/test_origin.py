@@ -153,6 +153,28 @@ class TestTheClientAddress:
 
         assert statuses[-1] == 429
 
+    @pytest.mark.parametrize("proxies", [1, 2])
+    def test_served_as_wsgi_py_serves_it_each_client_behind_the_proxies_has_its_own_limit(self, settings, proxies):
+        app = create_app({**TEST_SETTINGS, **settings, "TRUSTED_PROXIES": proxies})
+        # Each proxy appends the address it saw; the last one connects (from 127.0.0.1).
+        between = ", 10.0.0.2" * (proxies - 1)
+        served = Served(app, **waitress_options(app.config))
+        try:
+            apart = self.fail_through(served, lambda n: f"203.0.113.{n}{between}")
+            posing = self.fail_through(served, lambda n: f"192.0.2.{n}, 198.51.100.5{between}")
+        finally:
+            served.stop()
+
+        assert apart == [401] * (4 * self.LIMIT + 1)  # each its own address: none limited
+        assert posing == [401] * (4 * self.LIMIT) + [429]  # forged entries are not the client
+
+    def fail_through(self, served, forwarded_for):
+        """`fail_from`, through the real server."""
+        return [requests.post(served.url + "/api/v1/auth/tokens", json={"email": f"guess{n}@example.com",
+                                                                         "password": "nope"},
+                              headers={"X-Forwarded-For": forwarded_for(n)}, timeout=10).status_code
+                for n in range(4 * self.LIMIT + 1)]
+
 
 def test_waitress_cuts_off_a_body_over_the_servers_own_limit(app):
     served = Served(app, max_request_body_size=waitress_options(app.config)["max_request_body_size"])
