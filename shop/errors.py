@@ -49,6 +49,15 @@ class NotFound(ShopError):
     status, code, message = 404, "not_found", "Not found."
 
 
+class ClaimedOrder(NotFound):
+    """A guest's private link to an order claimed since into an account: the link no longer
+    opens it (a 404 wherever nothing leads the visitor on), its owner's page does."""
+
+    def __init__(self, order_id):
+        super().__init__("No such order.")
+        self.order_id = order_id
+
+
 class Conflict(ShopError):
     status, code, message = 409, "conflict", "This conflicts with what is stored."
 

@@ -6,7 +6,7 @@ from ..auth.forms import ActionForm
 from ..auth.session import signed_in_user
 from ..clock import utcnow
 from ..db import get_db
-from ..errors import InvalidTransition, PaymentDeclined
+from ..errors import ClaimedOrder, InvalidTransition, PaymentDeclined
 from ..fields import PageArgs
 from ..forms import keeps_typed_input, page_args
 from . import services
@@ -62,6 +62,13 @@ def pay_as_guest(guest_order_id, token):
     return _pay(lambda card: services.pay_guest_order(_stores(), guest_order_id, token, card, utcnow()),
                 lambda order: url_for("orders.show_guest_order", guest_order_id=order.id, token=token),
                 lambda form: _guest_page(guest_order_id, token, form, status=form.status()))
+
+
+@bp.errorhandler(ClaimedOrder)
+def claimed_order(error):
+    """A guest's link to an order claimed since: the order's page, which shows it to its owner
+    only (and asks anyone logged out to log in, landing back there)."""
+    return redirect(url_for("orders.show_order", order_id=error.order_id))
 
 
 @bp.post("/orders/claim")

@@ -20,8 +20,8 @@ from .. import pricing
 from ..auth.model import normalize_email
 from ..discounts.repository import DiscountCodeRepository
 from ..discounts.uses import DiscountUseRepository, UsedUp, customer_key
-from ..errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound, OutOfStock, PaymentDeclined, \
-    QuoteChanged
+from ..errors import ClaimedOrder, Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound, OutOfStock, \
+    PaymentDeclined, QuoteChanged
 from ..mail import Outbox
 from ..products.model import ORDER_CANCELLED, ORDER_PLACED, ORDER_REJECTED, Shortage
 from ..products.repository import LedgerRepository, ProductRepository
@@ -320,10 +320,13 @@ def order_counts(stores, user_ids):
 
 
 def get_guest_order(stores, order_id, token, now):
-    """A guest's order through its private link; 404 for any other link or order."""
+    """A guest's order through its private link; ClaimedOrder when the link is the order's but
+    it has been claimed into an account since; 404 for any other link or order."""
     order = stores.orders.get(order_id)
-    if order is None or order.user_id is not None or not stores.links.is_guest_token(order.id, token):
+    if order is None or not stores.links.is_guest_token(order.id, token):
         raise NotFound("No such order.")
+    if order.user_id is not None:
+        raise ClaimedOrder(order.id)
     return _expired_if_due(stores, order, now)
 
 
