@@ -20,7 +20,7 @@ from ..products.repository import ProductRepository
 from ..products.pages import product_page_context
 from ..products.services import get_product
 from . import services
-from .forms import NEW_ADDRESS, AddToCartForm, CartLineForm, CheckoutForm
+from .forms import NEW_ADDRESS, OPTION_FIELD, SHOW_CHOICE, AddToCartForm, CartLineForm, CheckoutForm
 from .model import ANONYMOUS, USER, Cart, owner_key
 from .repository import CartRepository
 
@@ -70,13 +70,16 @@ def show_cart():
 @bp.post("/cart/items")
 @keeps_typed_input
 def add_item():
-    """Add a product's chosen variant to the cart (a visitor's cart is made on the first add)."""
+    """Add the variant chosen in the product page's option lists to the cart (a visitor's cart
+    is made on the first add); or, for "Show this choice", that variant's page."""
     form = AddToCartForm()
+    if form.action.data == SHOW_CHOICE:
+        return redirect(_chosen_page(form))
     if form.validate_on_submit() and (data := form.load(OrderItemSchema(), form.schema_data())):
         try:
             product, variant = services.add_to_cart(
                 CartRepository(get_db()), ProductRepository(get_db()), cart_owner(create=True),
-                data["product_id"], data.get("variant_id"), data["quantity"], utcnow(),
+                data["product_id"], data.get("variant_id"), form.option_values(), data["quantity"], utcnow(),
                 anonymous=signed_in_user() is None,
             )
         except InvalidInput as error:
@@ -86,8 +89,15 @@ def add_item():
                   "success")
             return redirect(url_for("cart.show_cart"))
     product = get_product(ProductRepository(get_db()), form.product_id.data or "")
-    return render_template("products/detail.html", **product_page_context(product, form.variant_id.data, form)), \
-        form.status()
+    context = product_page_context(product, form.variant_id.data, form, product.chosen_by_position(form.option_values()))
+    return render_template("products/detail.html", **context), form.status()
+
+
+def _chosen_page(form):
+    """The product page showing the options chosen in its lists (nothing is added)."""
+    product = get_product(ProductRepository(get_db()), form.product_id.data or "")
+    chosen = {OPTION_FIELD.format(index): value for index, value in enumerate(form.option_values()) if value}
+    return url_for("products.product_page", slug=product.slug, **chosen)
 
 
 @bp.post("/cart/items/<id:line_id>")

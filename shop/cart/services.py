@@ -7,7 +7,7 @@ when it is placed.
 """
 from datetime import timedelta
 
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput
 from ..orders import services as order_services
 from ..orders.model import MAX_QUANTITY, VISIBLE
 from ..products.services import get_product
@@ -29,16 +29,13 @@ def count_items(carts, products, owner):
     return view_cart(carts, products, owner).count
 
 
-def add_to_cart(carts, products, owner, product_id, variant_id, quantity, now, anonymous):
-    """Add units of a variant on sale (the product's only one when none is named; 404 for
-    none on sale, 422 for none chosen among several, or for a product in another currency
-    than the cart's); a line holds at most MAX_QUANTITY. Returns (product, variant)."""
+def add_to_cart(carts, products, owner, product_id, variant_id, option_values, quantity, now, anonymous):
+    """Add units of a variant on sale and in stock: the one with the `option_values` chosen
+    in the product page's lists, else the one named, else the product's only one (422 saying
+    why when that is not sold or sold out, 404 for an unknown one, 422 for a product in
+    another currency than the cart's); a line holds at most MAX_QUANTITY. Returns (product, variant)."""
     product = get_product(products, product_id)
-    variant = product.variant_for(variant_id)
-    if variant is None and variant_id is None:
-        raise InvalidInput({"variant_id": ["Choose one of the options first."]})
-    if variant is None or not variant.active:
-        raise NotFound("No such variant of this product.")
+    variant = product.variant_to_add(variant_id, option_values)
     problem = view_cart(carts, products, owner).currency_problem(product)
     if problem:
         raise InvalidInput({"currency": [problem]}, problem)

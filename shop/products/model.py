@@ -4,7 +4,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, NotFound
 from ..money import format_amount
 from . import search
 
@@ -125,6 +125,36 @@ class Product:
     def variant_with(self, chosen):
         """The variant with exactly these option values ({"Size": "M"}), or None."""
         return next((v for v in self.variants if v.options == chosen), None)
+
+    def chosen_by_position(self, values):
+        """{option name: value} of the values chosen in the product page's lists, given by
+        the options' position (blank ones left out)."""
+        return {option["name"]: value for option, value in zip(self.options, values) if value}
+
+    def variant_to_add(self, variant_id=None, values=()):
+        """The variant a shopper adds to the cart: the one with the option values chosen in
+        the product page's lists (`values`, by position), else the one named by id, else the
+        only one. Refused, saying why: a combination that is not sold, or one sold out."""
+        chosen = self.chosen_by_position(values)
+        if chosen:
+            problem = combination_problem(self.options, chosen)
+            if problem:
+                raise InvalidInput({"options": [problem]})
+            variant = self.variant_with(chosen)
+            if variant is None or not variant.active:
+                raise InvalidInput({"options": [f"{options_label(in_option_order(self.options, chosen))} is not "
+                                                f"sold: choose another combination."]})
+        else:
+            variant = self.variant_for(variant_id)
+            if variant is None and variant_id is None:
+                raise InvalidInput({"variant_id": ["Choose one of the options first."]})
+            if variant is None or not variant.active:
+                raise NotFound("No such variant of this product.")
+        if variant.stock <= 0:
+            what = f"{variant.label()} is" if variant.label() else "This product is"
+            raise InvalidInput({"options": [f"{what} sold out for now." + (" Choose another combination."
+                                                                            if variant.label() else "")]})
+        return variant
 
     @property
     def few_left(self):

@@ -1,6 +1,7 @@
 """Variants on the HTML site: the product page's option picker (a GET form, no
 JavaScript), the cart and orders showing options, and the back office making,
 editing, archiving and restocking variants."""
+import html as html_text
 import re
 
 import pytest
@@ -26,15 +27,28 @@ def tee(admin):
 
 
 def page(site, product, **chosen):
-    """The product page with the picker's choice submitted (o0 = Size, o1 = Colour)."""
+    """The product page with options chosen in its query (o0 = Size, o1 = Colour)."""
     query = "&".join(f"{name}={value}" for name, value in chosen.items())
     return site.text(f"/products/{product['slug']}" + (f"?{query}" if query else ""))
 
 
-def picker(html):
-    match = re.search(r'<form class="variant-picker" method="get"[^>]*>(.*?)</form>', html, re.S)
-    assert match, "no GET option picker on the page"
+def add_form(html):
+    match = re.search(r'<form class="add-to-cart" method="post" action="/cart/items"[^>]*>(.*?)</form>', html, re.S)
+    assert match, "no add-to-cart form on the page"
     return match.group(1)
+
+
+def sent_by(html, choose=None, button="add"):
+    """What a browser without JavaScript sends when the shopper picks `choose` ({label: value})
+    in the add form's lists and presses `button`: every field of the form as the page wrote it."""
+    form = add_form(html)
+    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+    for name, options in re.findall(r'<select id="[^"]*" name="([^"]+)">(.*?)</select>', form, re.S):
+        picked = re.search(r'<option value="([^"]*)" selected>', options) or re.search(r'<option value="([^"]*)"', options)
+        fields[name] = picked.group(1)
+    for label, value in (choose or {}).items():
+        fields[re.search(rf'<label for="([^"]+)">{label}</label>', form).group(1)] = value
+    return dict(fields, action=button)
 
 
 def big_price(html):
@@ -45,13 +59,14 @@ def add_button(html):
     return 'action="/cart/items"' in html and "Add to cart" in html
 
 
-def test_the_picker_is_a_get_form_with_a_select_per_option_and_no_script(site, tee):
+def test_the_option_lists_are_the_add_forms_own_a_select_per_option_and_no_script(site, tee):
     html = page(site, tee)
 
-    form = picker(html)
+    form = add_form(html)
     assert re.findall(r'<select id="(o\d)" name="\1">', form) == ["o0", "o1"]
+    assert 'name="variant_id"' not in form  # the variant is what the lists say, never the one shown at first
     assert not re.search(r"<script(?![^>]*application/ld\+json)", html)  # only data (JSON-LD), no code
-    assert "Show this choice" in form
+    assert "Add to cart" in form and "Show this choice" in form
 
 
 def test_the_chosen_variant_shows_its_price_sku_and_few_left(site, tee):
@@ -61,56 +76,105 @@ def test_the_chosen_variant_shows_its_price_sku_and_few_left(site, tee):
     assert "SKU TEE-M-SAND" in html
     assert "Only 3 left" in html
     assert add_button(html)
-    assert f'name="variant_id" type="hidden" value="{tee["by_sku"]["TEE-M-SAND"]["id"]}"' in html
-    assert re.search(r'<option value="M" selected>M</option>', picker(html))
+    assert re.search(r'<option value="M" selected>M</option>', add_form(html))
 
 
-def test_the_options_read_in_the_products_order_whatever_order_the_request_gave(site, tee):
-    html = page(site, tee, o0="M", o1="Sand")
+@pytest.mark.parametrize("size, colour, sku, price", [("M", "Sand", "TEE-M-SAND", 2200), ("S", "Sand", "TEE-S-SAND", 2000),
+                                                       ("S", "Slate", "TEE-S-SLATE", 2100)])
+def test_adding_from_the_page_adds_the_options_chosen_in_its_lists_at_their_price(other_site, tee, admin, db, size,
+                                                                                  colour, sku, price):
+    admin.post(f"/products/{tee['id']}/variants", json={"sku": "TEE-S-SLATE", "options": {"Size": "S", "Colour": "Slate"},
+                                                         "price": 2100, "stock": 4})
+    shopper = other_site.shopper()
+    shown = page(shopper, tee, o0="L", o1="Slate")  # the page shows another variant than the one chosen below
 
-    assert "SKU TEE-M-SAND · Size M / Colour Sand" in html
+    added = shopper.post("/cart/items", sent_by(shown, {"Size": size, "Colour": colour, "Quantity": "2"}))
 
-
-def test_a_variant_with_more_than_five_is_in_stock_without_a_count(site, tee):
-    html = page(site, tee, o0="S", o1="Sand")
-
-    assert big_price(html) == "$20.00"
-    assert "In stock" in html and "left" not in html
-
-
-def test_a_variant_with_exactly_five_says_only_five_left(site, tee, admin):
-    admin.post(f"/products/{tee['id']}/stock-adjustments",
-               json={"variant_id": tee["by_sku"]["TEE-M-SAND"]["id"], "delta": 2, "reason": "restock"})
-
-    assert "Only 5 left" in page(site, tee, o0="M", o1="Sand")
-    admin.post(f"/products/{tee['id']}/stock-adjustments",
-               json={"variant_id": tee["by_sku"]["TEE-M-SAND"]["id"], "delta": 1, "reason": "restock"})
-    assert "Only 6 left" not in page(site, tee, o0="M", o1="Sand")
+    assert added.status_code == 302, added.get_data(as_text=True)
+    cart = shopper.text("/cart")
+    assert f"Size {size} / Colour {colour}" in cart and f"${price * 2 / 100:.2f}" in cart
+    [(variant_id, quantity)] = db.carts.find_one()["items"].items()
+    assert (db.variants.find_one({"sku": sku})["_id"].__str__(), quantity) == (variant_id, 2)
 
 
-def test_a_sold_out_variant_offers_no_add_button(site, tee):
+@pytest.mark.parametrize("chosen, said", [
+    ({"o0": "L", "o1": "Slate"}, "Size L / Colour Slate is sold out for now. Choose another combination."),
+    ({"o0": "L", "o1": "Sand"}, "Size L / Colour Sand is not sold: choose another combination."),
+    ({"o0": "XL", "o1": "Sand"}, "Choose one value of each option: Size (S, M, L); Colour (Sand, Slate)."),
+    ({"o0": "M"}, "Choose one value of each option: Size (S, M, L); Colour (Sand, Slate)."),
+])
+def test_a_combination_sold_out_or_not_sold_is_refused_next_to_the_form_and_nothing_is_added(other_site, tee, db,
+                                                                                           chosen, said):
+    shopper = other_site.shopper()
+
+    response = shopper.post("/cart/items", {"product_id": tee["id"], "quantity": "1", "action": "add", **chosen})
+
+    assert response.status_code == 422
+    form = add_form(response.get_data(as_text=True))
+    assert said in html_text.unescape(form)
+    assert re.search(rf'<option value="{chosen["o0"]}" selected>', form) or chosen["o0"] == "XL"
+    assert db.carts.count_documents({"items": {"$ne": {}}}) == 0
+
+
+def test_the_lists_win_over_a_variant_named_by_id_when_a_form_sends_both(other_site, tee, db):
+    shopper = other_site.shopper()
+    small = tee["by_sku"]["TEE-S-SAND"]
+
+    shopper.post("/cart/items", {"product_id": tee["id"], "variant_id": small["id"], "o0": "M", "o1": "Sand",
+                                 "quantity": "1", "action": "add"})
+
+    assert list(db.carts.find_one()["items"]) == [tee["by_sku"]["TEE-M-SAND"]["id"]]
+
+
+def test_show_this_choice_opens_the_page_of_the_options_chosen_and_adds_nothing(other_site, tee, db):
+    shopper = other_site.shopper()
+
+    shown = shopper.post("/cart/items", sent_by(page(shopper, tee), {"Size": "M"}, button="show"))
+
+    assert shown.status_code == 302 and shown.headers["Location"] == f"/products/{tee['slug']}?o0=M&o1=Sand"
+    html = shopper.text(shown.headers["Location"])
+    assert big_price(html) == "$22.00" and "Only 3 left" in html
+    assert db.carts.count_documents({"items": {"$ne": {}}}) == 0
+
+
+def test_a_sold_out_variant_says_so_and_its_lists_still_offer_the_others(site, tee):
     html = page(site, tee, o0="L", o1="Slate")
 
     assert big_price(html) == "$29.00"
-    assert "Sold out" in html
-    assert not add_button(html)
+    assert "Sold out for now: Size L / Colour Slate." in html
+    assert re.search(r'<option value="L" selected>L</option>', add_form(html))
 
 
-def test_a_combination_that_does_not_exist_says_so_and_offers_no_add_button(site, tee):
+def test_a_combination_that_does_not_exist_says_so(site, tee):
     html = page(site, tee, o0="L", o1="Sand")
 
     assert "This combination is not available" in html
-    assert not add_button(html)
     assert "SKU TEE-" not in html
 
 
-def test_an_archived_variant_is_not_available_to_shoppers(site, tee, admin):
+def test_an_archived_variant_is_not_available_to_shoppers(site, tee, admin, db):
     admin.delete(f"/products/{tee['id']}/variants/{tee['by_sku']['TEE-M-SAND']['id']}")
 
     html = page(site, tee, o0="M", o1="Sand")
+    added = site.post("/cart/items", sent_by(html))
 
     assert "This combination is not available" in html
-    assert not add_button(html)
+    assert added.status_code == 422
+    assert "Size M / Colour Sand is not sold" in added.get_data(as_text=True)
+    assert db.carts.count_documents({"items": {"$ne": {}}}) == 0
+
+
+@pytest.mark.parametrize("stock, added", [(2, True), (0, False)])
+def test_a_product_without_options_is_added_by_its_page_form_while_in_stock(site, add_product, db, stock, added):
+    lamp = add_product("LAMP", name="Desk Lamp", stock=stock)
+
+    html = page(site, lamp)
+    posted = site.post("/cart/items", {"product_id": lamp["id"], "quantity": "1", "action": "add"})
+
+    assert ("<select" in html, add_button(html)) == (False, added)
+    assert posted.status_code == (302 if added else 422)
+    assert added or "This product is sold out for now." in posted.get_data(as_text=True)
+    assert db.carts.count_documents({"items": {"$ne": {}}}) == int(added)
 
 
 def test_adding_to_the_cart_carries_the_variant_and_the_cart_and_order_show_its_options(other_site, tee, db):
