@@ -1,7 +1,6 @@
-"""Back-office categories: the tree, new, edit (name, slug, parent, description), delete."""
+"""Back-office categories: the tree, new, edit (name, slug, parent, description), delete (in two steps)."""
 from flask import flash, redirect, render_template, request, url_for
 
-from ..auth.forms import ActionForm
 from ..categories import services
 from ..categories.forms import CategoryForm
 from ..categories.repository import CategoryRepository
@@ -12,6 +11,7 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..forms import keeps_typed_input
 from ..products.repository import ProductRepository
 from . import bp
+from .confirmations import two_steps
 
 
 def _repositories():
@@ -68,15 +68,22 @@ def _editable(category):
             "description": category.description}
 
 
-@bp.post("/categories/<id:category_id>/delete")
+@bp.route("/categories/<id:category_id>/delete", methods=["GET", "POST"])
 def delete_category(category_id):
-    """Delete a category; one with subcategories or products stays, and the page says why."""
-    if ActionForm().validate_on_submit():
+    """Delete a category, after a step saying what will happen; one with subcategories or
+    products stays, and the step says why before anyone tries."""
+    categories_repository, products = _repositories()
+    category, tree = services.get_category(categories_repository, category_id)
+    problem = tree.delete_problem(category, products.count_in_category(category.id))
+
+    def delete():
         try:
-            category, _ = services.get_category(CategoryRepository(get_db()), category_id)
-            services.delete_category(*_repositories(), category_id, utcnow())
+            services.delete_category(categories_repository, products, category_id, utcnow())
         except (Conflict, NotFound) as error:
             flash(error.message, "error")
         else:
             flash(f"{category.name} is deleted.", "info")
-    return redirect(url_for("admin.categories"))
+        return url_for("admin.categories")
+
+    return two_steps("admin/delete_category.html", delete, "Yes, delete", url_for("admin.categories"),
+                     category=category, problem=problem)

@@ -1,8 +1,8 @@
 """Back-office checkout settings: shipping methods, tax rates and discount codes (list, new,
-edit, delete). Each form is validated by its API's schemas and saved by its API's services."""
+edit, delete after a confirmation step). Each form is validated by its API's schemas and saved
+by its API's services."""
 from flask import flash, redirect, render_template, request, url_for
 
-from ..auth.forms import ActionForm
 from ..clock import utcnow
 from ..db import get_db
 from ..discounts import services as discount_services
@@ -21,6 +21,7 @@ from ..taxes.forms import TaxRateForm
 from ..taxes.repository import TaxRateRepository
 from ..taxes.schemas import TaxRateCreateSchema, TaxRateUpdateSchema
 from . import bp
+from .confirmations import two_steps
 
 PER_PAGE = 50
 
@@ -90,16 +91,21 @@ def _form_page(setting, form, item):
     return render_template("admin/setting_form.html", setting=setting, form=form, item=item), form.status()
 
 
-def _delete(setting, item_id):
-    if ActionForm().validate_on_submit():
+def _delete(setting, key, item_id):
+    """The delete's confirmation step (admin/delete_<key>.html says what will happen), then the delete."""
+    item = setting.get(setting.store(), item_id)
+    listing = url_for(f"admin.{setting.endpoint}")
+
+    def delete():
         try:
-            item = setting.get(setting.store(), item_id)
             setting.delete(setting.store(), item_id)
-        except NotFound as error:
+        except NotFound as error:  # deleted meanwhile, in another tab
             flash(error.message, "error")
         else:
             flash(f"{setting.label(item)} is deleted.", "info")
-    return redirect(url_for(f"admin.{setting.endpoint}"))
+        return listing
+
+    return two_steps(f"admin/delete_{key}.html", delete, "Yes, delete", listing, item=item)
 
 
 def _pages(setting, path, key, id_arg):
@@ -115,7 +121,7 @@ def _pages(setting, path, key, id_arg):
         return _edit(setting, path_args[id_arg])
 
     def delete(**path_args):
-        return _delete(setting, path_args[id_arg])
+        return _delete(setting, key, path_args[id_arg])
 
     for view, name in ((listing, ""), (new, "new_"), (edit, "edit_"), (delete, "delete_")):
         view.__name__ = f"{name}{setting.endpoint if not name else key}"
@@ -123,7 +129,7 @@ def _pages(setting, path, key, id_arg):
     bp.add_url_rule(f"/{path}", view_func=listing, methods=["GET"])
     bp.add_url_rule(f"/{path}/new", view_func=keeps_typed_input(new), methods=["GET", "POST"])
     bp.add_url_rule(f"/{path}/<id:{id_arg}>/edit", view_func=keeps_typed_input(edit), methods=["GET", "POST"])
-    bp.add_url_rule(f"/{path}/<id:{id_arg}>/delete", view_func=delete, methods=["POST"])
+    bp.add_url_rule(f"/{path}/<id:{id_arg}>/delete", view_func=delete, methods=["GET", "POST"])
 
 
 _pages(SHIPPING, "shipping-methods", "shipping_method", "method_id")

@@ -13,6 +13,7 @@ from ..products.forms import NewVariantForm, VariantEditForm
 from ..products.repository import LedgerRepository, ProductRepository
 from ..products.schemas import NewVariantSchema, VariantUpdateSchema
 from . import bp
+from .confirmations import two_steps
 
 
 @bp.route("/products/<id:product_id>/variants", methods=["GET", "POST"])
@@ -52,12 +53,29 @@ def update_variant(product_id, variant_id):
     return _page(product, edited={variant.id: form}), form.status()
 
 
-@bp.post("/products/<id:product_id>/variants/<id:variant_id>/archive")
+@bp.route("/products/<id:product_id>/variants/<id:variant_id>/archive", methods=["GET", "POST"])
 def archive_variant(product_id, variant_id):
-    """Take a variant off sale; its stock and ledger stay, orders keep their copy."""
+    """Take a variant off sale, after a step saying what will happen; its stock and ledger
+    stay, orders keep their copy."""
+    product, variant = services.get_variant(ProductRepository(get_db()), product_id, variant_id)
+    listing = url_for("admin.variants", product_id=product.id)
+
+    def archive():
+        archived = services.archive_variant(ProductRepository(get_db()), product.id, variant.id, utcnow())
+        flash(f"Variant {archived.sku} is archived.", "info")
+        return listing
+
+    return two_steps("admin/archive_variant.html", archive, "Yes, archive", listing, product=product,
+                     variant=variant)
+
+
+@bp.post("/products/<id:product_id>/variants/<id:variant_id>/on-sale")
+def restore_variant(product_id, variant_id):
+    """Put an archived variant back on sale (nothing to confirm: it can be archived again)."""
     if ActionForm().validate_on_submit():
-        variant = services.archive_variant(ProductRepository(get_db()), product_id, variant_id, utcnow())
-        flash(f"Variant {variant.sku} is archived.", "info")
+        variant = services.update_variant(ProductRepository(get_db()), product_id, variant_id, {"active": True},
+                                          utcnow())
+        flash(f"Variant {variant.sku} is on sale again.", "success")
     return redirect(url_for("admin.variants", product_id=product_id))
 
 
@@ -65,5 +83,7 @@ def _page(product, form=None, edited=None):
     forms = {v.id: VariantEditForm(formdata=None, sku=v.sku, price=format_amount(v.price), active=v.active)
              for v in product.variants}
     forms.update(edited or {})
+    for variant_id, row_form in forms.items():
+        row_form.of_row(variant_id)
     return render_template("admin/variants.html", product=product, forms=forms,
                            form=form or NewVariantForm.for_product(product, formdata=None))

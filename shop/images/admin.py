@@ -1,9 +1,9 @@
-"""Back-office images of a product: upload, describe, reorder, delete. Admins only,
+"""Back-office images of a product: upload, describe, reorder, delete (in two steps). Admins only,
 by the back office's one check (`admin.admins_only`)."""
 from flask import flash, redirect, render_template, request, url_for
 
 from ..admin import admins_only
-from ..auth.forms import ActionForm
+from ..admin.confirmations import two_steps
 from ..clock import utcnow
 from ..db import get_db
 from ..errors import NotFound, ShopError
@@ -47,10 +47,7 @@ def images(product_id):
 def edit_image(product_id, image_id):
     """Change an image's alt text or its place in the list."""
     repository = ImageRepository(get_db())
-    product = product_services.get_product(ProductRepository(get_db()), product_id, include_inactive=True)
-    image = find(product.images, image_id)
-    if image is None:
-        raise NotFound("No such image.")
+    product, image = _product_and_image(product_id, image_id)
     form = ImageEditForm(formdata=None, alt=image.alt, position=str(image.position)) \
         if request.method == "GET" else ImageEditForm()
     if form.validate_on_submit() and (changes := form.load(ImageUpdateSchema(), form.schema_data())) is not None:
@@ -64,10 +61,23 @@ def edit_image(product_id, image_id):
     return render_template("admin/image_form.html", product=product, image=image, form=form), form.status()
 
 
-@admin_bp.post("/products/<id:product_id>/images/<id:image_id>/delete")
+@admin_bp.route("/products/<id:product_id>/images/<id:image_id>/delete", methods=["GET", "POST"])
 def delete_image(product_id, image_id):
-    """Remove an image and its files."""
-    if ActionForm().validate_on_submit():
-        services.delete_image(ImageRepository(get_db()), product_id, image_id)
+    """Remove an image and its files, after a step that shows it and says what will happen."""
+    product, image = _product_and_image(product_id, image_id)
+
+    def delete():
+        services.delete_image(ImageRepository(get_db()), product.id, image_id)
         flash("The image is deleted.", "info")
-    return redirect(url_for("admin_images.images", product_id=product_id))
+        return url_for("admin_images.images", product_id=product.id)
+
+    return two_steps("admin/delete_image.html", delete, "Yes, delete",
+                     url_for("admin_images.images", product_id=product.id), product=product, image=image)
+
+
+def _product_and_image(product_id, image_id):
+    product = product_services.get_product(ProductRepository(get_db()), product_id, include_inactive=True)
+    image = find(product.images, image_id)
+    if image is None:
+        raise NotFound("No such image.")
+    return product, image

@@ -148,12 +148,19 @@ class StockAdjustmentForm(SchemaForm):
 
 
 class VariantEditForm(SchemaForm):
-    sku = StringField("SKU")
+    sku = StringField("SKU", render_kw={"size": 16})
     price = StringField("Price", render_kw={"inputmode": "decimal", "size": 8})
     active = BooleanField("On sale")
 
     def schema_data(self):
         return present(sku=self.sku.data, price=self.money_field(self.price)) | {"active": self.active.data}
+
+    def of_row(self, variant_id):
+        """Its fields' ids made its row's own (`sku-<variant id>`...), so that each label
+        points at its own row's input on the variants table; the names stay."""
+        for row_field in self:
+            row_field.id = row_field.label.field_id = f"{row_field.name}-{variant_id}"
+        return self
 
 
 class NewVariantForm(SchemaForm):
