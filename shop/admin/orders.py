@@ -1,18 +1,20 @@
-"""Back-office orders: search by number, e-mail and status, open one, ship, deliver or cancel it."""
+"""Back-office orders: search by number, customer and status, open one, ship, deliver or cancel it."""
 from flask import current_app, flash, redirect, render_template, request, url_for
 
+from ..auth.repository import UserRepository
 from ..auth.session import signed_in_user
 from ..clock import utcnow
+from ..db import get_db
 from ..errors import InvalidTransition
 from ..forms import keeps_typed_input, page_args
 from ..orders import services
 from ..orders.forms import OrderSearchForm, TransitionForm
 from ..orders.pages import confirm_cancel
-from ..orders.schemas import OrderListArgs, TransitionSchema
+from ..orders.schemas import OrderSearchArgs, TransitionSchema
 from . import bp
 
 PER_PAGE = 25
-SEARCH_ARGS = OrderListArgs(only=["status", "number", "email", "page"])
+SEARCH_ARGS = OrderSearchArgs()
 
 
 def _stores():
@@ -21,11 +23,12 @@ def _stores():
 
 @bp.get("/orders")
 def orders():
-    """Every order, newest first; by order number, customer e-mail and status, combined."""
+    """Every order, newest first; by the start of its number, its customer (part of the e-mail,
+    the start of a name) and status, combined."""
     form = OrderSearchForm(formdata=request.args)
     args = page_args(SEARCH_ARGS)
-    items, total = services.list_orders(_stores(), signed_in_user(), args.get("status"), None, args["page"], PER_PAGE,
-                                        number=args.get("number"), email=args.get("email"))
+    items, total = services.search_orders(_stores(), UserRepository(get_db()), args.get("status"), args["page"],
+                                          PER_PAGE, number=args.get("number"), customer=args.get("customer"))
     return render_template("admin/orders.html", form=form, orders=items, total=total, page=args["page"],
                            per_page=PER_PAGE, link_args=form.link_args(args))
 

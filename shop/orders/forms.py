@@ -41,18 +41,19 @@ class TransitionForm(SchemaForm):
 
 
 class OrderSearchForm(SchemaForm):
-    """The back office's order search: number, customer e-mail, status (a GET form)."""
+    """The back office's order search: the start of a number, the customer (part of an e-mail,
+    the start of a name), status (a GET form)."""
     class Meta:
         csrf = False  # a GET search form changes nothing
 
-    number = StringField("Order number", render_kw={"maxlength": 20, "autocomplete": "off", "size": 11})
-    email = StringField("Customer e-mail", render_kw={"maxlength": 254, "autocomplete": "off", "inputmode": "email"})
+    number = StringField("Order number starts with", render_kw={"maxlength": 20, "autocomplete": "off", "size": 11})
+    customer = StringField("Customer: e-mail or name", render_kw={"maxlength": 254, "autocomplete": "off"})
     status = SelectField("Status", choices=[SelectChoice("", "Any status")] + [SelectChoice(s, s.title()) for s in VISIBLE],
                          validate_choice=False)
 
     def link_args(self, args):
         """The filters a page link carries: the valid ones that were given (`args` as loaded)."""
-        return {name: args[name] for name in ("number", "email", "status") if args.get(name)}
+        return {name: args[name] for name in ("number", "customer", "status") if args.get(name)}
 
 
 class RefundLineForm(Form):

@@ -243,6 +243,13 @@ def typed_number(text):
     return f"{chars[:4]}-{chars[4:]}" if len(chars) == 8 else text
 
 
+def number_start(text):
+    """The start of an order number as a person may type it (any case, with or without its
+    dash or spaces) in the stored form: `9r54q` -> `9R54-Q`, `k7m2` -> `K7M2`."""
+    chars = re.sub(r"[\s-]", "", text).upper()
+    return f"{chars[:4]}-{chars[4:]}" if len(chars) > 4 else chars
+
+
 def new_number():
     """A short, unambiguous order number such as `K7M2-Q9XD`."""
     chars = "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(8))

@@ -6,6 +6,8 @@ The same write records what still has to follow it (`pending_actions`:
 restock, refund, e-mail), so that a crash right after it leaves a to-do list
 that the repair command finishes.
 """
+import re
+
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
@@ -100,6 +102,26 @@ class OrderRepository:
             mongo_filter["number"] = number
         if email:
             mongo_filter["customer_email"] = email
+        return self._page(mongo_filter, page, per_page)
+
+    def search(self, status, page, per_page, number_start=None, customer=None, user_ids=()):
+        """A page of everyone's orders, newest first, with `status` (None: any visible one),
+        whose number starts with `number_start` (as stored: `9R54-Q`), and whose customer
+        matches `customer`: part of the e-mail, the start of the shipping address's name (any
+        case), or an account among `user_ids`. Typed text is matched literally."""
+        mongo_filter = {"status": {"$in": [status] if status else list(VISIBLE)}}
+        if number_start:
+            # Anchored and case-sensitive on the upper-case stored number: the unique index's range.
+            mongo_filter["number"] = {"$regex": "^" + re.escape(number_start)}
+        if customer:
+            mongo_filter["$or"] = [
+                {"customer_email": {"$regex": re.escape(customer.lower())}},  # stored lower-cased
+                {"shipping_address.name": {"$regex": "^" + re.escape(customer), "$options": "i"}},
+                {"user_id": {"$in": list(user_ids)}},
+            ]
+        return self._page(mongo_filter, page, per_page)
+
+    def _page(self, mongo_filter, page, per_page):
         total = self.orders.count_documents(mongo_filter)
         docs = self.orders.find(
             mongo_filter, sort=[("created_at", -1), ("_id", -1)], skip=(page - 1) * per_page, limit=per_page

@@ -170,6 +170,13 @@ class OrderListArgs(PageArgs):
                                                     "guests and by accounts (admins)."})
 
 
+class OrderSearchArgs(PageArgs):
+    """The back office's order search (its page's query; not the API's)."""
+    status = fields.String(validate=validate.OneOf(VISIBLE))
+    number = TrimmedString(validate=validate.Length(min=1, max=20))
+    customer = TrimmedString(validate=validate.Length(min=1, max=254))
+
+
 class RefundedLineSchema(ShopSchema):
     product_id = fields.String()
     variant_id = fields.String()

@@ -17,7 +17,7 @@ from bson import ObjectId
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from .. import pricing
-from ..auth.model import normalize_email
+from ..auth.model import CUSTOMER, normalize_email
 from ..discounts.repository import DiscountCodeRepository
 from ..discounts.uses import DiscountUseRepository, UsedUp, customer_key
 from ..errors import ClaimedOrder, Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound, OutOfStock, \
@@ -309,6 +309,15 @@ def list_orders(stores, user, status, user_id, page, per_page, number=None, emai
     owner = user_id if user.is_admin else user.id
     return stores.orders.page(owner, status, page, per_page, number=model.typed_number(number) if number else None,
                               email=normalize_email(email) if email else None)
+
+
+def search_orders(stores, users, status, page, per_page, number=None, customer=None):
+    """The back office's search: a page of everyone's orders, newest first, optionally only
+    those with `status`, whose number starts as `number` (any case, with or without its dash)
+    and whose customer's e-mail holds `customer` or whose name (the customer account's or the
+    shipping address's) starts with it."""
+    return stores.orders.search(status, page, per_page, number_start=model.number_start(number) if number else None,
+                                customer=customer, user_ids=users.ids_named(CUSTOMER, customer) if customer else ())
 
 
 def order_counts(stores, user_ids):

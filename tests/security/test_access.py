@@ -98,7 +98,7 @@ def test_every_admin_endpoint_refuses_a_shopper_and_changes_nothing(ada_order, s
 
 @pytest.mark.parametrize("path", ["/admin/", "/admin/products", "/admin/orders", "/admin/products/new",
                                   "/admin/customers", "/admin/customers/5f0000000000000000000000",
-                                  "/admin/orders?email=ada@example.com"])
+                                  "/admin/orders?customer=ada@example.com"])
 def test_the_back_office_pages_refuse_a_shopper_and_send_a_visitor_to_log_in(client, shopper, path):
     visitor = client.get(path)
     client.post("/login", data={"email": "ada@example.com", "password": "correct horse battery"})
