@@ -542,6 +542,20 @@ def test_a_stock_adjustment_without_variant_id_is_422_with_several_variants(admi
     assert db.stock_movements.count_documents({}) == 2
 
 
+def test_the_ledger_without_variant_id_lists_every_variants_movements_each_naming_its_variant(admin, add_tee):
+    product = add_tee()
+    variants = by_sku(product)
+    admin.post(f"/products/{product['id']}/stock-adjustments",
+               json={"variant_id": variants["TEE-L"]["id"], "delta": 3, "reason": "restock"})
+
+    movements = movements_of(admin, product["id"])
+
+    assert sorted((m["sku"], m["variant_id"], m["delta"]) for m in movements) == [
+        ("TEE-L", variants["TEE-L"]["id"], 3), ("TEE-M", variants["TEE-M"]["id"], 7),
+        ("TEE-S", variants["TEE-S"]["id"], 4)]
+    assert movements[0]["sku"] == "TEE-L"  # newest first
+
+
 def test_a_stock_adjustment_without_variant_id_moves_the_only_variant(admin, add_product, db):
     product = add_product("RETRO-CLOCK", stock=10)
 
