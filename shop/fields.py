@@ -80,13 +80,23 @@ def trimmed_pattern(pattern):
     return f"^{WHITE_SPACE}*(?:{pattern.removeprefix('^').removesuffix('$')}){WHITE_SPACE}*$"
 
 
+def _refuses_empty(rules):
+    """Whether `rules` refuse an empty text, with no pattern of their own for the document (the
+    first Regexp's pattern is the one it shows)."""
+    rules = rules if isinstance(rules, (list, tuple)) else [rules]
+    return (any(isinstance(rule, validate.Length) and (rule.min or 0) >= 1 for rule in rules)
+            and not any(isinstance(rule, validate.Regexp) for rule in rules))
+
+
 class TrimmedString(fields.String):
     """A string with surrounding white space removed; empty after that is refused."""
 
     default_error_messages = {"blank": "Must not be blank."}
 
     def __init__(self, **kwargs):
-        if kwargs.get("required"):  # documented: at least one character that strip() keeps
+        # Documented: at least one character that strip() keeps, wherever blank is refused (required,
+        # or optional with a minimum length: " " passes minLength 1 but is empty once trimmed).
+        if kwargs.get("required") or _refuses_empty(kwargs.get("validate")):
             kwargs["metadata"] = {"pattern": NOT_BLANK, **kwargs.get("metadata", {})}
         super().__init__(**kwargs)
 

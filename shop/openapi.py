@@ -36,6 +36,8 @@ from .fields import PageArgs
 from .images.model import MAX_BYTES
 from .images.schemas import ImageSchema, ImageUpdateSchema, ImageUploadSchema
 from .orders.model import IDEMPOTENCY_KEY_PATTERN
+from .discounts.model import FIXED, PERCENT
+from .pricing import BASIS_POINTS
 
 bp = Blueprint("openapi", __name__)
 
@@ -206,12 +208,32 @@ def build_spec(api_prefix="/api/v1"):
     }})
     document = spec.to_dict()
     _upload_schema(document)
-    # An order names its address one way: typed out, or as one of the caller's saved addresses.
-    document["components"]["schemas"]["PlaceOrder"]["oneOf"] = [{"required": ["shipping_address"]},
-                                                                {"required": ["address_id"]}]
+    _rules_between_fields(document["components"]["schemas"])
     # A card that expired in an earlier year is refused, so the document says the year it starts at.
     document["components"]["schemas"]["Card"]["properties"]["exp_year"]["minimum"] = utcnow().year
     return document
+
+
+def _rules_between_fields(schemas):
+    """What the schemas' own checks say about fields together, as JSON Schema says it. Rules that
+    depend on what is stored (a code's kind when a PATCH leaves it out, a product's options) or
+    compare two values (a price range, a code's dates) stay in the descriptions."""
+    # An order names its address one way: typed out, or as one of the caller's saved addresses.
+    schemas["PlaceOrder"]["oneOf"] = [{"required": ["shipping_address"]}, {"required": ["address_id"]}]
+    # A percent code is at most 100% and serves every currency; a fixed code is in its own currency.
+    percent = {"properties": {"kind": {"enum": [PERCENT]}, "value": {"maximum": BASIS_POINTS},
+                              "currency": {"enum": [None]}}, "required": ["kind"]}
+    fixed = {"properties": {"kind": {"enum": [FIXED]}, "currency": {"type": "string"}}, "required": ["kind"]}
+    schemas["DiscountCodeCreate"]["oneOf"] = [percent, {**fixed, "required": ["kind", "currency"]}]
+    # A change that names no kind is checked with the stored one.
+    schemas["DiscountCodeUpdate"]["oneOf"] = [percent, fixed, {"not": {"required": ["kind"]}}]
+    # Variants come with options, and then the variants carry the SKUs and stock; without options
+    # the product is its one variant, with the body's own SKU.
+    schemas["ProductCreate"]["oneOf"] = [
+        {"properties": {"options": {"minItems": 1}}, "required": ["options", "variants"],
+         "not": {"anyOf": [{"required": ["sku"]}, {"required": ["stock"]}]}},
+        {"properties": {"options": {"maxItems": 0}}, "required": ["sku"], "not": {"required": ["variants"]}},
+    ]
 
 
 UPLOAD_TEXT = (

@@ -1,0 +1,102 @@
+"""The OpenAPI document says what JSON Schema can say: for every rule that a request's own
+fields decide (not what is stored, not a comparison of two values), a request the document
+calls valid is accepted, and one the API refuses the document refuses too."""
+import jsonschema_rs
+import pytest
+
+SIZES = [{"name": "Size", "values": ["S", "M"]}]
+SMALL_TEE = [{"sku": "TEE-S", "options": {"Size": "S"}}]
+
+
+def json_schema(node):
+    """An OpenAPI 3.0 schema as JSON Schema: `nullable` becomes the null type."""
+    if isinstance(node, list):
+        return [json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    converted = {key: json_schema(value) for key, value in node.items() if key != "nullable"}
+    if node.get("nullable") and "type" in node:
+        converted["type"] = [node["type"], "null"]
+    return converted
+
+
+def document_allows(document, schema, value):
+    root = {**json_schema(schema), "components": json_schema(document["components"])}
+    return jsonschema_rs.Draft4Validator(root).is_valid(value)
+
+
+@pytest.fixture
+def stored(admin):
+    """One of each thing the changes below are made to."""
+    def made(path, body):
+        response = admin.post(path, json=body)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["id"]
+
+    return {
+        "code": made("/discount-codes", {"code": "STORED-EUR", "kind": "fixed", "value": 500, "currency": "EUR"}),
+        "product": made("/products", {"sku": "RETRO-CLOCK", "name": "Retro Clock", "price": 3450}),
+        "category": made("/categories", {"name": "Clocks"}),
+        "method": made("/shipping-methods", {"name": "Standard", "countries": ["US"], "price": 495}),
+    }
+
+
+BODIES = [
+    # A fixed code is in its own currency; a percent code has none and is at most 10000 basis points.
+    ("post", "/discount-codes", {"code": "FIXED", "kind": "fixed", "value": 500}),
+    ("post", "/discount-codes", {"code": "FIXED-NULL", "kind": "fixed", "value": 500, "currency": None}),
+    ("post", "/discount-codes", {"code": "PERCENT-EUR", "kind": "percent", "value": 500, "currency": "EUR"}),
+    ("post", "/discount-codes", {"code": "PERCENT-OVER", "kind": "percent", "value": 10001}),
+    ("post", "/discount-codes", {"code": "PERCENT-ALL", "kind": "percent", "value": 10000, "currency": None}),
+    ("post", "/discount-codes", {"code": "FIXED-EUR", "kind": "fixed", "value": 500, "currency": "EUR"}),
+    ("patch", "/discount-codes/{code}", {"kind": "percent", "value": 10001}),
+    ("patch", "/discount-codes/{code}", {"kind": "percent", "currency": "EUR"}),
+    ("patch", "/discount-codes/{code}", {"kind": "fixed", "currency": None}),
+    ("patch", "/discount-codes/{code}", {"kind": "percent", "value": 2500}),
+    # Variants come with options, and carry the SKUs and stock then; without options, the body's SKU.
+    ("post", "/products", {"name": "Mug", "price": 900, "sku": "MUG", "variants": SMALL_TEE}),
+    ("post", "/products", {"name": "Mug", "price": 900, "sku": "MUG", "options": [], "variants": SMALL_TEE}),
+    ("post", "/products", {"name": "Tee", "price": 900, "options": SIZES}),
+    ("post", "/products", {"name": "Tee", "price": 900, "options": SIZES, "sku": "TEE", "variants": SMALL_TEE}),
+    ("post", "/products", {"name": "Tee", "price": 900, "options": SIZES, "stock": 3, "variants": SMALL_TEE}),
+    ("post", "/products", {"name": "Mug", "price": 900, "stock": 3}),
+    ("post", "/products", {"name": "Mug", "price": 900, "sku": "MUG", "stock": 3}),
+    ("post", "/products", {"name": "Mug", "price": 900, "sku": "MUG", "options": []}),
+    ("post", "/products", {"name": "Tee", "price": 900, "options": SIZES, "variants": SMALL_TEE}),
+    # Optional text with a minimum length: blank is empty once trimmed.
+    ("patch", "/products/{product}", {"name": " "}),
+    ("patch", "/categories/{category}", {"name": "\t "}),
+    ("patch", "/shipping-methods/{method}", {"name": " "}),
+    ("patch", "/products/{product}", {"name": " Retro Clock II "}),
+]
+
+
+@pytest.mark.parametrize("method, path, body", BODIES)
+def test_a_body_is_accepted_exactly_when_the_document_allows_it(client, admin, stored, method, path, body):
+    document = client.get("/api/v1/openapi.json").get_json()
+    schema = document["paths"]["/api/v1" + path.replace("{code}", "{code_id}").replace("{product}", "{product_id}")
+                                .replace("{category}", "{category_id}").replace("{method}", "{method_id}")
+                                ][method]["requestBody"]["content"]["application/json"]["schema"]
+
+    response = admin.open(path.format(**stored), method.upper(), json=body)
+
+    if document_allows(document, schema, body):
+        assert response.status_code in (200, 201), response.get_json()
+    else:
+        assert response.status_code == 422, response.get_json()
+
+
+QUERIES = [{"email": " "}, {"number": " \t"}, {"email": "ada@example.com"}, {"number": "K7M2-Q9XD"}]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_an_order_search_is_accepted_exactly_when_the_document_allows_it(client, admin, query):
+    document = client.get("/api/v1/openapi.json").get_json()
+    parameters = {p["name"]: p["schema"] for p in document["paths"]["/api/v1/orders"]["get"]["parameters"]}
+
+    response = admin.get("/orders", query_string=query)
+
+    if all(document_allows(document, parameters[name], value) for name, value in query.items()):
+        assert response.status_code == 200, response.get_json()
+    else:
+        assert response.status_code == 422, response.get_json()
