@@ -1,6 +1,9 @@
 """The OpenAPI document says what JSON Schema can say: for every rule that a request's own
 fields decide (not what is stored, not a comparison of two values), a request the document
 calls valid is accepted, and one the API refuses the document refuses too."""
+import re
+from pathlib import Path
+
 import jsonschema_rs
 import pytest
 
@@ -100,3 +103,12 @@ def test_an_order_search_is_accepted_exactly_when_the_document_allows_it(client,
         assert response.status_code == 200, response.get_json()
     else:
         assert response.status_code == 422, response.get_json()
+
+
+def test_the_api_reference_in_the_repository_describes_every_route_under_api_v1(app):
+    reference = (Path(__file__).parents[2] / "docs" / "API.md").read_text(encoding="utf-8")
+    routes = {method + " " + re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1")
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+
+    assert sorted(route for route in routes if route not in reference) == []
