@@ -16,20 +16,34 @@ from flask import current_app
 from . import embedded
 
 
-def connect(uri=None, timeout_seconds=5, max_pool_size=100):
-    """A MongoClient for `uri`, or the embedded store when there is none.
+# What an operation's deadline leaves of MONGO_TIMEOUT_SECONDS: pymongo looks for a server again
+# only every half second (MIN_HEARTBEAT_INTERVAL), so a wait for one ends up to that long after
+# its deadline, and the 503 itself takes a moment to make. With the whole timeout as the
+# deadline, a stopped database was answered after 5.3 s of a 5 s timeout.
+ANSWER_SECONDS = 1.0
 
-    Every wait is bounded by `timeout_seconds` (finding a server, connecting, a
-    reply on the socket), so a database that does not answer becomes an error
-    the app answers with 503 `unavailable` instead of hanging for pymongo's
-    default 30 s. The client reconnects by itself when the server is back.
-    """
+
+def client_options(timeout_seconds, max_pool_size):
+    """pymongo's options, such that a database that does not answer is a 503 `unavailable`
+    within `timeout_seconds` of the request, instead of pymongo's default 30 s.
+
+    `timeoutMS` is one deadline for each operation as a whole: finding a server, waiting for
+    a pooled connection, connecting, the reply, and the driver's one retry of a read or write
+    whose connection failed. Separate timeouts for each would add up: against a paused server a
+    read waited for its reply, then again on its retry (12 s with each at 4 s). They are set
+    too, for what the driver does outside an operation (closing the client ends its sessions
+    on the server: 30 s against a stopped one without them)."""
+    deadline_ms = int(max(timeout_seconds - ANSWER_SECONDS, timeout_seconds / 2) * 1000)
+    return {"tz_aware": True, "maxPoolSize": max_pool_size, "timeoutMS": deadline_ms,
+            **{option: deadline_ms for option in ("serverSelectionTimeoutMS", "connectTimeoutMS", "socketTimeoutMS",
+                                                   "waitQueueTimeoutMS")}}
+
+
+def connect(uri=None, timeout_seconds=5, max_pool_size=100):
+    """A MongoClient for `uri` (see client_options), or the embedded store when there is none.
+    The client reconnects by itself when the server is back."""
     if uri:
-        timeout_ms = int(timeout_seconds * 1000)
-        return pymongo.MongoClient(
-            uri, tz_aware=True, maxPoolSize=max_pool_size, serverSelectionTimeoutMS=timeout_ms,
-            connectTimeoutMS=timeout_ms, socketTimeoutMS=timeout_ms, waitQueueTimeoutMS=timeout_ms,
-        )
+        return pymongo.MongoClient(uri, **client_options(timeout_seconds, max_pool_size))
     return embedded.connect()
 
 

@@ -78,6 +78,14 @@ class MongoServer:
                 self.process.wait(10)
         self.process = None
 
+    def pause(self):
+        """Freeze the server (SIGSTOP): it keeps its connections and answers nothing, as a hung
+        or unreachable database does. `resume()` lets it go on."""
+        os.killpg(self.process.pid, signal.SIGSTOP)
+
+    def resume(self):
+        os.killpg(self.process.pid, signal.SIGCONT)
+
     def close(self):
         self.stop()
         shutil.rmtree(self.data_dir, ignore_errors=True)
