@@ -120,3 +120,76 @@ def on_screen(locator):
     box = locator.bounding_box()
     return locator.is_visible() and box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE
 
+
+
+# Every control a person may use (links, buttons, fields, labels tied to a field) that the page
+# shows: each scrolled to the middle of the screen must be the element at its own centre (or
+# hold it), so that nothing covers it; one placed off the page (a skip link) is checked once
+# focused. Hidden ones (display none, visibility hidden, a hidden input, a link or label inside a
+# visually-hidden clip) are left out; a field or button in such a clip is out of sight, and said
+# so. Answers the ones that are covered or out of sight.
+COVERED_CONTROLS = """() => {
+    const clipped = element => {
+        for (let at = element; at; at = at.parentElement) {
+            const style = getComputedStyle(at);
+            if (style.clip === 'rect(0px, 0px, 0px, 0px)' || style.clipPath === 'inset(50%)') return true;
+        }
+        return false;
+    };
+    const laidOut = element => element.getClientRects().length > 0 && getComputedStyle(element).visibility === 'visible'
+        && element.type !== 'hidden';
+    const candidates = [...document.querySelectorAll('a[href], button, input, select, textarea, label[for]')].filter(laidOut);
+    // A link or a label may be there for screen readers only; a field or a button never is.
+    const field = element => ['BUTTON', 'INPUT', 'SELECT', 'TEXTAREA'].includes(element.tagName);
+    const covered = candidates.filter(element => field(element) && clipped(element)).map(element =>
+        `${element.tagName.toLowerCase()} "${element.name || element.id}" is clipped out of sight`);
+    const controls = candidates.filter(element => !clipped(element));
+    const offPage = box => box.bottom + scrollY <= 0 || box.right + scrollX <= 0;
+    for (const control of controls) {
+        control.scrollIntoView({block: 'center', inline: 'center'});
+        let box = control.getBoundingClientRect();
+        if (offPage(box)) {  // shown only when focused (a skip link): focused, it must come on screen
+            control.focus();
+            box = control.getBoundingClientRect();
+        }
+        // A link wrapped over two lines is two boxes: the centre of each is its own.
+        const parts = [...control.getClientRects()].filter(part => part.width > 1 && part.height > 1);
+        const hits = (parts.length > 1 ? parts : [box]).map(part =>
+            document.elementFromPoint(part.left + part.width / 2, part.top + part.height / 2));
+        const hit = hits.find(at => !at || !(at === control || control.contains(at)));
+        if (hit !== undefined) {
+            const name = (control.innerText || control.value || control.name || control.id || '').trim().slice(0, 40);
+            const by = hit ? hit.tagName.toLowerCase() + (hit.className ? '.' + hit.className : '') + ' '
+                + (hit.innerText || '').trim().slice(0, 30) : 'nothing';
+            covered.push(`${control.tagName.toLowerCase()} "${name}" is covered by ${by}`);
+        }
+        control.blur();
+    }
+    window.scrollTo(0, 0);
+    return [...new Set(covered)];
+}"""
+
+
+def covered_controls(page):
+    """The controls on `page` that something else covers (COVERED_CONTROLS), or []."""
+    page.wait_for_load_state()
+    return page.evaluate(COVERED_CONTROLS)
+
+
+# The cells of a table row drawn off its lines: one that is not a table cell (a cell made a flex
+# box is laid out in an anonymous cell, and its own border drawn a pixel off the row's collapsed
+# one, though its box is the row's height), or whose box does not span its row.
+CELLS_OFF_THEIR_ROW = """() => [...document.querySelectorAll('tr')].filter(row => getComputedStyle(row).display === 'table-row')
+    .flatMap(row => {
+        const line = row.getBoundingClientRect();
+        return [...row.cells].filter(cell => {
+            const box = cell.getBoundingClientRect();
+            return getComputedStyle(cell).display !== 'table-cell'
+                || Math.abs(box.top - line.top) > 0.5 || Math.abs(box.bottom - line.bottom) > 0.5;
+        }).map(cell => `${cell.tagName.toLowerCase()}.${cell.className} "${cell.innerText.trim().slice(0, 30)}"`);
+    })"""
+
+
+def cells_off_their_row(page):
+    """The table cells on `page` drawn off their row's lines (CELLS_OFF_THEIR_ROW), or []."""
+    return page.evaluate(CELLS_OFF_THEIR_ROW)
