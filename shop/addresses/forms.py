@@ -1,8 +1,9 @@
 """The address book's form. Its rules are the API's (addresses.schemas), which are an
 order's shipping address's."""
-from wtforms import BooleanField, StringField
+from wtforms import BooleanField, StringField, TelField
 
 from ..forms import SchemaForm, country_field, present
+from .model import FIELDS, OPTIONAL
 
 
 class AddressFields:
@@ -13,22 +14,25 @@ class AddressFields:
     line2 = StringField("Address line 2 (optional)", render_kw={"autocomplete": "address-line2"})
     city = StringField("City", render_kw={"autocomplete": "address-level2"})
     postal_code = StringField("Postal code", render_kw={"autocomplete": "postal-code"})
+    region = StringField("State, province or region (optional)", render_kw={"autocomplete": "address-level1"})
     country = country_field()
+    phone = TelField("Phone (optional)", description="For the carrier, if they need to reach you.",
+                     render_kw={"autocomplete": "tel"})
 
     def address_data(self):
         """The address as typed, a blank field left out (as in JSON)."""
-        return present(**{name: self[name].data for name in ("name", "line1", "line2", "city", "postal_code",
-                                                             "country")})
+        return present(**{name: self[name].data for name in FIELDS})
 
 
 class AddressForm(AddressFields, SchemaForm):
     default = BooleanField("Make this my default address")
 
     def schema_data(self):
-        """The fields as typed; a blank second line clears it. `default` only when ticked: the
-        default address is never un-defaulted from here (another is made the default instead)."""
+        """The fields as typed; a blank optional one (second line, region, phone) clears it.
+        `default` only when ticked: the default address is never un-defaulted from here (another
+        is made the default instead)."""
         data = self.address_data()
-        data["line2"] = self.line2.data or ""
+        data.update({name: self[name].data or "" for name in OPTIONAL})
         if self.default.data:
             data["default"] = True
         return data

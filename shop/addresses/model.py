@@ -5,7 +5,8 @@ from datetime import datetime
 from ..countries import COUNTRY_NAMES
 
 MAX_ADDRESSES = 20  # per shopper: a book, not a store of anything
-FIELDS = ("name", "line1", "line2", "city", "postal_code", "country")
+FIELDS = ("name", "line1", "line2", "city", "postal_code", "region", "country", "phone")
+OPTIONAL = ("line2", "region", "phone")  # empty when the address has none
 
 
 class BookFull(Exception):
@@ -21,23 +22,30 @@ class Address:
     line2: str
     city: str
     postal_code: str
+    region: str
     country: str
+    phone: str
     created_at: datetime
     updated_at: datetime
     default: bool = False
 
     def shipping_address(self):
-        """The copy an order keeps (shaped as AddressSchema loads one: no empty line2)."""
-        copy = {name: getattr(self, name) for name in FIELDS}
-        if not copy["line2"]:
-            del copy["line2"]
-        return copy
+        """The copy an order keeps (shaped as AddressSchema loads one: no empty optional field)."""
+        return {name: getattr(self, name) for name in FIELDS if name not in OPTIONAL or getattr(self, name)}
 
     def one_line(self):
         """For a choice at the checkout: "Ada Shopper, 1 Main Street, 12345 Springfield, United States"."""
-        parts = [self.name, self.line1, self.line2, f"{self.postal_code} {self.city}",
-                 COUNTRY_NAMES.get(self.country, self.country)]
-        return ", ".join(part for part in parts if part)
+        return ", ".join(printed_lines(self.shipping_address()))
+
+
+def printed_lines(address):
+    """An address (a saved one's or an order's copy) as it is printed, one line each, those it
+    has not left out: name, street, second line, postal code and city, region, country, phone."""
+    lines = [address.get("name"), address.get("line1"), address.get("line2"),
+             f"{address.get('postal_code', '')} {address.get('city', '')}".strip(), address.get("region"),
+             COUNTRY_NAMES.get(address.get("country"), address.get("country")),
+             f"Phone: {address['phone']}" if address.get("phone") else None]
+    return [line for line in lines if line]
 
 
 def default_of(chosen_id, newest_id):

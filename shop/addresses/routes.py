@@ -12,7 +12,7 @@ from ..errors import InvalidInput
 from ..forms import keeps_typed_input
 from . import services
 from .forms import AddressForm
-from .model import MAX_ADDRESSES
+from .model import MAX_ADDRESSES, printed_lines
 from .repository import AddressRepository
 from .schemas import AddressCreateSchema
 
@@ -26,6 +26,9 @@ ADDRESS = AddressCreateSchema()
 def country_name(code):
     """"United Kingdom" for "GB", for the pages that show an address."""
     return COUNTRY_NAMES.get(code, code)
+
+
+bp.add_app_template_global(printed_lines, "address_lines")  # every page that prints an address
 
 
 def _addresses():

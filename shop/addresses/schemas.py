@@ -32,7 +32,9 @@ class SavedAddressSchema(ShopSchema):
     line2 = fields.String(metadata={"description": "Empty when the address has no second line."})
     city = fields.String()
     postal_code = fields.String()
+    region = fields.String(metadata={"description": "Empty when the address has none."})
     country = fields.String()
+    phone = fields.String(metadata={"description": "Empty when the address has none."})
     default = fields.Boolean(metadata={"description": "Exactly one of a shopper's addresses is the default."})
 
 

@@ -1,4 +1,5 @@
 """The text of the confirmation e-mails a shopper gets for each order event."""
+from ..addresses.model import printed_lines
 from ..money import format_money
 
 SUBJECTS = {
@@ -13,6 +14,8 @@ OPENINGS = {
     "shipped": "Your order has left our warehouse.",
     "cancelled": "Your order is cancelled. Any payment has been refunded.",
 }
+# The e-mails that say where the order goes: when it is placed (to check) and when it leaves.
+SHOWS_ADDRESS = ("placed", "shipped")
 
 
 def order_email(order, status, link=None):
@@ -28,11 +31,16 @@ def order_email(order, status, link=None):
         f"Order {order.number}",
         *lines,
         *(f"{label}: {format_money(amount, order.currency)}" for label, amount, _ in order.totals_rows()),
+        *(_ship_to(order.shipping_address) if status in SHOWS_ADDRESS else []),
         *(_tracking(order.fulfilment) if status == "shipped" and order.fulfilment else []),
         *(["", f"Your order: {link}"] if link else []),
         *(["Keep this e-mail: the link is how you see and pay this order."] if link and order.user_id is None else []),
     ])
     return SUBJECTS[status].format(number=order.number), body
+
+
+def _ship_to(address):
+    return ["", "Ship to:", *(f"  {line}" for line in printed_lines(address))]
 
 
 def _tracking(fulfilment):

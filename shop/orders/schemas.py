@@ -29,9 +29,13 @@ class AddressSchema(ShopSchema):
         validate.Length(min=1, max=20),
         validate.Regexp(POSTAL_CODE, error="Enter a postal code of letters, digits, spaces and dashes."),
     ], metadata={"pattern": trimmed_pattern(POSTAL_CODE)})
+    region = TrimmedString(validate=validate.Length(max=100), metadata={
+        "description": "The state, province or county, when the address needs one; empty or left out when not."})
     country = fields.String(required=True, validate=validate.OneOf(
         sorted(COUNTRY_CODES), error="Enter a country by its two-letter code, such as US or DE."
     ), metadata={"description": "ISO 3166-1 alpha-2, such as US or DE."})
+    phone = TrimmedString(validate=validate.Length(max=30), metadata={
+        "label": "a phone number", "description": "For the carrier, when the shopper gives one; as typed."})
 
     @pre_load
     def upper_case_country(self, data, **kwargs):
@@ -234,7 +238,9 @@ class AddressOutSchema(ShopSchema):
     line2 = fields.String()
     city = fields.String()
     postal_code = fields.String()
+    region = fields.String(metadata={"description": "Absent (or empty) when the address has none."})
     country = fields.String()
+    phone = fields.String(metadata={"description": "Absent (or empty) when the address has none."})
 
 
 class PaymentOutSchema(ShopSchema):
