@@ -70,13 +70,15 @@ class OutOfStock(ShopError):
 
 
 class QuoteChanged(ShopError):
-    """The total differs from the `expected_total` the client was shown. `quote` is the new
-    one (a model); the view that knows how to show it puts it in `details.quote`."""
+    """The total differs from the `expected_total` the client was shown, or (the HTML
+    checkout) anything of the quote it showed. `quote` is the new one (a model); the view that
+    knows how to show it puts it in `details.quote`. `changed` says what differs, in words."""
     status, code, message = 409, "quote_changed", "The total has changed since it was shown; nothing was placed."
 
-    def __init__(self, quote):
+    def __init__(self, quote, changed=()):
         super().__init__()
         self.quote = quote
+        self.changed = list(changed)
 
 
 class RefundExceedsPayment(ShopError):

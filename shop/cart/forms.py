@@ -7,6 +7,8 @@ from ..forms import SchemaForm, present, typed_integer
 from ..products.model import MAX_OPTIONS
 
 NEW_ADDRESS = "new"  # the checkout's choice of the typed address over a saved one
+MIXED_ADDRESS = ("You chose a saved address above, and typed an address here. To send the order here, choose "
+                 "“A new address, typed below”; to send it to the saved address, clear these fields.")
 
 
 class AddToCartForm(SchemaForm):
@@ -49,6 +51,8 @@ class CheckoutForm(AddressFields, SchemaForm):
     discount_code = StringField("Discount code (optional)", render_kw={"autocomplete": "off", "size": 16})
     # The total of the quote the page shows: placing checks the order's total is still that.
     expected_total = HiddenField()
+    # And everything else it shows (Quote.fingerprint): placing places only that quote.
+    quoted = HiddenField()
     # Made when the form is first shown; a resubmit with the same key places no second order.
     idempotency_key = HiddenField(validators=[Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
 
@@ -56,6 +60,14 @@ class CheckoutForm(AddressFields, SchemaForm):
         """The saved address chosen, or None for the address typed."""
         choice = self.saved_address.data
         return None if choice in (None, "", NEW_ADDRESS) else choice
+
+    def typed_beside_saved(self):
+        """The first field of a new address typed while a saved address is chosen, or None
+        (the name aside: the page fills it in). Which one the shopper meant cannot be told, so
+        the page asks (MIXED_ADDRESS) instead of shipping to either."""
+        if self.saved_address_id() is None:
+            return None
+        return next((name for name in self.address_data() if name != "name"), None)
 
     def terms_data(self):
         """The shipping method, code and expected total as typed, for PlaceOrderSchema."""

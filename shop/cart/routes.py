@@ -20,7 +20,7 @@ from ..products.repository import ProductRepository
 from ..products.pages import product_page_context
 from ..products.services import get_product
 from . import services
-from .forms import NEW_ADDRESS, OPTION_FIELD, SHOW_CHOICE, AddToCartForm, CartLineForm, CheckoutForm
+from .forms import MIXED_ADDRESS, NEW_ADDRESS, OPTION_FIELD, SHOW_CHOICE, AddToCartForm, CartLineForm, CheckoutForm
 from .model import ANONYMOUS, USER, Cart, owner_key
 from .repository import CartRepository
 
@@ -125,23 +125,36 @@ def remove_item(line_id):
 
 TERMS = PlaceOrderSchema(only=("shipping_method_id", "discount_code", "expected_total"))
 GUEST_EMAIL = GuestEmailSchema()
-QUOTE_CHANGED = ("The total has changed since it was shown (a price, the stock, shipping, tax or the discount): "
-                 "nothing was placed. Check the new total below and place the order again.")
+QUOTE_CHANGED = ("This is not the order that was shown: {} changed since. Nothing was placed. Check the new "
+                 "quote below and place the order again.")
 
 
 def _checkout_page(form, quote=None, status=200, cart=None):
     """The checkout: the form, the cart (read here unless the view read it already), and the
     quote of what placing would charge (once the address is known), whose total the form
-    carries as `expected_total`."""
+    carries as `expected_total` and whose fingerprint as `quoted`. The shipping methods
+    offered are those serving the country being priced (none before it is known)."""
     if cart is None:
         cart = services.view_cart(CartRepository(get_db()), ProductRepository(get_db()), cart_owner())
-    methods = services.shipping_choices(Stores.for_app(current_app), cart.currency)
-    form.shipping_method_id.choices = [(method.id, method.label()) for method in methods]
     saved = _saved_addresses(form)
+    country = quote.shipping_address["country"] if quote is not None else _country(form, saved)
+    stores = Stores.for_app(current_app)
+    methods = services.shipping_choices(stores, cart.currency, country)
+    form.shipping_method_id.choices = [(method.id, method.label()) for method in methods]
     if quote is not None:
         form.expected_total.data = str(quote.total)
-    return render_template("cart/checkout.html", form=form, cart=cart, quote=quote, methods=methods,
-                           saved=saved), status
+        form.quoted.data = quote.fingerprint()
+        form.shipping_method_id.data = quote.shipping["method_id"]
+    return render_template("cart/checkout.html", form=form, cart=cart, quote=quote, methods=methods, saved=saved,
+                           country_first=not methods and not country and stores.shipping.has_active()), status
+
+
+def _country(form, saved):
+    """The country the form names: the chosen saved address's, else the one typed (None yet)."""
+    chosen = form.saved_address_id()
+    if saved and chosen is not None:
+        return next((address.country for address in saved if address.id == chosen), None)
+    return form.country.data or None
 
 
 def _saved_addresses(form):
@@ -185,6 +198,10 @@ def _shipping_address(form, customer):
     address_id = form.saved_address_id()
     if address_id is None or customer is None or customer.id is None:  # a guest has no saved addresses
         return form.load(AddressSchema(), form.address_data()), None
+    typed = form.typed_beside_saved()
+    if typed is not None:
+        form.show_errors({typed: [MIXED_ADDRESS]})
+        return None, None
     try:
         return address_book.shipping_address(AddressRepository(get_db()), customer.id, address_id,
                                              field="saved_address"), address_id
@@ -221,20 +238,27 @@ def place_order():
     terms = form.load(TERMS, form.terms_data())
     if customer is None or address is None or terms is None:
         return _checkout_page(form, status=form.status())
-    terms = Checkout(items=[], shipping_address=address, address_id=address_id, **terms)
-    placing = request.form.get("action") == "place" and terms.expected_total is not None
+    terms = Checkout(items=[], shipping_address=address, address_id=address_id, quoted=form.quoted.data or None,
+                     **terms)
+    # Placing needs the quote the page showed: a form without one is shown its quote first.
+    placing = request.form.get("action") == "place" and terms.expected_total is not None and terms.quoted is not None
     try:
         if placing:
             return redirect(_order_page(_place(stores, customer, form, terms)))
         cart, quote = services.quote(stores, CartRepository(get_db()), customer, cart_owner(), terms, utcnow(),
                                      current_app.config["PRICES_INCLUDE_TAX"])
     except QuoteChanged as changed:
-        form.form_errors.append(QUOTE_CHANGED)
+        form.form_errors.append(QUOTE_CHANGED.format(_and(changed.changed)))
         return _checkout_page(form, changed.quote, status=409)
     except (InvalidInput, OutOfStock, Conflict) as error:
         _show_checkout_error(form, error)
         return _checkout_page(form, status=form.status())
     return _checkout_page(form, quote, cart=cart)
+
+
+def _and(words):
+    """`a`, `a and b`, `a, b and c`."""
+    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
 
 
 def _place(stores, customer, form, terms):

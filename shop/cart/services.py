@@ -58,9 +58,10 @@ def carry_over(carts, visitor_owner, shopper_owner, now):
         carts.add(shopper_owner, product_id, quantity, MAX_QUANTITY, now)
 
 
-def shipping_choices(stores, currency):
-    """The shipping methods the checkout offers a cart in `currency` (none for an empty cart)."""
-    return stores.shipping.active_in(currency) if currency else []
+def shipping_choices(stores, currency, country):
+    """The shipping methods the checkout offers a cart in `currency` sent to `country`,
+    cheapest first (none before the country is known, nor for an empty cart)."""
+    return stores.shipping.active_for(country, currency) if currency and country else []
 
 
 def placed_with(stores, user, idempotency_key):
@@ -77,9 +78,19 @@ def quote(stores, carts, user, owner, terms, now, prices_include_tax):
     without items). The cart must be ready (422 naming the lines to change)."""
     cart = view_cart(carts, stores.products, owner)
     cart.check_ready()
-    checkout = order_services.Checkout(cart.order_items(), terms.shipping_address, terms.shipping_method_id,
+    checkout = order_services.Checkout(cart.order_items(), terms.shipping_address, _method(stores, cart, terms),
                                        terms.discount_code)
     return cart, order_services.quote_order(stores, user, checkout, now, prices_include_tax)
+
+
+def _method(stores, cart, terms):
+    """The method chosen, else the cheapest serving the address: the methods are listed only
+    once the country is known, so its first quote is priced with that one (the page shows it
+    chosen, and another may be chosen then)."""
+    if terms.shipping_method_id is not None:
+        return terms.shipping_method_id
+    methods = shipping_choices(stores, cart.currency, terms.shipping_address["country"])
+    return methods[0].id if methods else None
 
 
 def checkout(stores, carts, user, owner, terms, idempotency_key, now, payment_ttl_minutes, prices_include_tax):
@@ -95,8 +106,8 @@ def checkout(stores, carts, user, owner, terms, idempotency_key, now, payment_tt
         return earlier, False
     cart = view_cart(carts, stores.products, owner)
     cart.check_ready()
-    checkout = order_services.Checkout(cart.order_items(), terms.shipping_address, terms.shipping_method_id,
-                                       terms.discount_code, terms.expected_total)
+    checkout = order_services.Checkout(cart.order_items(), terms.shipping_address, _method(stores, cart, terms),
+                                       terms.discount_code, terms.expected_total, quoted=terms.quoted)
     order, created = order_services.place_order(
         stores, user, checkout.items, checkout.shipping_address, idempotency_key, now, payment_ttl_minutes,
         checkout=checkout, prices_include_tax=prices_include_tax,

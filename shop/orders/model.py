@@ -1,4 +1,6 @@
 """Orders: lines with prices copied in, totals, and the status state machine."""
+import hashlib
+import json
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -163,6 +165,39 @@ class Quote(Totals):
         return {"items": [vars(line) for line in self.items], "currency": self.currency,
                 "shipping_address": self.shipping_address, "shipping": self.shipping, "discount": self.discount,
                 "tax_total": self.tax_total, "prices_include_tax": self.prices_include_tax, "total": self.total}
+
+    def fingerprint(self):
+        """Everything this quote shows, one short digest per part (`items=…;address=…`): a
+        page that showed it carries this, and placing compares it with the quote made then."""
+        return ";".join(f"{part}={_digest(value)}" for part, value in self._parts().items())
+
+    def changes_since(self, fingerprint):
+        """What differs from the quote `fingerprint` was made of, as QUOTED_PARTS' words, in
+        their order (every part for a fingerprint that is not one)."""
+        try:
+            shown = dict(part.split("=", 1) for part in fingerprint.split(";"))
+        except ValueError:
+            shown = {}
+        return [QUOTED_PARTS[part] for part, value in self._parts().items() if shown.get(part) != _digest(value)]
+
+    def _parts(self):
+        """Each figure in the one part a shopper would name: a line's share of the tax is tax."""
+        lines = [[line.product_id, line.variant_id, line.sku, line.name, line.options, line.unit_price, line.quantity]
+                 for line in self.items]
+        return {"items": lines, "address": self.shipping_address,
+                "shipping": [self.shipping["method_id"], self.shipping["name"], self.shipping["amount"]],
+                "discount": [self.discount, [line.discount for line in self.items]],
+                "tax": [self.tax_total, self.prices_include_tax, self.shipping["tax"], [line.tax for line in self.items]],
+                "total": [self.currency, self.total]}
+
+
+# The parts of a quote a shopper confirms, and how a change to each is said.
+QUOTED_PARTS = {"items": "the lines (a product, its price or quantity)", "address": "the shipping address",
+                "shipping": "shipping", "discount": "the discount", "tax": "tax", "total": "the total"}
+
+
+def _digest(value):
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def quote_from(lines, currency, address, totals, short):

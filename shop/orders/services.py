@@ -83,6 +83,7 @@ class Checkout:
     discount_code: str = None
     expected_total: int = None
     address_id: str = None  # the saved address `shipping_address` was copied from, when the body named one
+    quoted: str = None  # the HTML checkout's: the fingerprint of the quote the page showed (Quote.fingerprint)
 
     @classmethod
     def from_body(cls, data):
@@ -159,8 +160,11 @@ def _place(stores, user, checkout, idempotency_key, fingerprint, now, payment_tt
     quote, stock, code = _quote(stores, user, checkout, now, prices_include_tax)
     if quote.short:
         raise OutOfStock(quote.short)
+    changed = quote.changes_since(checkout.quoted) if checkout.quoted is not None else []
+    if changed:  # what is placed is what was shown, even where the total came out the same
+        raise QuoteChanged(quote, changed)
     if checkout.expected_total is not None and checkout.expected_total != quote.total:
-        raise QuoteChanged(quote)
+        raise QuoteChanged(quote, [model.QUOTED_PARTS["total"]])
     doc = dict(
         quote.order_fields(), user_id=user.id, customer_email=user.email, payment=None,
         discount_code_id=code.id if code else None, idempotency_key=idempotency_key, request_hash=fingerprint,

@@ -64,18 +64,18 @@ class Site:
 
     def review(self, key=CHECKOUT_KEY, **fields):
         """The checkout's first step: the quote for this address (and method, code)."""
-        return self.post("/checkout", dict(ADDRESS, **fields, idempotency_key=key, action="review"))
+        return self.post("/checkout", checkout_form(key, "review", fields))
 
     def checkout(self, key=CHECKOUT_KEY, **fields):
-        """Review the quote, then place the order with the total it showed (as a shopper does)."""
+        """Review the quote, then place the order the page showed (as a shopper does)."""
         review = self.review(key, **fields)
         if review.status_code != 200:
             return review
-        return self.place(key, expected_total=shown_total(review.get_data(as_text=True)), **fields)
+        return self.place(key, **shown_quote(review.get_data(as_text=True)), **fields)
 
     def place(self, key=CHECKOUT_KEY, **fields):
-        """The checkout's second step, with `expected_total` the total the shopper saw."""
-        return self.post("/checkout", dict(ADDRESS, **fields, idempotency_key=key, action="place"))
+        """The checkout's second step, with the quote the shopper saw (`shown_quote`)."""
+        return self.post("/checkout", checkout_form(key, "place", fields))
 
     def buy(self, product, quantity=1, key=CHECKOUT_KEY):
         """Put a product in the cart and check out; returns the new order's page path."""
@@ -85,9 +85,22 @@ class Site:
         return response.headers["Location"]
 
 
+def checkout_form(key, action, fields):
+    """What the checkout form sends: ADDRESS typed, unless a saved address is chosen (then
+    the new address's fields are left blank, as the page shows them), and `fields`."""
+    typed = ADDRESS if fields.get("saved_address") in (None, "", "new") else {}
+    return dict(typed, **fields, idempotency_key=key, action=action)
+
+
 def shown_total(page):
     """The expected_total a checkout page carries: the total of the quote it shows."""
     return re.search(r'name="expected_total" type="hidden" value="([0-9]+)"', page).group(1)
+
+
+def shown_quote(page):
+    """What a checkout page showing a quote sends to place it: its total and its fingerprint."""
+    quoted = re.search(r'name="quoted" type="hidden" value="([^"]+)"', page).group(1)
+    return {"expected_total": shown_total(page), "quoted": html_text.unescape(quoted)}
 
 
 @pytest.fixture

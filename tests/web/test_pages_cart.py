@@ -6,7 +6,7 @@ from dataclasses import replace
 from shop.cart import model as cart_model
 from shop.money import format_money
 from shop.pricing import price
-from tests.web.site_helpers import CHECKOUT_KEY, field_errors, input_value, other_site, shown_total, site  # noqa: F401  (fixtures)
+from tests.web.site_helpers import CHECKOUT_KEY, field_errors, input_value, other_site, shown_quote, site  # noqa: F401  (fixtures)
 
 
 def test_a_visitor_adds_to_the_cart_and_it_is_stored_in_mongodb_not_in_the_cookie(site, add_product, db):
@@ -152,8 +152,8 @@ def test_submitting_the_checkout_form_twice_places_one_order(site, add_product, 
     site.shopper()
     site.add_to_cart(add_product("TEAPOT-CAST", stock=5), 2)
 
-    total = shown_total(site.review().get_data(as_text=True))
-    first, second = site.place(expected_total=total), site.place(expected_total=total)
+    shown = shown_quote(site.review().get_data(as_text=True))
+    first, second = site.place(**shown), site.place(**shown)
     again = site.review()  # the used form, sent back from its review step: the order it placed
 
     assert first.headers["Location"] == second.headers["Location"] == again.headers["Location"]

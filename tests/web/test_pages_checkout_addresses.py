@@ -6,7 +6,7 @@ import pytest
 
 from shop.addresses.model import MAX_ADDRESSES
 from tests.conftest import ADDRESS
-from tests.web.site_helpers import field_errors, other_site, shown_total, site  # noqa: F401  (fixtures)
+from tests.web.site_helpers import field_errors, other_site, shown_quote, site  # noqa: F401  (fixtures)
 
 WORK = {"name": "Ada at Work", "line1": "5 Engine Road", "line2": "Floor 3", "city": "London",
         "postal_code": "EC1A 1BB", "country": "GB"}
@@ -80,12 +80,12 @@ def test_a_saved_address_chosen_is_carried_from_the_review_to_the_order_as_a_cop
     save(shopping, **WORK)
     work = saved_ids(db)["Ada at Work"]
 
-    review = shopping.review(saved_address=work)  # the typed (US) fields are sent too, and ignored
+    review = shopping.review(saved_address=work)  # the new address's fields left blank
 
     page = review.get_data(as_text=True)
     assert review.status_code == 200 and "Tax included" in page and "$3.33" in page
     assert (work, True) == radios(page)[0][:2]
-    placed = shopping.place(saved_address=work, expected_total=shown_total(page))
+    placed = shopping.place(saved_address=work, **shown_quote(page))
     assert placed.status_code == 302, placed.get_data(as_text=True)
     order = db.orders.find_one()
     assert order["shipping_address"] == WORK and order["total"] == 1999
@@ -98,7 +98,7 @@ def test_the_form_sent_again_after_its_saved_address_was_deleted_shows_the_order
     save(shopping, **WORK)
     work = saved_ids(db)["Ada at Work"]
     review = shopping.review(saved_address=work)
-    fields = {"saved_address": work, "expected_total": shown_total(review.get_data(as_text=True))}
+    fields = {"saved_address": work, **shown_quote(review.get_data(as_text=True))}
     placed = shopping.place(**fields)
     shopping.post(f"/account/addresses/{work}/delete")
     assert db.addresses.count_documents({}) == 0
@@ -136,7 +136,7 @@ def test_a_new_address_is_saved_to_the_book_when_asked_once_the_order_is_placed(
     assert db.addresses.count_documents({}) == 0  # reviewing saves nothing
     assert '<input checked id="save_address" name="save_address" type="checkbox"' in review.get_data(as_text=True)
 
-    placed = shopping.place(save_address="y", expected_total=shown_total(review.get_data(as_text=True)), **WORK)
+    placed = shopping.place(save_address="y", **shown_quote(review.get_data(as_text=True)), **WORK)
 
     assert placed.status_code == 302
     assert "The address is saved in your address book." in shopping.text(placed.headers["Location"])
@@ -178,7 +178,7 @@ def test_a_guest_cannot_ship_to_a_saved_address(site, other_site, tee, db):
     site.add_to_cart(tee, 1)
 
     response = site.checkout(email="guest@example.com", saved_address=saved_ids(db)["Ada at Work"],
-                             save_address="y")
+                             save_address="y", **ADDRESS)
 
     assert response.status_code == 302
     order = db.orders.find_one()
