@@ -5,7 +5,7 @@ from bson import ObjectId
 from marshmallow import ValidationError, fields, validate
 
 from .clock import isoformat
-from .messages import ShopSchema
+from .messages import MINOR_UNITS, ShopSchema
 
 MAX_MONEY = 100_000_000_00  # 100 million in major units: far past any real price
 
@@ -54,8 +54,9 @@ class UtcDateTime(fields.DateTime):
 
 
 def money(**kwargs):
-    """An amount in minor units (cents); its messages show it as an amount (0.00)."""
-    metadata = {"money": True, **kwargs.pop("metadata", {})}
+    """An amount in minor units (cents), as its messages say; a form that types it as an
+    amount (12.50) says them in amounts (shop/forms.py)."""
+    metadata = {"unit": MINOR_UNITS, **kwargs.pop("metadata", {})}
     return StrictInteger(validate=validate.Range(min=0, max=MAX_MONEY), metadata=metadata, **kwargs)
 
 

@@ -18,7 +18,8 @@ from wtforms.widgets.core import clean_key
 from .countries import COUNTRY_CHOICES
 from .errors import FORM_EXPIRED_KEPT, OutOfStock, RateLimited
 from .extensions import csrf
-from .money import parse_money
+from .messages import AMOUNT, PERCENT, RangeMessage
+from .money import read_amount, read_percent
 
 _INTEGER = re.compile(r"[+-]?[0-9]{1,12}")
 
@@ -60,7 +61,7 @@ def _flatten(messages, path=()):
         for message in messages:
             yield from _flatten(message, path)
     else:
-        yield path, str(messages)
+        yield path, messages if isinstance(messages, str) else str(messages)  # a RangeMessage stays one
 
 
 def keeps_typed_input(view):
@@ -109,6 +110,10 @@ class SchemaForm(FlaskForm):
     expired = False
     retry_after = None  # seconds, once a RateLimited error is shown
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.typed_as = {}  # field name -> AMOUNT or PERCENT: how it was typed, for its messages
+
     def validate(self, extra_validators=None):
         """Flask-WTF's checks, with a missing or stale CSRF token said as an expired form.
         The re-rendered form carries a fresh token, so sending it again works."""
@@ -150,7 +155,12 @@ class SchemaForm(FlaskForm):
             if field is None:
                 self.form_errors.append(message)
             else:
-                field.errors = [*field.errors, message]
+                field.errors = [*field.errors, self._retold(field, message)]
+
+    def _retold(self, field, message):
+        """A range the API says in minor units or basis points, said in what was typed."""
+        kind = self.typed_as.get(field.short_name)
+        return message.typed(kind) if kind and isinstance(message, RangeMessage) else message
 
     def show_error(self, error):
         """A ShopError from a service: its details on the fields, or its message on the form."""
@@ -165,14 +175,24 @@ class SchemaForm(FlaskForm):
         return bool(self.form_errors) or any(field.errors for field in self)
 
     def money_field(self, field):
-        """The field's amount in minor units; a field error when it is not an amount."""
+        """The field's amount in minor units, read as shop/money.py's read_amount says (`7,95`
+        is 795); None when empty, or with why it cannot be read on the field."""
+        return self._read(field, read_amount, AMOUNT)
+
+    def percent_field(self, field):
+        """The field's percent in basis points (`19.5`, `19,5` and `19.5%` are 1950); None
+        when empty, or with why it cannot be read on the field."""
+        return self._read(field, read_percent, PERCENT)
+
+    def _read(self, field, read, kind):
+        self.typed_as[field.short_name] = kind
         text = (field.data or "").strip()
         if not text:
             return None
-        amount = parse_money(text)
-        if amount is None:
-            field.errors = [*field.errors, "Enter an amount such as 12.50."]
-        return amount
+        reading = read(text)
+        if reading.problem:
+            field.errors = [*field.errors, reading.problem]
+        return reading.value
 
 
 class ConfirmForm(SchemaForm):

@@ -8,6 +8,8 @@ a message the shop wrote itself (a card number, an expired card) passes unchange
 """
 from marshmallow import Schema, ValidationError, fields, validate
 
+from .money import format_amount, format_percent
+
 LABELS = {
     "email": "an email address", "password": "a password", "name": "a name", "quantity": "a quantity",
     "product_id": "a product", "items": "items", "shipping_address": "a shipping address",
@@ -21,6 +23,12 @@ LABELS = {
     "max_price": "a maximum price", "in_stock": "in stock only", "sort": "an order", "user_id": "a customer",
     "threshold": "a stock level",
 }
+# What an API field's integers count (its metadata's `unit`), said with an example in its messages.
+MINOR_UNITS, BASIS_POINTS = "minor units", "basis points"
+EXAMPLES = {MINOR_UNITS: "1250 is 12.50", BASIS_POINTS: "1950 is 19.5%"}
+# How a form types such a field: in hundredths of them (12.50 for 1250 minor units, 19.5 for 1950 basis points).
+AMOUNT, PERCENT = "amount", "percent"
+MAX_PERCENT = 10_000  # basis points: no percent the shop takes (tax rates, percent codes) goes past 100%
 SCHEMA_MESSAGES = {
     "Unknown field.": "Remove this field: this request does not take it.",
     "Invalid input type.": "Give this as an object with its fields.",
@@ -35,7 +43,7 @@ def say(name, field, message):
     """`message` (one of Marshmallow's) for a person: what to enter in this field."""
     what = label(name, field)
     kind = next((key for key, text in field.error_messages.items() if text == message), None)
-    bounds = _bounds(field)
+    bounds, unit = _bounds(field), field.metadata.get("unit")
     if kind in ("required", "null"):
         return f"Enter {what}."
     if kind == "blank":
@@ -43,7 +51,7 @@ def say(name, field, message):
     if kind == "invalid" and isinstance(field, fields.Email):
         return "Enter an email address, such as ada@example.com."
     if kind in ("invalid", "too_large") and isinstance(field, fields.Integer):
-        return f"Enter {what} as a whole number{bounds}."
+        return f"Enter {what}{_in(unit)} as a whole number{bounds}{_example(unit)}."
     if kind == "invalid" and isinstance(field, fields.Boolean):
         return f"Answer true or false for {what}."
     if kind == "invalid" and isinstance(field, fields.String):
@@ -54,7 +62,7 @@ def say(name, field, message):
         return f"Give {what} as an object with its fields."
     for validator in field.validators:
         if isinstance(validator, validate.Range) and message.startswith("Must be "):
-            return f"Enter {what}{bounds}."
+            return RangeMessage(what, validator.min, validator.max, unit)
         if isinstance(validator, validate.Length) and message.startswith(("Shorter than", "Longer than", "Length must")):
             return _length(what, validator, isinstance(field, fields.List))
         if isinstance(validator, validate.OneOf) and message.startswith("Must be one of"):
@@ -67,13 +75,44 @@ def say(name, field, message):
 def _bounds(field):
     for validator in field.validators:
         if isinstance(validator, validate.Range):
-            low, high = validator.min, validator.max
-            if field.metadata.get("money"):  # minor units, shown as the amounts people type
-                low, high = (None if v is None else f"{v // 100}.{v % 100:02d}" for v in (low, high))
-            if low is not None and high is not None:
-                return f" between {low} and {high}"
-            return f" of {low} or more" if low is not None else f" of {high} or less"
+            return _between(validator.min, validator.max, str)
     return ""
+
+
+def _between(low, high, show):
+    if low is not None and high is not None:
+        return f" between {show(low)} and {show(high)}"
+    return f" of {show(low)} or more" if low is not None else f" of {show(high)} or less"
+
+
+def _in(unit):
+    return f" in {unit}" if unit else ""
+
+
+def _example(unit):
+    return f" ({EXAMPLES[unit]})" if unit else ""
+
+
+class RangeMessage(str):
+    """`Enter a price in minor units between 0 and 10000000000 (1250 is 12.50).`: a range as
+    the API says it, in the integers it takes. A form that types the field in hundredths of
+    them says it again in what was typed: `typed(AMOUNT)` is `Enter a price between 0.00 and
+    100000000.00.` (SchemaForm does, for each field it read as an amount or a percent)."""
+
+    def __new__(cls, what, low, high, unit=None):
+        message = super().__new__(cls, f"Enter {what}{_in(unit)}{_between(low, high, str)}{_example(unit)}.")
+        message.what, message.low, message.high, message.unit = what, low, high, unit
+        return message
+
+    def __getnewargs__(self):  # copied or pickled as itself, not as its text
+        return self.what, self.low, self.high, self.unit
+
+    def typed(self, kind):
+        """The message for a field typed as an AMOUNT or a PERCENT."""
+        if kind == PERCENT:
+            high = MAX_PERCENT if self.high is None else min(self.high, MAX_PERCENT)
+            return f"Enter {self.what}{_between(self.low, high, lambda value: format_percent(value) + '%')}."
+        return f"Enter {self.what}{_between(self.low, self.high, format_amount)}."
 
 
 def _length(what, validator, is_list):

@@ -1,8 +1,8 @@
 """The back office's discount code form. Its rules are the discount code schemas.
 
-The value is typed as a decimal either way: a percentage (12.5 for 12.5%) or an amount
-(5.00); both are hundredths, so the same reading gives basis points or minor units. Dates
-are `datetime-local` inputs, read as UTC.
+The value is typed as a percent for a percent code (12.5, 12,5 or 12.5%: basis points) and
+as an amount for a fixed one (5.00 or 5,00: minor units). Dates are `datetime-local` inputs,
+read as UTC.
 """
 from datetime import datetime, timezone
 
@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..fields import CURRENCIES
 from ..forms import SchemaForm, typed_integer
-from ..money import format_amount
+from ..money import format_amount, format_percent
 from .model import FIXED, PERCENT
 
 LOCAL = "%Y-%m-%dT%H:%M"
@@ -45,8 +45,8 @@ class DiscountCodeForm(SchemaForm):
                        render_kw={"autocapitalize": "characters", "spellcheck": "false"})
     kind = SelectField("Kind", choices=[SelectChoice(PERCENT, "Percent off the subtotal"),
                                         SelectChoice(FIXED, "Fixed amount off")], validate_choice=False)
-    value = StringField("Value", description="A percentage such as 10 or 12.5 for a percent code; an amount such "
-                                             "as 5.00 for a fixed one.", render_kw={"inputmode": "decimal"})
+    value = StringField("Value", description="A percent code's percent, e.g. 10 or 12.5; a fixed code's amount, "
+                                             "e.g. 5.00.", render_kw={"inputmode": "decimal"})
     currency = SelectField("Currency", choices=[SelectChoice(NO_CURRENCY, "None (percent codes)")] + sorted(CURRENCIES),
                            validate_choice=False, description="A fixed code's: it serves only orders in it.")
     min_subtotal = StringField("Minimum subtotal (optional)", description="Before discount, such as 50.00.",
@@ -61,7 +61,8 @@ class DiscountCodeForm(SchemaForm):
 
     @classmethod
     def of(cls, code):
-        return cls(formdata=None, code=code.code, kind=code.kind, value=format_amount(code.value),
+        value = format_percent(code.value) if code.kind == PERCENT else format_amount(code.value)
+        return cls(formdata=None, code=code.code, kind=code.kind, value=value,
                    currency=code.currency or NO_CURRENCY, min_subtotal=format_amount(code.min_subtotal),
                    starts_at=local_text(code.starts_at), ends_at=local_text(code.ends_at),
                    max_uses="" if code.max_uses is None else str(code.max_uses),
@@ -70,7 +71,7 @@ class DiscountCodeForm(SchemaForm):
 
     def schema_data(self):
         """Every field, as the API takes it: empty limits and dates are none, an empty minimum is 0."""
-        value = self.money_field(self.value)
+        value = self.percent_field(self.value) if self.kind.data == PERCENT else self.money_field(self.value)
         typed = {"code": self.code.data or "", "kind": self.kind.data, "currency": self.currency.data or None,
                  "min_subtotal": self.money_field(self.min_subtotal) or 0,
                  "starts_at": typed_moment(self.starts_at.data), "ends_at": typed_moment(self.ends_at.data),

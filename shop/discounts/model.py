@@ -7,7 +7,8 @@ code's own fields must satisfy together, on create and after a change.
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..money import format_money
+from ..messages import BASIS_POINTS as BASIS_POINTS_UNIT, RangeMessage
+from ..money import format_money, format_percent
 from ..pricing import BASIS_POINTS, Discount
 
 PERCENT, FIXED = "percent", "fixed"
@@ -67,8 +68,7 @@ class DiscountCode:
     def describe(self):
         """`10%` or `$5.00 off`, as the back office lists it."""
         if self.kind == PERCENT:
-            whole, hundredths = divmod(self.value, 100)
-            return (f"{whole}%" if not hundredths else f"{whole}.{hundredths:02d}".rstrip("0") + "%") + " off"
+            return f"{format_percent(self.value)}% off"
         return f"{format_money(self.value, self.currency)} off"
 
 
@@ -79,7 +79,7 @@ def rule_problems(fields):
     found = {}
     if fields.get("kind") == PERCENT:
         if fields.get("value", 1) > BASIS_POINTS:
-            found["value"] = ["Enter a percent code's value in basis points, from 1 to 10000 (10000 is 100%)."]
+            found["value"] = [RangeMessage("a percent code's value", 1, BASIS_POINTS, unit=BASIS_POINTS_UNIT)]
         if fields.get("currency") is not None:
             found["currency"] = ["Leave the currency out for a percent code: it serves orders in any currency."]
     elif fields.get("kind") == FIXED and fields.get("currency") is None:

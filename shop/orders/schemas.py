@@ -6,7 +6,7 @@ from marshmallow import ValidationError, fields, pre_load, validate, validates_s
 from ..clock import utcnow
 from ..countries import COUNTRY_CODES
 from ..fields import ObjectIdString, PageArgs, StrictInteger, TrimmedString, UtcDateTime, trimmed_pattern, visible_text
-from ..messages import ShopSchema
+from ..messages import MINOR_UNITS, ShopSchema
 from .model import DELIVERED, MAX_LINES, MAX_QUANTITY, MAX_REASON, SHIPPED, VISIBLE
 from .payments import luhn_valid
 
@@ -124,6 +124,7 @@ class RefundLineSchema(ShopSchema):
 
 class RefundSchema(ShopSchema):
     amount = StrictInteger(validate=validate.Range(min=1), metadata={
+        "unit": MINOR_UNITS,
         "description": "Minor units to refund. Without it, what the `lines`' units were paid for (their share of "
                        "the line's total after its discount, plus its tax when prices exclude tax, rounded half up "
                        "unit by unit); shipping is refunded only by an amount."})
@@ -134,9 +135,10 @@ class RefundSchema(ShopSchema):
         "label": "a reason", "description": f"Why, up to {MAX_REASON} characters: kept in the refund and the order's "
                                             "history, and told to the shopper. Blank is no reason."})
 
-    @validates_schema(skip_on_field_errors=False)  # said with any other error too
-    def amount_or_lines(self, data, **kwargs):
-        if "amount" not in data and not data.get("lines"):
+    @validates_schema(pass_original=True, skip_on_field_errors=False)  # said with any other error too
+    def amount_or_lines(self, data, original, **kwargs):
+        # What was sent, not what passed: an amount of -5 is told its own rule, not to give one.
+        if "amount" not in original and not original.get("lines"):
             message = "Give an amount, lines, or both."
             raise ValidationError({"amount": [message], "lines": [message]})
 

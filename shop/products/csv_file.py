@@ -1,7 +1,7 @@
 """The catalogue as a CSV file: one row per variant, in the columns of `COLUMNS`.
 
 This is the edge of the import, as a form is: it reads bytes into rows, types
-each cell (amounts digit by digit, `true`/`false`), and checks every row with
+each cell (amounts as a form reads them, `true`/`false`), and checks every row with
 the API's own Marshmallow schemas, so a cell is valid exactly when the same
 value would be in a JSON request. What needs the catalogue (does this SKU
 exist? this category?) is decided by `csv_import.plan`.
@@ -19,7 +19,7 @@ from marshmallow import ValidationError
 from ..fields import currency
 from ..forms import present, typed_integer
 from ..messages import ShopSchema
-from ..money import format_amount, parse_money
+from ..money import format_amount, read_amount
 from .csv_import import Row
 from .schemas import NewVariantSchema, OptionSchema, ProductUpdateSchema, VariantUpdateSchema
 
@@ -156,11 +156,11 @@ def typed_row(number, cells, extra_cells=0):
                                       if slug.strip()] or None)
     row.variant = present(sku=text["sku"], stock=typed_integer(text["stock"]), active=_boolean(text["variant_active"]))
     if text["price"]:
-        price = parse_money(text["price"])
-        if price is None:
-            row.error("price", "Enter an amount such as 12.50.")
+        price = read_amount(text["price"])  # as a form reads it: `9,99` is 9.99, `1,500` is refused
+        if price.problem:
+            row.error("price", price.problem)
         else:
-            row.variant["price"] = price
+            row.variant["price"] = price.value
     row.variant["options"] = _options(row, text)
     _check(row, ProductUpdateSchema(only=("name", "slug", "description", "active")),
            {k: v for k, v in row.product.items() if k not in ("currency", "categories")}, PRODUCT_FIELD_COLUMNS)

@@ -11,12 +11,13 @@ one `correction` in the ledger; the same stock is no entry at all.
 from dataclasses import dataclass, field
 
 from ..categories.model import MAX_PER_PRODUCT
-from ..money import format_amount
+from ..money import format_amount, format_money
 from .model import MAX_VARIANTS, combination_problem
 
 LABELS = {"name": "name", "slug": "slug", "currency": "currency", "active": "on-sale state",
           "description": "description", "categories": "categories"}
 COLUMN_OF = {"active": "product_active"}
+NEW_PRODUCT_CURRENCY = "USD"  # a new product's without a currency cell, as products.services.create_product makes it
 
 
 @dataclass
@@ -213,12 +214,21 @@ def _decide_new(group):
     else:
         data["sku"] = first.variant["sku"]
     group.create = data
+    currency = data.get("currency", NEW_PRODUCT_CURRENCY)
     what = f"creates the product {data['name']}" + (f" with {len(group.rows)} variants" if names else "")
-    group.changes.append(Change(first.number, "create", first.variant["sku"], what))
+    group.changes.append(Change(first.number, "create", first.variant["sku"],
+                                f"{what} at {_price(first, data['price'], currency)}"))
     for row in group.rows:
         if row is not first:  # made with the product: counted with it, but not "nothing to change"
-            group.changes.append(Change(row.number, "variant", row.variant["sku"], f"a variant of {data['name']}"))
+            group.changes.append(Change(row.number, "variant", row.variant["sku"],
+                                        f"a variant of {data['name']} at {_price(row, data['price'], currency)}"))
         _target(group, row, row.variant["sku"], 0)
+
+
+def _price(row, product_price, currency):
+    """What the new variant of `row` will cost, as the dry run shows it (so that a person sees
+    how their cell was read): its own price, else its product's."""
+    return format_money(row.variant.get("price", product_price), currency)
 
 
 def _unique_combination(row, combinations, taken=None):
@@ -248,7 +258,8 @@ def _decide_existing(group):
                 data = {"sku": row.variant["sku"], "options": row.variant["options"],
                         **({"price": row.variant["price"]} if "price" in row.variant else {})}
                 group.additions.append((row, data))
-                group.changes.append(Change(row.number, "add", data["sku"], f"adds the variant {data['sku']}"))
+                group.changes.append(Change(row.number, "add", data["sku"], f"adds the variant {data['sku']} at "
+                                                                            f"{_price(row, product.price, product.currency)}"))
                 _target(group, row, data["sku"], 0)
     if options != product.options:
         group.updates["options"] = options

@@ -3,6 +3,8 @@ country without one is taxed at 0 (shop/pricing.py does the arithmetic)."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..money import format_percent
+
 NO_RATE = 0
 MAX_RATE_BP = 10_000  # 100%
 
@@ -17,5 +19,4 @@ class TaxRate:
 
     def percent(self):
         """`2000` -> `"20%"`, `755` -> `"7.55%"`: the rate as people read it."""
-        whole, hundredths = divmod(self.rate_bp, 100)
-        return f"{whole}%" if not hundredths else f"{whole}.{hundredths:02d}".rstrip("0") + "%"
+        return f"{format_percent(self.rate_bp)}%"

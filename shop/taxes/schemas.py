@@ -2,11 +2,11 @@
 from marshmallow import fields, validate
 
 from ..fields import CountryCode, ObjectIdString, PageArgs, StrictInteger, UtcDateTime
-from ..messages import ShopSchema
+from ..messages import BASIS_POINTS, ShopSchema
 from .model import MAX_RATE_BP
 
 COUNTRY = {"description": "ISO 3166-1 alpha-2, such as DE; one rate per country (409 for a second)."}
-RATE = {"label": "a rate in basis points", "description": "Basis points, 0 to 10000: 2000 is 20%."}
+RATE = {"label": "a rate", "unit": BASIS_POINTS, "description": "Basis points, 0 to 10000: 2000 is 20%."}
 
 
 def rate_bp(**kwargs):

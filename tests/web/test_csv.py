@@ -427,7 +427,8 @@ def test_every_row_error_is_listed_with_its_row_and_column_and_nothing_is_writte
     assert "Nothing was imported" in checked.get_data(as_text=True)
     assert errors(checked) == [
         (2, "sku", "Enter an SKU of up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit."),
-        (3, "price", "Enter an amount such as 12.50."),
+        (3, "price", "Type the amount so that it reads one way only: 1500 or 1,500.00 for fifteen hundred, "
+                     "1.50 for one and a half."),
         (4, "stock", "Enter a stock level between 0 and 1000000000."),
         (5, "product_active", "Answer true or false for whether it is on sale."),
         (6, "currency", "Choose a currency by its three-letter code, such as USD or EUR."),
