@@ -209,8 +209,11 @@ def build_spec(api_prefix="/api/v1"):
     document = spec.to_dict()
     _upload_schema(document)
     _rules_between_fields(document["components"]["schemas"])
-    # A card that expired in an earlier year is refused, so the document says the year it starts at.
-    document["components"]["schemas"]["Card"]["properties"]["exp_year"]["minimum"] = utcnow().year
+    # A card that expired in an earlier year is refused, so the document says the year it starts
+    # at, printed (26: 2000 + n) or in full (2026).
+    year = utcnow().year
+    document["components"]["schemas"]["Card"]["properties"]["exp_year"]["anyOf"] = [
+        {"minimum": year - 2000, "maximum": 99}, {"minimum": year, "maximum": 2100}]
     return document
 
 

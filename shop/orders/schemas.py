@@ -86,6 +86,13 @@ class GuestEmailSchema(ShopSchema):
 
 # 12 to 19 digits, one space or dash allowed between any two ("4242 4242 4242 4242").
 CARD_NUMBER = r"^[0-9](?:[ -]?[0-9]){11,18}$"
+CARD_YEAR = "Enter the card's expiry year as printed on it (30) or in full (2030)."
+PRINTED_YEARS, FULL_YEARS = (0, 99), (2000, 2100)  # a printed year n is 2000 + n
+
+
+def card_year(value):
+    if not any(low <= value <= high for low, high in (PRINTED_YEARS, FULL_YEARS)):
+        raise ValidationError(CARD_YEAR)
 
 
 class CardSchema(ShopSchema):
@@ -96,8 +103,9 @@ class CardSchema(ShopSchema):
     })
     exp_month = StrictInteger(required=True, load_only=True, validate=validate.Range(min=1, max=12))
     # The OpenAPI document's minimum is the current year (openapi.py): an earlier one has expired.
-    exp_year = StrictInteger(required=True, load_only=True, validate=validate.Range(min=2000, max=2100), metadata={
-        "description": "With exp_month, not before the current month (UTC).",
+    exp_year = StrictInteger(required=True, load_only=True, validate=card_year, metadata={
+        "description": "The year as printed on the card (0 to 99, meaning 2000 + n) or in full (2000 to 2100); "
+                       "with exp_month, not before the current month (UTC).",
     })
     cvc = fields.String(required=True, load_only=True,
                         validate=validate.Regexp(r"^[0-9]{3,4}$", error="Enter the card's security code (CVC): three or four digits."))
@@ -109,6 +117,8 @@ class CardSchema(ShopSchema):
         if not re.fullmatch(CARD_NUMBER, typed) or not luhn_valid(number):
             raise ValidationError("Check the card number: it is not a valid one.", "card_number")
         data["card_number"] = number
+        if data.get("exp_year", FULL_YEARS[0]) <= PRINTED_YEARS[1]:
+            data["exp_year"] += 2000
         now = utcnow()
         if "exp_year" in data and "exp_month" in data and (data["exp_year"], data["exp_month"]) < (now.year, now.month):
             raise ValidationError("This card has expired: check its expiry date, or use another card.", "exp_year")
