@@ -20,11 +20,12 @@ from ..products.repository import ProductRepository
 from ..products.pages import product_page_context
 from ..products.services import get_product
 from . import services
+from .schemas import CartLineSchema
 from .forms import MIXED_ADDRESS, NEW_ADDRESS, OPTION_FIELD, SHOW_CHOICE, AddToCartForm, CartLineForm, CheckoutForm
 from .model import ANONYMOUS, USER, Cart, owner_key
 from .repository import CartRepository
 
-CART_QUANTITY = OrderItemSchema(only=["quantity"])
+CART_QUANTITY = CartLineSchema()
 bp = Blueprint("cart", __name__)
 
 VISITOR_CART = "cart_id"  # the signed session cookie's key for a visitor's cart
@@ -103,12 +104,12 @@ def _chosen_page(form):
 @bp.post("/cart/items/<id:line_id>")
 @keeps_typed_input
 def update_item(line_id):
-    """Change a line's quantity (1 to 100)."""
+    """Change a line's quantity (1 to 100; 0 removes the line)."""
     form = CartLineForm()
     owner = cart_owner()
     if owner and form.validate_on_submit() and (data := form.load(CART_QUANTITY, form.schema_data())):
-        services.set_quantity(CartRepository(get_db()), owner, line_id, data["quantity"], utcnow())
-        flash("Your cart is updated.", "success")
+        kept = services.set_quantity(CartRepository(get_db()), owner, line_id, data["quantity"], utcnow())
+        flash("Your cart is updated." if kept else "The item is removed from your cart.", "success" if kept else "info")
         return redirect(url_for("cart.show_cart"))
     return _cart_page({line_id: form}, status=form.status() if owner else 422)
 

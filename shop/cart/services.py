@@ -44,8 +44,13 @@ def add_to_cart(carts, products, owner, product_id, variant_id, option_values, q
     return product, variant
 
 
-def set_quantity(carts, owner, product_id, quantity, now):
-    carts.set_quantity(owner, product_id, quantity, now)
+def set_quantity(carts, owner, variant_id, quantity, now):
+    """Set a line's quantity; 0 removes the line. Returns whether the line is kept."""
+    if quantity == 0:
+        carts.remove(owner, variant_id, now)
+        return False
+    carts.set_quantity(owner, variant_id, quantity, now)
+    return True
 
 
 def remove_line(carts, owner, product_id, now):

@@ -3,6 +3,8 @@ import html as html_text
 import re
 from dataclasses import replace
 
+import pytest
+
 from shop.cart import model as cart_model
 from shop.money import format_money
 from shop.pricing import price
@@ -63,16 +65,32 @@ def test_changing_a_quantity_and_removing_a_line(site, add_product, db):
     assert "$177.00" in site.text("/cart")
 
 
-def test_a_bad_line_quantity_is_shown_on_that_line(site, add_product):
+@pytest.mark.parametrize("typed", ["-1", "101", "lots"])
+def test_a_bad_line_quantity_is_shown_on_that_line(site, add_product, db, typed):
     teapot = add_product("TEAPOT-CAST")
     site.add_to_cart(teapot)
 
-    response = site.post(f"/cart/items/{teapot['id']}", {"quantity": "0"})
+    response = site.post(f"/cart/items/{teapot['id']}", {"quantity": typed})
 
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Enter a quantity between 1 and 100." in html
-    assert 'value="0"' in html
+    assert field_errors(html, "quantity")[0].startswith("Enter a quantity") and "between 0 and 100" in html
+    assert f'value="{typed}"' in html
+    assert db.carts.find_one()["items"] == {teapot["id"]: 1}
+
+
+@pytest.mark.parametrize("typed", ["0", " 0 ", "00"])
+def test_a_line_set_to_quantity_0_is_removed(site, add_product, db, typed):
+    teapot, mug = add_product("TEAPOT-CAST", price=5900), add_product("MUG-STONE", price=1800)
+    site.add_to_cart(teapot)
+    site.add_to_cart(mug)
+
+    response = site.post(f"/cart/items/{teapot['id']}", {"quantity": typed})
+
+    assert response.status_code == 302
+    page = site.text("/cart")
+    assert "The item is removed from your cart." in page and "$59.00" not in page and "$18.00" in page
+    assert db.carts.find_one()["items"] == {mug["id"]: 1}
 
 
 def test_the_visitors_cart_is_carried_over_when_they_log_in(site, other_site, add_product, db):
