@@ -72,6 +72,11 @@ class OrderRepository:
             raise  # an order-number collision: the caller draws another number
         return _order(doc)
 
+    def has_guest_orders(self, email):
+        """Whether any order a shopper can see was placed as a guest with `email`."""
+        return self.orders.find_one({"customer_email": email, "user_id": None, "status": {"$in": list(VISIBLE)}},
+                                    {"_id": 1}) is not None
+
     def give_guest_orders_to(self, email, user_id, now):
         """Every order placed as a guest with `email` becomes `user_id`'s; how many."""
         result = self.orders.update_many({"user_id": None, "customer_email": email},

@@ -29,7 +29,8 @@ def my_orders():
     """Your orders, newest first."""
     args = page_args(PageArgs())
     orders, total = services.list_orders(_stores(), signed_in_user(), None, None, args["page"], PER_PAGE)
-    return render_template("orders/list.html", orders=orders, total=total, page=args["page"], per_page=PER_PAGE)
+    return render_template("orders/list.html", orders=orders, total=total, page=args["page"], per_page=PER_PAGE,
+                           guest_orders=services.has_guest_orders(_stores(), signed_in_user()))
 
 
 def _order_page(order_id, pay_form=None, status=200):

@@ -360,6 +360,11 @@ def send_claim_link(stores, user, now):
     stores.outbox.enqueue(f"claim:{user.id}:{window}", user.email, subject, body, now)
 
 
+def has_guest_orders(stores, user):
+    """Whether guest orders placed with `user`'s e-mail wait to be claimed."""
+    return stores.orders.has_guest_orders(user.email)
+
+
 def claim_guest_orders(stores, user, token, now):
     """Through the e-mailed link: the guest orders of `user`'s e-mail become theirs (how many).
     Registering with an address alone gives nobody its orders."""

@@ -228,6 +228,29 @@ def test_asking_for_the_claim_link_again_and_again_sends_one_e_mail_per_ten_minu
     assert claims == [1, 1, 1, 2, 2]
 
 
+@pytest.mark.parametrize("guest_email, offered", [(None, False), ("someone@example.com", False),
+                                                  ("ada@example.com", True), ("ADA@example.com", True)])
+def test_the_guest_link_is_offered_only_to_an_account_whose_e_mail_placed_guest_orders(site, other_site, tee,
+                                                                                       guest_email, offered):
+    if guest_email:
+        guest_order(site, tee, email=guest_email)
+
+    page = other_site.shopper("ada@example.com").text("/orders")
+
+    assert ("Ordered as a guest?" in page, "E-mail me the link" in page) == (offered, offered)
+
+
+def test_the_guest_link_is_no_longer_offered_once_the_guest_orders_are_claimed(app, site, other_site, tee, mailbox):
+    guest_order(site, tee, email="ada@example.com")
+    other_site.shopper("ada@example.com")
+    other_site.post("/orders/claim")
+    deliver_emails(app)
+
+    other_site.get(re.search(r"http://[^/\s]+(/orders/claim/\S+)", mailbox[-1]["body"]).group(1))
+
+    assert "E-mail me the link" not in other_site.text("/orders")
+
+
 def test_a_codes_per_customer_limit_counts_a_guest_by_e_mail(site, other_site, admin, tee):
     admin.post("/discount-codes", json={"code": "ONCE", "kind": "percent", "value": 1000, "active": True,
                                         "max_uses_per_customer": 1})
