@@ -27,7 +27,8 @@ def format_percent(basis_points):
     return str(whole) if not hundredths else f"{whole}.{hundredths:02d}".rstrip("0")
 
 
-AMBIGUOUS = "Type the amount so that it reads one way only: 1500 or 1,500.00 for fifteen hundred, 1.50 for one and a half."
+AMBIGUOUS = ("Type the amount so that it reads one way only: 1500 or 1,500.00 for fifteen hundred, "
+             "1.50 for one and a half.")
 NOT_AN_AMOUNT = "Enter an amount such as 12.50."
 NOT_A_PERCENT = "Enter a percent, such as 19 or 19.5 (at most two decimals)."
 

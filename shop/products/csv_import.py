@@ -258,8 +258,8 @@ def _decide_existing(group):
                 data = {"sku": row.variant["sku"], "options": row.variant["options"],
                         **({"price": row.variant["price"]} if "price" in row.variant else {})}
                 group.additions.append((row, data))
-                group.changes.append(Change(row.number, "add", data["sku"], f"adds the variant {data['sku']} at "
-                                                                            f"{_price(row, product.price, product.currency)}"))
+                price = _price(row, product.price, product.currency)
+                group.changes.append(Change(row.number, "add", data["sku"], f"adds the variant {data['sku']} at {price}"))
                 _target(group, row, data["sku"], 0)
     if options != product.options:
         group.updates["options"] = options

@@ -4,8 +4,8 @@ is 7.95, `1.234,50` is 1234.50), refuse one that reads two ways with how to type
 their bounds in what was typed; tax rates and percent codes are typed as percents. The JSON
 API keeps its integers and says its bounds in them."""
 import re
-from html import unescape
 from dataclasses import dataclass
+from html import unescape
 from typing import Callable
 
 import pytest
@@ -16,7 +16,8 @@ from tests.web.site_helpers import field_errors, input_value, other_site, site  
 from tests.web.test_csv import confirm, errors, row, to_csv, upload
 
 NEW_PRODUCT = {"sku": "LAMP-DESK", "name": "Brass Desk Lamp", "currency": "USD", "stock": "8", "active": "y"}
-METHOD_FORM = {"name": "Standard", "countries": "us", "price": "4.95", "currency": "USD", "free_over": "", "active": "y"}
+METHOD_FORM = {"name": "Standard", "countries": "us", "price": "4.95", "currency": "USD", "free_over": "",
+               "active": "y"}
 CODE_FORM = {"code": "SAVE", "kind": "fixed", "value": "5", "currency": "USD", "min_subtotal": "", "active": "y"}
 PERCENT_CODE_FORM = dict(CODE_FORM, kind="percent", value="10", currency="")
 
@@ -36,16 +37,16 @@ def shop(site, other_site, admin, add_product, db):
     return Shop(site, other_site, admin, add_product, db)
 
 
-def errors_next_to(html, field_id):
-    """The messages under a field, whether its id is the field's name or made its row's own
+def errors_next_to(html, name):
+    """The messages under a field, whether its id is its name or made its row's own
     (`price-<variant id>` on the variants table)."""
-    found = re.search(rf'<ul class="errors" id="{field_id}(?:-[0-9a-f]{{24}})?-error">', html)
-    return field_errors(html, found.group(0)[len('<ul class="errors" id="'):-len('-error">')]) if found else []
+    found = re.search(rf'<ul class="errors" id="({name}(?:-[0-9a-f]{{24}})?)-error">', html)
+    return field_errors(html, found.group(1)) if found else []
 
 
 def stored_product_price(shop):
-    items = [item for item in shop.admin.get("/products?per_page=100").get_json()["items"] if item["sku"] == "LAMP-DESK"]
-    return items[0]["price"] if items else None
+    items = shop.admin.get("/products").get_json()["items"]
+    return next((item["price"] for item in items if item["sku"] == "LAMP-DESK"), None)
 
 
 def new_product(shop, typed, meant=None):
@@ -86,21 +87,21 @@ def new_variant(shop, typed, meant=None):
     return response, lambda: variant_price(shop, product["id"], "TEE-M")
 
 
-def stored(collection, name):
-    return lambda shop: (shop.db[collection].find_one() or {}).get(name)
+def stored(shop, collection, name):
+    return (shop.db[collection].find_one() or {}).get(name)
 
 
 def shipping(field):
     def submit(shop, typed, meant=None):
         response = shop.site.post("/admin/shipping-methods/new", dict(METHOD_FORM, **{field: typed}))
-        return response, lambda: stored("shipping_methods", field)(shop)
+        return response, lambda: stored(shop, "shipping_methods", field)
     return submit
 
 
 def discount(field):
     def submit(shop, typed, meant=None):
         response = shop.site.post("/admin/discount-codes/new", dict(CODE_FORM, **{field: typed}))
-        return response, lambda: stored("discount_codes", field)(shop)
+        return response, lambda: stored(shop, "discount_codes", field)
     return submit
 
 
@@ -131,6 +132,8 @@ def catalogue_filter(field):
     return submit
 
 
+# Each: how to type an amount into the field (returning the page's response and how to read
+# what was stored, in minor units), and the field's name on the page.
 MONEY_FIELDS = {
     "product price": (new_product, "price"),
     "product price, edited": (edited_product, "price"),
@@ -144,7 +147,6 @@ MONEY_FIELDS = {
     "catalogue min price": (catalogue_filter("min_price"), "min_price"),
     "catalogue max price": (catalogue_filter("max_price"), "max_price"),
 }
-FORM_FIELDS = {name: case for name, case in MONEY_FIELDS.items() if not name.startswith("catalogue")}
 
 
 @pytest.mark.parametrize("typed, minor_units", [("7,95", 795), ("7.95", 795), ("0,5", 50), ("1.234,50", 123450),
@@ -190,8 +192,10 @@ def test_a_money_field_says_its_bounds_in_amounts_as_typed_not_in_minor_units(sh
     assert errors_next_to(response.get_data(as_text=True), field) == [message]
 
 
-@pytest.mark.parametrize("price, shown", [("9,99", "$9.99"), ("1.234,50", "$1,234.50"), ("12", "$12.00")])
-def test_a_csv_price_is_read_as_a_form_reads_it_and_the_dry_run_shows_each_new_products_price(shop, price, shown):
+@pytest.mark.parametrize("price, minor_units, shown", [("9,99", 999, "$9.99"), ("1.234,50", 123450, "$1,234.50"),
+                                                       ("12", 1200, "$12.00")])
+def test_a_csv_price_is_read_as_a_form_reads_it_and_the_dry_run_shows_each_new_products_price(shop, price,
+                                                                                             minor_units, shown):
     text = to_csv([row("RETRO-CLOCK", name="Retro Clock", price=price, stock="3"),
                    row("TEE-S", name="Tee", price="20,00", option1_name="Size", option1_value="S"),
                    row("TEE-M", name="Tee", option1_name="Size", option1_value="M")])
@@ -204,7 +208,7 @@ def test_a_csv_price_is_read_as_a_form_reads_it_and_the_dry_run_shows_each_new_p
     assert f"creates the product Retro Clock at {shown}" in html
     assert "creates the product Tee with 2 variants at $20.00" in html and "a variant of Tee at $20.00" in html
     stored = {item["name"]: item["price"] for item in shop.admin.get("/products").get_json()["items"]}
-    assert stored == {"Retro Clock": int(shown.strip("$").replace(",", "").replace(".", "")), "Tee": 2000}
+    assert stored == {"Retro Clock": minor_units, "Tee": 2000}
 
 
 def test_a_csv_variant_added_to_a_product_shows_its_price_in_the_dry_run(shop):
@@ -255,7 +259,8 @@ def test_a_percent_code_is_typed_as_a_percent(shop, typed, basis_points, shown):
     ("/admin/tax-rates/new", TAX_RATE, "rate_bp", "100.5", "Enter a rate between 0% and 100%."),
     ("/admin/tax-rates/new", TAX_RATE, "rate_bp", "19.555", NOT_A_PERCENT),
     ("/admin/tax-rates/new", TAX_RATE, "rate_bp", "1,500", NOT_A_PERCENT),
-    ("/admin/discount-codes/new", PERCENT_CODE_FORM, "value", "150", "Enter a percent code's value between 0.01% and 100%."),
+    ("/admin/discount-codes/new", PERCENT_CODE_FORM, "value", "150",
+     "Enter a percent code's value between 0.01% and 100%."),
     ("/admin/discount-codes/new", PERCENT_CODE_FORM, "value", "0", "Enter a value between 0.01% and 100%."),
     ("/admin/discount-codes/new", PERCENT_CODE_FORM, "value", "ten", NOT_A_PERCENT),
 ])
