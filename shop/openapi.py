@@ -13,8 +13,8 @@ from .addresses.schemas import (
     LIST_TEXT as ADDRESS_LIST_TEXT, AddressCreateSchema, AddressListArgs, AddressUpdateSchema, SavedAddressSchema,
 )
 from .auth.schemas import (
-    AcceptedSchema, CredentialsSchema, PasswordChangeSchema, PasswordResetRequestSchema, PasswordResetSchema,
-    RegisterSchema, TokenSchema, UserSchema, UserUpdateSchema,
+    AcceptedSchema, CredentialsSchema, CustomerListArgs, CustomerSchema, PasswordChangeSchema,
+    PasswordResetRequestSchema, PasswordResetSchema, RegisterSchema, TokenSchema, UserSchema, UserUpdateSchema,
 )
 from .categories.schemas import CategoryCreateSchema, CategorySchema, CategoryUpdateSchema
 from .discounts.schemas import DiscountCodeCreateSchema, DiscountCodeListArgs, DiscountCodeSchema, DiscountCodeUpdateSchema
@@ -75,6 +75,7 @@ LowStockPage = _page_of(LowStockItemSchema)
 ShippingMethodPage, TaxRatePage = _page_of(ShippingMethodSchema), _page_of(TaxRateSchema)
 DiscountCodePage = _page_of(DiscountCodeSchema)
 SavedAddressPage = _page_of(SavedAddressSchema)
+CustomerPage = _page_of(CustomerSchema)
 WRITE_ERRORS = [400, 401, 403, 404, 409, 413, 415, 422]
 OPTIONAL_BODIES = {CancelSchema}  # a v1 client cancels with no body at all
 CATEGORY_TREE = "CategoryTree"  # the contract's bare list of top-level categories, not a page
@@ -94,6 +95,7 @@ ENDPOINTS = [
     ("/me/addresses/{address_id}", "patch", "Change a saved address, or make it the default (the previous default no longer is)", "token", AddressUpdateSchema, None, 200, SavedAddressSchema, [400, 401, 404, 413, 415, 422]),
     ("/me/addresses/{address_id}", "delete", "Delete a saved address (orders keep their copy; the newest remaining one becomes the default)", "token", None, None, 204, None, [401, 404]),
     ("/me", "patch", "Change the token holder's name", "token", UserUpdateSchema, None, 200, UserSchema, [400, 401, 413, 415, 422]),
+    ("/customers", "get", "The customers' accounts, newest first, each with how many orders it placed; q: the start of an e-mail or a name, any case", "admin", None, CustomerListArgs, 200, CustomerPage, [401, 403, 422]),
     ("/me/password", "post", "Change the password (422 on details.current_password when it is wrong); every other session and token ends, this token keeps working", "token", PasswordChangeSchema, None, 204, None, [400, 401, 413, 415, 422, 429]),
     ("/products", "get", "List, search, filter and sort products", "optional", None, ProductListArgs, 200, ProductPage, [401, 422]),
     ("/products", "post", "Add a product", "admin", ProductCreateSchema, None, 201, ProductSchema, [400, 401, 403, 409, 413, 415, 422]),

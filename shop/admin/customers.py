@@ -23,8 +23,8 @@ def customers():
     of an e-mail or a name."""
     form = CustomerSearchForm(formdata=request.args)
     args = page_args(SEARCH_ARGS)
-    found, total = accounts.list_customers(UserRepository(get_db()), args.get("q"), args["page"], PER_PAGE)
-    counts = orders.order_counts(orders.Stores.for_app(current_app), [user.id for user in found])
+    found, counts, total = orders.customers_page(orders.Stores.for_app(current_app), UserRepository(get_db()),
+                                                 args.get("q"), args["page"], PER_PAGE)
     return render_template("admin/customers.html", form=form, customers=found, counts=counts, total=total,
                            page=args["page"], per_page=PER_PAGE, link_args={"q": args["q"]} if args.get("q") else {})
 

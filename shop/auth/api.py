@@ -1,15 +1,16 @@
 """`/api/v1/auth/...` and `/api/v1/me`: accounts over JSON."""
 from flask import current_app, jsonify
 
-from ..api import load_body
+from ..api import load_args, load_body, page_response
 from ..clock import utcnow
 from ..db import get_db
+from ..orders import services as orders
 from . import api_bp, services
-from .guards import bearer_token, client_address, current_api_user, token_required
+from .guards import admin_required, bearer_token, client_address, current_api_user, token_required
 from .repository import LoginFailures, TokenRepository, UserRepository
 from .schemas import (
-    AcceptedSchema, CredentialsSchema, PasswordChangeSchema, PasswordResetRequestSchema, PasswordResetSchema,
-    RegisterSchema, TokenSchema, UserSchema, UserUpdateSchema,
+    AcceptedSchema, CredentialsSchema, CustomerListArgs, CustomerSchema, PasswordChangeSchema,
+    PasswordResetRequestSchema, PasswordResetSchema, RegisterSchema, TokenSchema, UserSchema, UserUpdateSchema,
 )
 
 # Schemas hold no per-request state, so each is built once (building one costs more than using it).
@@ -21,6 +22,8 @@ USER_UPDATE = UserUpdateSchema()
 PASSWORD_CHANGE = PasswordChangeSchema()
 RESET_REQUEST = PasswordResetRequestSchema()
 RESET = PasswordResetSchema()
+CUSTOMER = CustomerSchema()
+CUSTOMER_LIST_ARGS = CustomerListArgs()
 RESET_ACCEPTED = AcceptedSchema().dump(
     {"message": "If an account has this email, a link to reset its password is on its way."})
 
@@ -95,3 +98,15 @@ def change_password():
     services.change_password(services.Accounts.of(get_db()), current_api_user(), data["current_password"],
                              data["new_password"], client_address(), current_app.config, utcnow(), bearer_token())
     return "", 204
+
+
+@api_bp.get("/customers")
+@admin_required
+def list_customers():
+    """The customers' accounts, newest first, each with how many orders it placed; `q`: the
+    start of an e-mail or a name, any case."""
+    args = load_args(CUSTOMER_LIST_ARGS)
+    found, counts, total = orders.customers_page(orders.Stores.for_app(current_app), UserRepository(get_db()),
+                                                 args.get("q"), args["page"], args["per_page"])
+    return page_response(CUSTOMER, found, total, args["page"], args["per_page"],
+                         dump=lambda user: dict(CUSTOMER.dump(user), orders_count=counts.get(user.id, 0)))

@@ -45,8 +45,19 @@ class TokenSchema(ShopSchema):
 
 
 class CustomerListArgs(PageArgs):
-    """The back office's customers: `q`, the start of an e-mail or a name (any case)."""
-    q = TrimmedString(validate=validate.Length(min=1, max=254))
+    """The customers (the back office's page, GET /customers): `q`, the start of an e-mail or a
+    name (any case)."""
+    q = TrimmedString(validate=validate.Length(min=1, max=254), metadata={
+        "description": "The start of an e-mail or a name, in any case, as literal text."})
+
+
+class CustomerSchema(ShopSchema):
+    id = ObjectIdString(dump_only=True)
+    email = fields.String(dump_only=True)
+    name = fields.String(dump_only=True)
+    created_at = UtcDateTime(dump_only=True)
+    orders_count = fields.Integer(dump_only=True, metadata={
+        "description": "The orders the account placed (not those it gave up before they were placed)."})
 
 
 class UserUpdateSchema(ShopSchema):

@@ -44,11 +44,6 @@ def hash_password(password):
     return generate_password_hash(password, method="scrypt")
 
 
-def list_customers(users, prefix, page, per_page):
-    """A page of the customers' accounts, newest first (by e-mail or name `prefix`), and the total."""
-    return users.page(CUSTOMER, prefix, page, per_page)
-
-
 def get_user(users, user_id):
     """Anyone's account, for the back office; 404 when there is none."""
     user = users.get(user_id)

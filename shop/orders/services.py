@@ -324,9 +324,12 @@ def search_orders(stores, users, status, page, per_page, number=None, customer=N
                                 customer=customer, user_ids=users.ids_named(CUSTOMER, customer) if customer else ())
 
 
-def order_counts(stores, user_ids):
-    """{user_id: how many orders they placed (that shoppers can see)}."""
-    return stores.orders.count_by_user(user_ids)
+def customers_page(stores, users, prefix, page, per_page):
+    """A page of the customers' accounts, newest first (those whose e-mail or name starts with
+    `prefix`, any case), with how many orders each placed that shoppers can see: (users,
+    {user_id: count}, total). The page's counts are one grouped read, not one per account."""
+    found, total = users.page(CUSTOMER, prefix, page, per_page)
+    return found, stores.orders.count_by_user([user.id for user in found]), total
 
 
 # Changing status ----------------------------------------------------------
