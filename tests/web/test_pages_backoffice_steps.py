@@ -146,7 +146,7 @@ def test_saying_yes_on_the_step_does_it_and_says_so(admin_site, admin, make):
 
 
 @pytest.mark.parametrize("make", STEPS, ids=IDS)
-def test_a_shopper_can_neither_open_nor_answer_the_step(admin_site, admin, client, register, make):
+def test_a_shopper_can_neither_open_nor_answer_the_step(admin_site, admin, client, make):
     step = make(admin)
     admin_site.logout()
     shopper = Site(client).shopper("bob@example.com")
