@@ -35,6 +35,27 @@ class ShippingMethod:
         return Shipping(method_id=self.id, name=self.name, price=self.price, free_over=self.free_over)
 
 
+@dataclass(frozen=True)
+class FreeShipping:
+    """How far shipping is free for every order, whatever its country: from `amount` (minor
+    units of `currency`, a subtotal after discount), or always (amount 0, currency None)."""
+    amount: int = 0
+    currency: str | None = None
+
+
+def free_shipping(active_methods):
+    """What the shop may promise about free shipping, from its active methods: FreeShipping()
+    with none (shipping is then free) or when each costs 0; FreeShipping(amount, currency) when
+    each is free from a subtotal, `amount` the highest of those; None when some order pays for
+    shipping whatever its size (or the amounts are in several currencies)."""
+    thresholds = [method for method in active_methods if method.price > 0]
+    if not thresholds:
+        return FreeShipping()
+    if any(method.free_over is None for method in thresholds) or len({m.currency for m in thresholds}) > 1:
+        return None
+    return FreeShipping(max(method.free_over for method in thresholds), thresholds[0].currency)
+
+
 def normal_countries(countries):
     """The countries as stored: upper case, each once, in order; any "*" means every country."""
     if EVERYWHERE in countries:

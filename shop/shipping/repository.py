@@ -49,6 +49,10 @@ class ShippingMethodRepository:
         """Every active method for orders in `currency`, whatever it serves, cheapest first."""
         return [_method(doc) for doc in self.methods.find({"active": True, "currency": currency}, sort=ORDER)]
 
+    def active(self):
+        """Every active method, cheapest first."""
+        return [_method(doc) for doc in self.methods.find({"active": True}, sort=ORDER)]
+
     def has_active(self):
         """Whether any method is active (with none, shipping is free and no method is asked for)."""
         return self.methods.find_one({"active": True}, {"_id": 1}) is not None

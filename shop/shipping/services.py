@@ -1,5 +1,6 @@
 """Shipping method use cases. The repository comes in as an argument."""
 from ..errors import NotFound
+from .model import free_shipping
 
 NOT_FOUND = "No such shipping method."
 
@@ -15,6 +16,11 @@ def get_method(methods, method_id, include_inactive=True):
 def list_methods(methods, page, per_page, country=None, currency=None):
     """(methods, total): all of them, or the active ones serving `country` (in `currency`)."""
     return methods.page(page, per_page, country, currency)
+
+
+def free_shipping_offer(methods):
+    """How far shipping is free for every order (model.FreeShipping), or None: what the pages may say."""
+    return free_shipping(methods.active())
 
 
 def create_method(methods, data, now):

@@ -1,5 +1,5 @@
 """Home, `/sitemap.xml` and `/robots.txt`; the `money` filter and the helpers every page uses."""
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
 from ..auth.forms import ActionForm
 from ..cart.routes import cart_count
@@ -10,6 +10,8 @@ from ..money import format_money
 from ..products import services as product_services
 from ..products.model import ProductQuery
 from ..products.repository import ProductRepository
+from ..shipping import services as shipping_services
+from ..shipping.repository import ShippingMethodRepository
 from ..urls import absolute_url
 
 bp = Blueprint("site", __name__)
@@ -29,6 +31,14 @@ bp.add_app_template_global(ActionForm, "action_form")
 
 
 @bp.app_template_global()
+def tax_note():
+    """What every page says of its prices and tax, as PRICES_INCLUDE_TAX has it."""
+    if current_app.config["PRICES_INCLUDE_TAX"]:
+        return "Prices include tax"
+    return "Prices are before tax: any tax due is added at checkout"
+
+
+@bp.app_template_global()
 def canonical_url():
     """This page's address without its query string (the catalogue keeps its page number)."""
     if request.endpoint is None or request.url_rule is None:
@@ -42,10 +52,12 @@ def canonical_url():
 
 @bp.get("/")
 def home():
-    """The shop's front page, with products that are in stock, newest first."""
+    """The shop's front page, with products that are in stock, newest first, and what it
+    promises about shipping only as far as its shipping methods keep it."""
     featured = product_services.featured_products(ProductRepository(get_db()), FEATURED)
     categories = category_services.tree(CategoryRepository(get_db())).roots
-    return render_template("site/home.html", featured=featured, categories=categories)
+    free_shipping = shipping_services.free_shipping_offer(ShippingMethodRepository(get_db()))
+    return render_template("site/home.html", featured=featured, categories=categories, free_shipping=free_shipping)
 
 
 @bp.get("/sitemap.xml")
