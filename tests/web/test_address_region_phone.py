@@ -178,6 +178,7 @@ def test_the_checkout_takes_them_and_the_order_pages_print_them(shopping, app, d
     assert 'id="region"' in page and 'id="phone"' in page
 
     review = shopping.review(**WITH_BOTH)
+    assert printed_in_order(review.get_data(as_text=True), ["Priced for delivery to", "1 Main Street", *PRINTED])
     placed = shopping.place(**WITH_BOTH, **shown_quote(review.get_data(as_text=True)))
 
     assert placed.status_code == 302, placed.get_data(as_text=True)
