@@ -32,7 +32,8 @@ def test_a_shopper_saves_an_address_with_a_region_and_phone_and_the_order_placed
     page.get_by_role("button", name="Add to cart").click()
     assert in_page(page, "to your cart.")
     page.goto("/checkout")
-    assert page.get_by_label("62704 Springfield, Illinois, United States, Phone: +1 217 555 0199", exact=False).is_checked()
+    saved = "Ada Shopper, 1 Main Street, 62704 Springfield, Illinois, United States, Phone: +1 217 555 0199"
+    assert page.get_by_label(saved, exact=False).is_checked()
     fits_the_phone(page, "/checkout")
     review_and_place(page)
 
