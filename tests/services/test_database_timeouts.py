@@ -5,7 +5,6 @@ import time
 
 import pymongo
 import pytest
-from pymongo.common import MIN_HEARTBEAT_INTERVAL
 
 from shop import db
 from tests.mongo_server import free_port
@@ -27,6 +26,6 @@ def test_an_operation_on_a_database_that_is_not_there_gives_up_in_time_for_the_a
     seconds = time.monotonic() - started
     client.close()
 
-    # pymongo may look for a server up to MIN_HEARTBEAT_INTERVAL past its deadline; the
-    # answer must still fit in what is left.
-    assert seconds + MIN_HEARTBEAT_INTERVAL < TIMEOUT_SECONDS, seconds
+    # Given up a second before the timeout, plus at most half a second (pymongo's last
+    # look for a server may come that late): room left for the answer, never at the timeout.
+    assert seconds < TIMEOUT_SECONDS - 0.25, seconds
