@@ -81,12 +81,20 @@ def trimmed_pattern(pattern):
     return f"^{WHITE_SPACE}*(?:{pattern.removeprefix('^').removesuffix('$')}){WHITE_SPACE}*$"
 
 
-def _refuses_empty(rules):
-    """Whether `rules` refuse an empty text, with no pattern of their own for the document (the
-    first Regexp's pattern is the one it shows)."""
+def _not_blank_pattern(kwargs):
+    """The documented pattern of a TrimmedString that refuses blank text (required, or with a
+    minimum length: " " passes minLength 1 but is empty once trimmed), or None: at least one
+    character that strip() keeps, and the field's own anchored pattern, if any, too (a document
+    shows one pattern per field)."""
+    rules = kwargs.get("validate")
     rules = rules if isinstance(rules, (list, tuple)) else [rules]
-    return (any(isinstance(rule, validate.Length) and (rule.min or 0) >= 1 for rule in rules)
-            and not any(isinstance(rule, validate.Regexp) for rule in rules))
+    if not kwargs.get("required") and not any(isinstance(rule, validate.Length) and (rule.min or 0) >= 1
+                                              for rule in rules):
+        return None
+    own = next((rule.regex.pattern for rule in rules if isinstance(rule, validate.Regexp)), None)
+    if own is None or not own.startswith("^"):
+        return NOT_BLANK
+    return f"^(?=[\\s\\S]*{NOT_BLANK}){own.removeprefix('^')}"
 
 
 class TrimmedString(fields.String):
@@ -95,10 +103,9 @@ class TrimmedString(fields.String):
     default_error_messages = {"blank": "Must not be blank."}
 
     def __init__(self, **kwargs):
-        # Documented: at least one character that strip() keeps, wherever blank is refused (required,
-        # or optional with a minimum length: " " passes minLength 1 but is empty once trimmed).
-        if kwargs.get("required") or _refuses_empty(kwargs.get("validate")):
-            kwargs["metadata"] = {"pattern": NOT_BLANK, **kwargs.get("metadata", {})}
+        pattern = _not_blank_pattern(kwargs)
+        if pattern:
+            kwargs["metadata"] = {"pattern": pattern, **kwargs.get("metadata", {})}
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):

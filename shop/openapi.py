@@ -35,7 +35,7 @@ from .clock import utcnow
 from .fields import PageArgs
 from .images.model import MAX_BYTES
 from .images.schemas import ImageSchema, ImageUpdateSchema, ImageUploadSchema
-from .orders.model import IDEMPOTENCY_KEY_PATTERN
+from .orders.model import DELIVERED, IDEMPOTENCY_KEY_PATTERN, SHIPPED
 from .discounts.model import FIXED, PERCENT
 from .pricing import BASIS_POINTS
 
@@ -238,6 +238,14 @@ def _rules_between_fields(schemas):
         {"properties": {"options": {"minItems": 1}}, "required": ["options", "variants"],
          "not": {"anyOf": [{"required": ["sku"]}, {"required": ["stock"]}]}},
         {"properties": {"options": {"maxItems": 0}}, "required": ["sku"], "not": {"required": ["variants"]}},
+    ]
+    # A refund says how much, or which units, or both.
+    schemas["Refund"]["anyOf"] = [{"required": ["amount"]}, {"required": ["lines"]}]
+    # A carrier and a tracking number come only with shipping.
+    schemas["Transition"]["oneOf"] = [
+        {"properties": {"status": {"enum": [SHIPPED]}}},
+        {"properties": {"status": {"enum": [DELIVERED]}},
+         "not": {"anyOf": [{"required": ["carrier"]}, {"required": ["tracking_number"]}]}},
     ]
 
 

@@ -66,6 +66,13 @@ BODIES = [
     ("post", "/products", {"name": "Mug", "price": 900, "sku": "MUG", "stock": 3}),
     ("post", "/products", {"name": "Mug", "price": 900, "sku": "MUG", "options": []}),
     ("post", "/products", {"name": "Tee", "price": 900, "options": SIZES, "variants": SMALL_TEE}),
+    # Text that must not be blank once trimmed, with a pattern of its own too.
+    ("post", "/products", {"name": "Tee", "price": 900, "options": [{"name": "Size", "values": ["S", " "]}],
+                           "variants": SMALL_TEE}),
+    ("post", "/products", {"name": "Tee", "price": 900, "options": [{"name": "Si=ze", "values": ["S"]}],
+                           "variants": [{"sku": "TEE-S", "options": {"Si=ze": "S"}}]}),
+    ("post", "/products", {"name": "Tee", "price": 900, "options": [{"name": " Size ", "values": [" S "]}],
+                           "variants": [{"sku": "TEE-S", "options": {"Size": "S"}}]}),
     # Optional text with a minimum length: blank is empty once trimmed.
     ("patch", "/products/{product}", {"name": " "}),
     ("patch", "/categories/{category}", {"name": "\t "}),
@@ -87,6 +94,27 @@ def test_a_body_is_accepted_exactly_when_the_document_allows_it(client, admin, s
         assert response.status_code in (200, 201), response.get_json()
     else:
         assert response.status_code == 422, response.get_json()
+
+
+ORDER_ACTIONS = [
+    ("transitions", {"status": "delivered", "carrier": "DHL"}),
+    ("transitions", {"status": "delivered", "tracking_number": "JD0001"}),
+    ("transitions", {"status": "shipped", "carrier": "DHL", "tracking_number": "JD0001"}),
+    ("transitions", {"status": "delivered"}),
+    ("refunds", {"reason": "Broken in transit"}),
+    ("refunds", {"amount": 500}),
+]
+
+
+@pytest.mark.parametrize("action, body", ORDER_ACTIONS)
+def test_an_order_action_is_refused_exactly_when_the_document_refuses_it(client, admin, action, body):
+    document = client.get("/api/v1/openapi.json").get_json()
+    schema = document["paths"][f"/api/v1/orders/{{order_id}}/{action}"]["post"]["requestBody"]["content"][
+        "application/json"]["schema"]
+
+    response = admin.post(f"/orders/{'0' * 24}/{action}", json=body)  # the body is read before the order
+
+    assert response.status_code == (404 if document_allows(document, schema, body) else 422), response.get_json()
 
 
 QUERIES = [{"email": " "}, {"number": " \t"}, {"email": "ada@example.com"}, {"number": "K7M2-Q9XD"}]
