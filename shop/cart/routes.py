@@ -20,10 +20,10 @@ from ..products.repository import ProductRepository
 from ..products.pages import product_page_context
 from ..products.services import get_product
 from . import services
-from .schemas import CartLineSchema
 from .forms import MIXED_ADDRESS, NEW_ADDRESS, OPTION_FIELD, SHOW_CHOICE, AddToCartForm, CartLineForm, CheckoutForm
 from .model import ANONYMOUS, USER, Cart, owner_key
 from .repository import CartRepository
+from .schemas import CartLineSchema
 
 CART_QUANTITY = CartLineSchema()
 bp = Blueprint("cart", __name__)
@@ -90,8 +90,9 @@ def add_item():
                   "success")
             return redirect(url_for("cart.show_cart"))
     product = get_product(ProductRepository(get_db()), form.product_id.data or "")
-    context = product_page_context(product, form.variant_id.data, form, product.chosen_by_position(form.option_values()))
-    return render_template("products/detail.html", **context), form.status()
+    chosen = product.chosen_by_position(form.option_values())
+    return render_template("products/detail.html", **product_page_context(product, form.variant_id.data, form, chosen)), \
+        form.status()
 
 
 def _chosen_page(form):

@@ -187,7 +187,8 @@ class Quote(Totals):
         return {"items": lines, "address": self.shipping_address,
                 "shipping": [self.shipping["method_id"], self.shipping["name"], self.shipping["amount"]],
                 "discount": [self.discount, [line.discount for line in self.items]],
-                "tax": [self.tax_total, self.prices_include_tax, self.shipping["tax"], [line.tax for line in self.items]],
+                "tax": [self.tax_total, self.prices_include_tax, self.shipping["tax"],
+                        [line.tax for line in self.items]],
                 "total": [self.currency, self.total]}
 
 

@@ -188,7 +188,8 @@ def test_the_checkout_form_stores_operator_text_as_plain_text(world, client, db)
     address = dict(ADDRESS, name='{"$ne": null}', city="$where", idempotency_key="checkout-key-0123456789")
 
     review = client.post("/checkout", data=dict(address, action="review"))
-    response = client.post("/checkout", data=dict(address, action="place", **shown_quote(review.get_data(as_text=True))))
+    shown = shown_quote(review.get_data(as_text=True))
+    response = client.post("/checkout", data=dict(address, action="place", **shown))
 
     assert response.status_code == 302
     order = db.orders.find_one({"shipping_address.city": "$where"})

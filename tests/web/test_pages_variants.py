@@ -44,7 +44,8 @@ def sent_by(html, choose=None, button="add"):
     form = add_form(html)
     fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
     for name, options in re.findall(r'<select id="[^"]*" name="([^"]+)">(.*?)</select>', form, re.S):
-        picked = re.search(r'<option value="([^"]*)" selected>', options) or re.search(r'<option value="([^"]*)"', options)
+        picked = (re.search(r'<option value="([^"]*)" selected>', options)
+                  or re.search(r'<option value="([^"]*)"', options))
         fields[name] = picked.group(1)
     for label, value in (choose or {}).items():
         fields[re.search(rf'<label for="([^"]+)">{label}</label>', form).group(1)] = value
@@ -79,12 +80,13 @@ def test_the_chosen_variant_shows_its_price_sku_and_few_left(site, tee):
     assert re.search(r'<option value="M" selected>M</option>', add_form(html))
 
 
-@pytest.mark.parametrize("size, colour, sku, price", [("M", "Sand", "TEE-M-SAND", 2200), ("S", "Sand", "TEE-S-SAND", 2000),
+@pytest.mark.parametrize("size, colour, sku, price", [("M", "Sand", "TEE-M-SAND", 2200),
+                                                       ("S", "Sand", "TEE-S-SAND", 2000),
                                                        ("S", "Slate", "TEE-S-SLATE", 2100)])
 def test_adding_from_the_page_adds_the_options_chosen_in_its_lists_at_their_price(other_site, tee, admin, db, size,
                                                                                   colour, sku, price):
-    admin.post(f"/products/{tee['id']}/variants", json={"sku": "TEE-S-SLATE", "options": {"Size": "S", "Colour": "Slate"},
-                                                         "price": 2100, "stock": 4})
+    admin.post(f"/products/{tee['id']}/variants",
+               json={"sku": "TEE-S-SLATE", "options": {"Size": "S", "Colour": "Slate"}, "price": 2100, "stock": 4})
     shopper = other_site.shopper()
     shown = page(shopper, tee, o0="L", o1="Slate")  # the page shows another variant than the one chosen below
 
