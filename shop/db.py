@@ -206,6 +206,7 @@ _index("carts", "owner", unique=True)
 _index("shipping_methods", [("price", 1), ("name", 1), ("_id", 1)])
 _index("shipping_methods", [("active", 1), ("countries", 1), ("price", 1), ("name", 1), ("_id", 1)])
 _index("shipping_methods", [("active", 1), ("currency", 1), ("price", 1), ("name", 1), ("_id", 1)])
+_index("shipping_methods", [("active", 1), ("price", 1), ("name", 1), ("_id", 1)])  # the home page: is shipping free?
 _index("tax_rates", "country", unique=True)
 _index("discount_codes", "code_key", unique=True)
 _index("discount_codes", [("created_at", -1), ("_id", -1)])
