@@ -140,3 +140,17 @@ def test_the_api_reference_in_the_repository_describes_every_route_under_api_v1(
               for method in rule.methods - {"HEAD", "OPTIONS"}}
 
     assert sorted(route for route in routes if route not in reference) == []
+
+
+def _lists(app):
+    return sorted(rule.rule for rule in app.url_map.iter_rules()
+                  if rule.rule.startswith("/api/v1") and "GET" in rule.methods and "<" not in rule.rule)
+
+
+def test_every_list_answers_the_same_with_unknown_query_arguments_as_the_reference_says(app, admin):
+    for path in _lists(app):
+        plain = admin.get(path.removeprefix("/api/v1"))
+        with_extra = admin.get(path.removeprefix("/api/v1"), query_string={"colour": "red", "_": "1700000000"})
+
+        assert (with_extra.status_code, with_extra.get_json()) == (plain.status_code, plain.get_json()), path
+        assert plain.status_code == 200, path
