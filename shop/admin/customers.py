@@ -4,6 +4,7 @@ from flask import current_app, render_template, request
 from ..auth import services as accounts
 from ..auth.forms import CustomerSearchForm
 from ..auth.repository import UserRepository
+from ..clock import utcnow
 from ..auth.schemas import CustomerListArgs
 from ..auth.session import signed_in_user
 from ..db import get_db
@@ -35,6 +36,6 @@ def customer(user_id):
     user = accounts.get_user(UserRepository(get_db()), user_id)
     page = page_args(PAGE_ARGS)["page"]
     placed, total = orders.list_orders(orders.Stores.for_app(current_app), signed_in_user(), None, user.id, page,
-                                       PER_PAGE)
+                                       PER_PAGE, utcnow())
     return render_template("admin/customer.html", customer=user, orders=placed, total=total, page=page,
                            per_page=PER_PAGE)

@@ -28,7 +28,7 @@ def orders():
     form = OrderSearchForm(formdata=request.args)
     args = page_args(SEARCH_ARGS)
     items, total = services.search_orders(_stores(), UserRepository(get_db()), args.get("status"), args["page"],
-                                          PER_PAGE, number=args.get("number"), customer=args.get("customer"))
+                                          PER_PAGE, utcnow(), number=args.get("number"), customer=args.get("customer"))
     return render_template("admin/orders.html", form=form, orders=items, total=total, page=args["page"],
                            per_page=PER_PAGE, link_args=form.link_args(args))
 

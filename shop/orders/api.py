@@ -96,7 +96,7 @@ def list_orders():
     args = load_args(ORDER_LIST_ARGS)
     items, total = services.list_orders(
         _stores(), current_api_user(), args.get("status"), args.get("user_id"), args["page"], args["per_page"],
-        number=args.get("number"), email=args.get("email"),
+        utcnow(), number=args.get("number"), email=args.get("email"),
     )
     return page_response(ORDER, items, total, args["page"], args["per_page"], dump=DUMP_ORDER)
 

@@ -28,7 +28,7 @@ def _stores():
 def my_orders():
     """Your orders, newest first."""
     args = page_args(PageArgs())
-    orders, total = services.list_orders(_stores(), signed_in_user(), None, None, args["page"], PER_PAGE)
+    orders, total = services.list_orders(_stores(), signed_in_user(), None, None, args["page"], PER_PAGE, utcnow())
     return render_template("orders/list.html", orders=orders, total=total, page=args["page"], per_page=PER_PAGE,
                            guest_orders=services.has_guest_orders(_stores(), signed_in_user()))
 

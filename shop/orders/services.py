@@ -307,21 +307,30 @@ def _expired_if_due(stores, order, now):
     return order
 
 
-def list_orders(stores, user, status, user_id, page, per_page, number=None, email=None):
+def _as_of_now(stores, found, now):
+    """A page of orders `(orders, total)` as each is now: an unpaid order past its window is
+    expired on the way, as reading it alone does, so no list shows it as placed."""
+    orders, total = found
+    return [_expired_if_due(stores, order, now) for order in orders], total
+
+
+def list_orders(stores, user, status, user_id, page, per_page, now, number=None, email=None):
     """A page of the orders `user` may see (an admin: anyone's, or `user_id`'s), optionally
     only those with `status`, the order `number` (as typed) or the customer's `email`."""
     owner = user_id if user.is_admin else user.id
-    return stores.orders.page(owner, status, page, per_page, number=model.typed_number(number) if number else None,
-                              email=normalize_email(email) if email else None)
+    found = stores.orders.page(owner, status, page, per_page, number=model.typed_number(number) if number else None,
+                               email=normalize_email(email) if email else None)
+    return _as_of_now(stores, found, now)
 
 
-def search_orders(stores, users, status, page, per_page, number=None, customer=None):
+def search_orders(stores, users, status, page, per_page, now, number=None, customer=None):
     """The back office's search: a page of everyone's orders, newest first, optionally only
     those with `status`, whose number starts as `number` (any case, with or without its dash)
     and whose customer's e-mail holds `customer` or whose name (the customer account's or the
     shipping address's) starts with it."""
-    return stores.orders.search(status, page, per_page, number_start=model.number_start(number) if number else None,
-                                customer=customer, user_ids=users.ids_named(CUSTOMER, customer) if customer else ())
+    found = stores.orders.search(status, page, per_page, number_start=model.number_start(number) if number else None,
+                                 customer=customer, user_ids=users.ids_named(CUSTOMER, customer) if customer else ())
+    return _as_of_now(stores, found, now)
 
 
 def customers_page(stores, users, prefix, page, per_page):
