@@ -193,3 +193,23 @@ CELLS_OFF_THEIR_ROW = """() => [...document.querySelectorAll('tr')].filter(row =
 def cells_off_their_row(page):
     """The table cells on `page` drawn off their row's lines (CELLS_OFF_THEIR_ROW), or []."""
     return page.evaluate(CELLS_OFF_THEIR_ROW)
+
+
+def pay_with_the_sandbox_card(page):
+    """The order page's pay form, filled with the sandbox's card that always pays."""
+    page.get_by_label("Card number").fill("4242 4242 4242 4242")
+    page.get_by_label("Expiry month").fill("12")
+    page.get_by_label("Expiry year").fill("2099")
+    page.get_by_label("CVC").fill("123")
+    page.get_by_role("button", name="Pay now").click()
+
+
+def ask_for_a_reset_link(page, app, url, email):
+    """Send the "forgot your password" form (already open) for `email`, and open the link the
+    shop e-mails (its base address replaced by the served one)."""
+    page.get_by_label("Email").fill(email)
+    page.get_by_role("button", name="Send the link").click()
+    assert in_page(page, "we sent it a link")
+    body = app.extensions["mongo_db"].emails.find_one({"to": email})["body"]
+    link = next(line for line in body.splitlines() if "/password-reset/" in line)
+    page.goto(link.replace(app.config["SHOP_BASE_URL"], url))

@@ -8,9 +8,9 @@ them), and to a temporary folder otherwise, so a test run leaves the tree clean.
 """
 import pytest
 
-from tests.e2e.browser import (ADMIN, CHROMIUM, CHROMIUM_ARGS, PHONE, SHOPPER, api_call, browser_or_skip,
-                               fill_address, fits_the_phone, in_page, log_in, on_screen, review_and_place, shot,
-                               upload_picture)
+from tests.e2e.browser import (ADMIN, CHROMIUM, CHROMIUM_ARGS, PHONE, SHOPPER, api_call, ask_for_a_reset_link,
+                               browser_or_skip, fill_address, fits_the_phone, in_page, log_in, on_screen,
+                               pay_with_the_sandbox_card, review_and_place, shot, upload_picture)
 
 pytestmark = pytest.mark.browser
 
@@ -46,11 +46,7 @@ def test_a_shopper_buys_and_pays_and_the_admin_ships_it(page):
     review_and_place(page)
     assert in_page(page, "is placed")
 
-    page.get_by_label("Card number").fill("4242 4242 4242 4242")
-    page.get_by_label("Expiry month").fill("12")
-    page.get_by_label("Expiry year").fill("2099")
-    page.get_by_label("CVC").fill("123")
-    page.get_by_role("button", name="Pay now").click()
+    pay_with_the_sandbox_card(page)
     page.get_by_text("is paid").first.wait_for()  # the answer to the POST, once it has loaded
     assert in_page(page, "is paid") and in_page(page, "$118.00")
     order_number = page.locator("h1").inner_text().split()[1]
@@ -180,11 +176,7 @@ def test_a_guest_checks_out_with_shipping_tax_and_a_code_and_pays_through_the_pr
     assert "/guest/" in page.url
     assert "Discount (WELCOME10)" in page.locator("table.lines").inner_text()
     shot(page, "order-payment")
-    page.get_by_label("Card number").fill("4242 4242 4242 4242")
-    page.get_by_label("Expiry month").fill("12")
-    page.get_by_label("Expiry year").fill("2099")
-    page.get_by_label("CVC").fill("123")
-    page.get_by_role("button", name="Pay now").click()
+    pay_with_the_sandbox_card(page)
     assert in_page(page, "is paid")
     assert "/guest/" in page.url
 
@@ -285,12 +277,7 @@ def test_a_shopper_who_forgot_the_password_resets_it_through_the_emailed_link_an
 
         page.goto("/login")
         page.get_by_role("link", name="Forgot your password?").click()
-        page.get_by_label("Email").fill(SHOPPER["email"])
-        page.get_by_role("button", name="Send the link").click()
-        assert in_page(page, "we sent it a link")
-        body = app.extensions["mongo_db"].emails.find_one({"to": SHOPPER["email"]})["body"]
-        link = next(line for line in body.splitlines() if "/password-reset/" in line)
-        page.goto(link.replace(app.config["SHOP_BASE_URL"], url))
+        ask_for_a_reset_link(page, app, url, SHOPPER["email"])
         fits_the_phone(page, "the reset form")
         page.get_by_label("New password").fill("a brand new passphrase")
         page.get_by_role("button", name="Save the new password").click()
