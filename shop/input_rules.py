@@ -1,4 +1,4 @@
-"""The contract's input rules (API.md, "Input and origin rules"), for every request:
+"""The input rules every request meets (docs/API.md, "Conventions"):
 text must be valid Unicode, JSON is strict (no NaN or Infinity, no key twice), and
 a body is no larger than its endpoint takes (1 MiB; an image upload says its own).
 

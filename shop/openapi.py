@@ -32,7 +32,6 @@ from .shipping.schemas import (
 )
 from .taxes.schemas import TaxRateCreateSchema, TaxRateListArgs, TaxRateSchema, TaxRateUpdateSchema
 from .clock import utcnow
-from .fields import PageArgs
 from .images.model import MAX_BYTES
 from .images.schemas import ImageSchema, ImageUpdateSchema, ImageUploadSchema
 from .orders.model import DELIVERED, IDEMPOTENCY_KEY_PATTERN, SHIPPED

@@ -2,7 +2,6 @@
 import secrets
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import login_required
 
 from ..addresses import services as address_book
 from ..addresses.repository import AddressRepository

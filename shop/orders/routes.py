@@ -5,7 +5,6 @@ from flask_login import login_required
 from ..auth.forms import ActionForm
 from ..auth.session import signed_in_user
 from ..clock import utcnow
-from ..db import get_db
 from ..errors import ClaimedOrder, InvalidTransition, PaymentDeclined
 from ..fields import PageArgs
 from ..forms import keeps_typed_input, page_args

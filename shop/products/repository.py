@@ -7,8 +7,6 @@ own document (variants.py). A write that changes variants first marks the
 summary stale (and lists variants about to be inserted in `pending_variants`),
 so that a crash between the writes leaves the repair something to finish.
 """
-import re
-
 from bson import ObjectId
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
