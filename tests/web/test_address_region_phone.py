@@ -1,4 +1,4 @@
-"""An address's optional region and phone (API.md v1.2 "Small changes"): kept, answered and
+"""An address's optional region and phone (docs/API.md "Address book"): kept, answered and
 printed wherever an address is: the address book (API and pages), an order's shipping address
 (placing, quoting, a saved address's copy), the checkout, the order pages and the e-mails."""
 import pytest

@@ -1,4 +1,4 @@
-"""The address book through the API (API.md "Accounts", its address book), and placing an
+"""The address book through the API (docs/API.md "Address book"), and placing an
 order with `address_id` in place of `shipping_address`."""
 import hashlib
 import json

@@ -1,5 +1,5 @@
 """Checkout v1.1 over the JSON API: totals with shipping, tax and a code, the quote, the
-expected total, and a code's uses counted exactly (API.md "Checkout totals")."""
+expected total, and a code's uses counted exactly (docs/API.md "Orders", and "Money" for the rounding)."""
 import sys
 from collections import Counter
 from datetime import timedelta

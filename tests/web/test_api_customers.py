@@ -1,4 +1,4 @@
-"""`GET /api/v1/customers` (API.md v1.2 "Small changes"): the admins' list of customer accounts,
+"""`GET /api/v1/customers` (docs/API.md "Customers"): the admins' list of customer accounts,
 newest first, paged, each with how many orders it placed; `q` the start of an e-mail or a name."""
 import pytest
 

@@ -1,5 +1,5 @@
 """A card's expiry year as printed on it (`30`) means 2030, in the API and on the order page's
-pay form alike (API.md "Small changes to v1 and v1.1": `exp_year` 0..99 means 2000 + n)."""
+pay form alike (`exp_year` 0..99 means 2000 + n: docs/API.md, paying an order)."""
 import secrets
 
 import pytest

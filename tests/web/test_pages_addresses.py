@@ -1,4 +1,4 @@
-"""The address book in the browser: /account/addresses (API.md "Accounts", its address book)."""
+"""The address book in the browser: /account/addresses (docs/API.md "Address book")."""
 import re
 
 import pytest

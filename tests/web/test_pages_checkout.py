@@ -1,5 +1,5 @@
 """The HTML checkout: it shows the quote, carries its total, and places nothing when the
-total changed since (API.md "The cart and what the shopper confirms")."""
+total changed since (README "The HTML site")."""
 import html as html_text
 import re
 import secrets

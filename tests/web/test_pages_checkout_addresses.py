@@ -1,5 +1,5 @@
 """The HTML checkout and the address book: saved addresses are offered (the default chosen),
-a new one may be saved, and the country is chosen from a list (API.md "Accounts")."""
+a new one may be saved, and the country is chosen from a list (docs/API.md "Address book")."""
 import re
 
 import pytest

@@ -1,6 +1,6 @@
 """What the shop says about itself on its pages is true to its settings: free shipping only when
-the shipping methods make it so, and the tax sentence from PRICES_INCLUDE_TAX (API.md's checkout
-totals: with no active method, shipping is free)."""
+the shipping methods make it so, and the tax sentence from PRICES_INCLUDE_TAX (docs/API.md
+"Orders": with no active method, shipping is free)."""
 import re
 
 import pytest
