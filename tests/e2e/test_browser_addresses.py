@@ -18,6 +18,9 @@ def test_a_shopper_saves_an_address_with_a_region_and_phone_and_the_order_placed
 
     page.goto("/account/addresses/new")
     fits_the_phone(page, "/account/addresses/new")
+    full_width = page.get_by_label("Address", exact=True).bounding_box()["width"]
+    for label in ("State, province or region (optional)", "Phone (optional)"):  # drawn as a field, not a stub
+        assert page.get_by_label(label).bounding_box()["width"] == full_width, label
     page.get_by_label("Address", exact=True).fill("1 Main Street")
     page.get_by_label("Postal code").fill("62704")
     page.get_by_label("City").fill("Springfield")
