@@ -10,6 +10,7 @@ from ..auth.session import signed_in_user
 from ..db import get_db
 from ..fields import PageArgs
 from ..forms import page_args
+from ..orders import lists as order_lists
 from ..orders import services as orders
 from . import bp
 
@@ -24,8 +25,8 @@ def customers():
     of an e-mail or a name."""
     form = CustomerSearchForm(formdata=request.args)
     args = page_args(SEARCH_ARGS)
-    found, counts, total = orders.customers_page(orders.Stores.for_app(current_app), UserRepository(get_db()),
-                                                 args.get("q"), args["page"], PER_PAGE)
+    found, counts, total = order_lists.customers_page(orders.Stores.for_app(current_app), UserRepository(get_db()),
+                                                      args.get("q"), args["page"], PER_PAGE)
     return render_template("admin/customers.html", form=form, customers=found, counts=counts, total=total,
                            page=args["page"], per_page=PER_PAGE, link_args={"q": args["q"]} if args.get("q") else {})
 
@@ -35,7 +36,7 @@ def customer(user_id):
     """One customer: who they are, and their orders, newest first."""
     user = accounts.get_user(UserRepository(get_db()), user_id)
     page = page_args(PAGE_ARGS)["page"]
-    placed, total = orders.list_orders(orders.Stores.for_app(current_app), signed_in_user(), None, user.id, page,
-                                       PER_PAGE, utcnow())
+    placed, total = order_lists.list_orders(orders.Stores.for_app(current_app), signed_in_user(), None, user.id,
+                                            page, PER_PAGE, utcnow())
     return render_template("admin/customer.html", customer=user, orders=placed, total=total, page=page,
                            per_page=PER_PAGE)

@@ -7,7 +7,7 @@ from ..clock import utcnow
 from ..db import get_db
 from ..errors import InvalidTransition
 from ..forms import keeps_typed_input, page_args
-from ..orders import services
+from ..orders import lists, services
 from ..orders.forms import OrderSearchForm, TransitionForm
 from ..orders.pages import confirm_cancel
 from ..orders.schemas import OrderSearchArgs, TransitionSchema
@@ -27,7 +27,7 @@ def orders():
     the start of a name) and status, combined."""
     form = OrderSearchForm(formdata=request.args)
     args = page_args(SEARCH_ARGS)
-    items, total = services.search_orders(_stores(), UserRepository(get_db()), args.get("status"), args["page"],
+    items, total = lists.search_orders(_stores(), UserRepository(get_db()), args.get("status"), args["page"],
                                           PER_PAGE, utcnow(), number=args.get("number"), customer=args.get("customer"))
     return render_template("admin/orders.html", form=form, orders=items, total=total, page=args["page"],
                            per_page=PER_PAGE, link_args=form.link_args(args))

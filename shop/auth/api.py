@@ -4,6 +4,7 @@ from flask import current_app, jsonify
 from ..api import load_args, load_body, page_response
 from ..clock import utcnow
 from ..db import get_db
+from ..orders import lists as order_lists
 from ..orders import services as orders
 from . import api_bp, services
 from .guards import admin_required, bearer_token, client_address, current_api_user, token_required
@@ -106,7 +107,7 @@ def list_customers():
     """The customers' accounts, newest first, each with how many orders it placed; `q`: the
     start of an e-mail or a name, any case."""
     args = load_args(CUSTOMER_LIST_ARGS)
-    found, counts, total = orders.customers_page(orders.Stores.for_app(current_app), UserRepository(get_db()),
-                                                 args.get("q"), args["page"], args["per_page"])
+    found, counts, total = order_lists.customers_page(orders.Stores.for_app(current_app), UserRepository(get_db()),
+                                                      args.get("q"), args["page"], args["per_page"])
     return page_response(CUSTOMER, found, total, args["page"], args["per_page"],
                          dump=lambda user: dict(CUSTOMER.dump(user), orders_count=counts.get(user.id, 0)))

@@ -11,7 +11,7 @@ from ..clock import utcnow
 from ..db import get_db
 from ..dumping import dumper
 from ..errors import InvalidInput, QuoteChanged
-from . import api_bp, services
+from . import api_bp, lists, services
 from .model import IDEMPOTENCY_KEY_PATTERN
 from .schemas import (
     CancelSchema, CardSchema, OrderListArgs, OrderSchema, PlaceOrderSchema, QuoteOutSchema, RefundResultSchema,
@@ -94,7 +94,7 @@ def quote_order():
 def list_orders():
     """Your orders, newest first; admins see everyone's and may filter."""
     args = load_args(ORDER_LIST_ARGS)
-    items, total = services.list_orders(
+    items, total = lists.list_orders(
         _stores(), current_api_user(), args.get("status"), args.get("user_id"), args["page"], args["per_page"],
         utcnow(), number=args.get("number"), email=args.get("email"),
     )

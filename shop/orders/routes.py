@@ -8,7 +8,7 @@ from ..clock import utcnow
 from ..errors import ClaimedOrder, InvalidTransition, PaymentDeclined
 from ..fields import PageArgs
 from ..forms import keeps_typed_input, page_args
-from . import services
+from . import lists, services
 from .forms import PayForm
 from .pages import confirm_cancel
 from .schemas import CardSchema
@@ -27,7 +27,7 @@ def _stores():
 def my_orders():
     """Your orders, newest first."""
     args = page_args(PageArgs())
-    orders, total = services.list_orders(_stores(), signed_in_user(), None, None, args["page"], PER_PAGE, utcnow())
+    orders, total = lists.list_orders(_stores(), signed_in_user(), None, None, args["page"], PER_PAGE, utcnow())
     return render_template("orders/list.html", orders=orders, total=total, page=args["page"], per_page=PER_PAGE,
                            guest_orders=services.has_guest_orders(_stores(), signed_in_user()))
 

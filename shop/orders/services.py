@@ -17,7 +17,6 @@ from bson import ObjectId
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from .. import pricing
-from ..auth.model import CUSTOMER, normalize_email
 from ..discounts.repository import DiscountCodeRepository
 from ..discounts.uses import DiscountUseRepository, UsedUp, customer_key
 from ..errors import ClaimedOrder, Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound, OutOfStock, \
@@ -297,48 +296,14 @@ def get_order(stores, user, order_id, now):
     # A guest (no id) reads an order only through its private link (get_guest_order).
     if order is None or user.id is None or (order.user_id != user.id and not user.is_admin):
         raise NotFound("No such order.")
-    return _expired_if_due(stores, order, now)
+    return expired_if_due(stores, order, now)
 
 
-def _expired_if_due(stores, order, now):
+def expired_if_due(stores, order, now):
     """The order as it is now: an unpaid one past its window is expired on the way."""
     if order.status == PLACED and order.expires_at and order.expires_at <= now:
         return expire_order(stores, order, now) or stores.orders.get(order.id)
     return order
-
-
-def _as_of_now(stores, found, now):
-    """A page of orders `(orders, total)` as each is now: an unpaid order past its window is
-    expired on the way, as reading it alone does, so no list shows it as placed."""
-    orders, total = found
-    return [_expired_if_due(stores, order, now) for order in orders], total
-
-
-def list_orders(stores, user, status, user_id, page, per_page, now, number=None, email=None):
-    """A page of the orders `user` may see (an admin: anyone's, or `user_id`'s), optionally
-    only those with `status`, the order `number` (as typed) or the customer's `email`."""
-    owner = user_id if user.is_admin else user.id
-    found = stores.orders.page(owner, status, page, per_page, number=model.typed_number(number) if number else None,
-                               email=normalize_email(email) if email else None)
-    return _as_of_now(stores, found, now)
-
-
-def search_orders(stores, users, status, page, per_page, now, number=None, customer=None):
-    """The back office's search: a page of everyone's orders, newest first, optionally only
-    those with `status`, whose number starts as `number` (any case, with or without its dash)
-    and whose customer's e-mail holds `customer` or whose name (the customer account's or the
-    shipping address's) starts with it."""
-    found = stores.orders.search(status, page, per_page, number_start=model.number_start(number) if number else None,
-                                 customer=customer, user_ids=users.ids_named(CUSTOMER, customer) if customer else ())
-    return _as_of_now(stores, found, now)
-
-
-def customers_page(stores, users, prefix, page, per_page):
-    """A page of the customers' accounts, newest first (those whose e-mail or name starts with
-    `prefix`, any case), with how many orders each placed that shoppers can see: (users,
-    {user_id: count}, total). The page's counts are one grouped read, not one per account."""
-    found, total = users.page(CUSTOMER, prefix, page, per_page)
-    return found, stores.orders.count_by_user([user.id for user in found]), total
 
 
 # Changing status ----------------------------------------------------------
@@ -352,7 +317,7 @@ def get_guest_order(stores, order_id, token, now):
         raise NotFound("No such order.")
     if order.user_id is not None:
         raise ClaimedOrder(order.id)
-    return _expired_if_due(stores, order, now)
+    return expired_if_due(stores, order, now)
 
 
 def pay_guest_order(stores, order_id, token, card, now):
@@ -578,7 +543,7 @@ def refund_order(stores, admin, order_id, request, idempotency_key, now):
         order = stores.orders.get(order_id)
         if order is None:
             raise NotFound("No such order.")
-        order = _expired_if_due(stores, order, now)  # an unpaid order past its window is cancelled
+        order = expired_if_due(stores, order, now)  # an unpaid order past its window is cancelled
         earlier = order.refund_with_key(idempotency_key) if idempotency_key else None
         if earlier is not None:
             if earlier.request_hash != fingerprint:
