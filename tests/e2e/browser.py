@@ -54,12 +54,12 @@ def in_page(page, text, timeout_ms=10_000):
         return False
 
 
-def fill_address(page):
-    """The checkout's address, as a shopper types it."""
-    page.get_by_label("Address", exact=True).fill("1 Main Street")
-    page.get_by_label("Postal code").fill("12345")
-    page.get_by_label("City").fill("Springfield")
-    page.get_by_label("Country").select_option("US")  # a list of the countries by name
+def fill_address(page, line1="1 Main Street", postal_code="12345", city="Springfield", country="US"):
+    """An address's fields (the checkout's or the address book's), as a shopper types them."""
+    page.get_by_label("Address", exact=True).fill(line1)
+    page.get_by_label("Postal code").fill(postal_code)
+    page.get_by_label("City").fill(city)
+    page.get_by_label("Country").select_option(country)  # a list of the countries by name
 
 
 def review_and_place(page, screenshot=None):

@@ -3,7 +3,7 @@ page's option lists, a saved address against one typed at the checkout, and a co
 after the quote was shown. Real Chromium on the shop served by waitress, CSRF on."""
 import pytest
 
-from tests.e2e.browser import ADMIN, SHOPPER, api_call, in_page, log_in
+from tests.e2e.browser import ADMIN, SHOPPER, api_call, fill_address, in_page, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -85,10 +85,7 @@ def test_a_typed_address_beside_a_chosen_saved_one_is_refused_then_shipped_to_wh
     page.goto("/checkout")
     assert "Domestic" in page.locator("form.checkout-form").inner_text()  # the saved US address's methods
     assert "Europe" not in page.locator("form.checkout-form").inner_text()
-    page.get_by_label("Address", exact=True).fill("3 Rue de Rivoli")
-    page.get_by_label("Postal code").fill("75001")
-    page.get_by_label("City").fill("Paris")
-    page.get_by_label("Country").select_option("FR")
+    fill_address(page, "3 Rue de Rivoli", "75001", "Paris", "FR")
     page.get_by_role("button", name="Show the total").click()
 
     assert in_page(page, "You chose a saved address above, and typed an address here.")
@@ -113,18 +110,12 @@ def test_a_country_changed_after_the_quote_shows_the_new_quote_and_places_nothin
     page.get_by_role("button", name="Add to cart").click()
     assert in_page(page, "to your cart")
     page.goto("/checkout")
-    page.get_by_label("Address", exact=True).fill("5 Engine Road")
-    page.get_by_label("Postal code").fill("EC1A 1BB")
-    page.get_by_label("City").fill("London")
-    page.get_by_label("Country").select_option("GB")
+    fill_address(page, "5 Engine Road", "EC1A 1BB", "London", "GB")
     page.get_by_role("button", name="Show the total").click()
     assert in_page(page, "Place order: $25.00")
     assert "Tax included" in page.locator("section.summary").inner_text()
 
-    page.get_by_label("Address", exact=True).fill("1 Main Street")
-    page.get_by_label("Postal code").fill("12345")
-    page.get_by_label("City").fill("Springfield")
-    page.get_by_label("Country").select_option("US")
+    fill_address(page)
     page.get_by_role("button", name="Place order").click()  # the same $25.00, another order
 
     assert in_page(page, "This is not the order that was shown: the shipping address and tax changed since.")
