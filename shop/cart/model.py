@@ -57,7 +57,7 @@ class CartLine:
 
     @property
     def short(self):
-        return self.quantity > self.available
+        return not self.variant.can_serve(self.quantity)
 
     def stock_note(self):
         """What the cart says about a short line (None when the stock serves it)."""

@@ -49,10 +49,20 @@ class Variant:
     def label(self):
         return options_label(self.options)
 
+    # The stock rules, here and nowhere else: the cart, the checkout, the stock taking and the
+    # product pages ask the variant.
+    def can_serve(self, quantity):
+        """Whether the stock covers `quantity` units now."""
+        return self.stock >= quantity
+
+    @property
+    def in_stock(self):
+        return self.stock > 0
+
     @property
     def few_left(self):
         """Units to show as "Only N left": the stock when it is 5 or fewer (and some), else None."""
-        return self.stock if 0 < self.stock <= FEW_LEFT else None
+        return self.stock if self.in_stock and self.stock <= FEW_LEFT else None
 
 
 @dataclass
@@ -95,6 +105,11 @@ class Product:
         return sum(v.stock for v in self.variants if v.active)
 
     @property
+    def in_stock(self):
+        """Some variant on sale is in stock."""
+        return any(v.in_stock for v in self.variants if v.active)
+
+    @property
     def has_options(self):
         return bool(self.options)
 
@@ -120,7 +135,7 @@ class Product:
             variant = self.variant(variant_id) if variant_id else self.variant_with(chosen)
             return variant if variant is not None and variant.active else None
         on_sale = [v for v in self.variants if v.active]
-        return next((v for v in on_sale if v.stock > 0), on_sale[0] if on_sale else None)
+        return next((v for v in on_sale if v.in_stock), on_sale[0] if on_sale else None)
 
     def variant_with(self, chosen):
         """The variant with exactly these option values ({"Size": "M"}), or None."""
@@ -150,20 +165,15 @@ class Product:
                 raise InvalidInput({"variant_id": ["Choose one of the options first."]})
             if variant is None or not variant.active:
                 raise NotFound("No such variant of this product.")
-        if variant.stock <= 0:
+        if not variant.in_stock:
             what = f"{variant.label()} is" if variant.label() else "This product is"
             raise InvalidInput({"options": [f"{what} sold out for now." + (" Choose another combination."
                                                                             if variant.label() else "")]})
         return variant
 
-    @property
-    def few_left(self):
-        """Units to show as "Only N left": the stock when it is 5 or fewer (and some), else None."""
-        return self.stock if 0 < self.stock <= FEW_LEFT else None
-
     def offers(self):
         """What is on sale, one (sku, price, currency, in_stock) per variant on sale."""
-        return [(v.sku, v.price, self.currency, self.active and v.stock > 0) for v in self.variants if v.active]
+        return [(v.sku, v.price, self.currency, self.active and v.in_stock) for v in self.variants if v.active]
 
 
 @dataclass
