@@ -187,7 +187,7 @@ _index("orders", "created_at")
 _index("orders", [("payment.status", 1), ("payment.started_at", 1)],
        partialFilterExpression={"payment.status": "processing"})
 # A code's uses: one document per order, in a numbered slot unique per code (max_uses) and
-# per code and customer (max_uses_per_customer): the limits are these indexes (shop/discounts/uses.py).
+# per code and customer (max_uses_per_customer): the limits are these indexes (shop/discounts/use_repository.py).
 _index("discount_uses", [("code_id", 1), ("slot", 1)], unique=True,
        partialFilterExpression={"slot": {"$exists": True}})
 _index("discount_uses", [("code_id", 1), ("customer", 1), ("customer_slot", 1)], unique=True,

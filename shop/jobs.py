@@ -21,7 +21,7 @@ from .orders import services as order_services
 from .orders.links import OrderLinks
 from .products import services as product_services
 from .products.repository import LedgerRepository
-from .products.variants import VariantRepository
+from .products.variant_repository import VariantRepository
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ the other's read, so one of the two sees it).
 from ..errors import Conflict, InvalidInput, NotFound
 from ..ids import canonical_id, object_id
 from ..products.model import slugify
-from ..products.variants import MAX_ATTEMPTS, backoff
+from ..products.variant_repository import MAX_ATTEMPTS, backoff
 from .model import CategoryTree
 from .repository import DUPLICATE_SLUG, DuplicateSlug
 

@@ -9,7 +9,7 @@ from pymongo.errors import DuplicateKeyError
 
 from ..ids import object_id
 from .model import DiscountCode, fold
-from .uses import DiscountUseRepository
+from .use_repository import DiscountUseRepository
 
 FIELDS = ("code", "kind", "value", "currency", "min_subtotal", "starts_at", "ends_at", "max_uses",
           "max_uses_per_customer", "active", "created_at", "updated_at")
@@ -43,7 +43,7 @@ def _stored(fields):
 
 
 class DiscountCodeRepository:
-    """Codes with their `uses`: the live uses that `discount_uses` holds for each (uses.py),
+    """Codes with their `uses`: the live uses that `discount_uses` holds for each (use_repository.py),
     which is what the limits count; the code's document stores no counter."""
 
     def __init__(self, db):

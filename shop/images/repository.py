@@ -12,7 +12,7 @@ from gridfs.errors import CorruptGridFile, NoFile
 
 from ..db import files
 from ..ids import object_id
-from ..products.variants import VariantRepository
+from ..products.variant_repository import VariantRepository
 from .model import Image, Rendition
 
 BUCKET = "images"

@@ -18,7 +18,7 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from .. import pricing
 from ..discounts.repository import DiscountCodeRepository
-from ..discounts.uses import DiscountUseRepository, UsedUp, customer_key
+from ..discounts.use_repository import DiscountUseRepository, UsedUp, customer_key
 from ..errors import ClaimedOrder, Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound, OutOfStock, \
     PaymentDeclined, QuoteChanged
 from ..mail import Outbox

@@ -3,7 +3,7 @@
 A product document holds what is shared by its variants (name, slug, options)
 and a summary of them for the catalogue's filters and sorts (`price_min`,
 `price_max`, `variant_prices`, `skus`). Each variant, with its stock, is its
-own document (variants.py). A write that changes variants first marks the
+own document (variant_repository.py). A write that changes variants first marks the
 summary stale (and lists variants about to be inserted in `pending_variants`),
 so that a crash between the writes leaves the repair something to finish.
 """
@@ -17,7 +17,7 @@ from ..ids import object_id
 from ..images.repository import images_from_doc
 from . import search as text_search
 from .model import Product, StockMovement, history_entry, search_fields
-from .variants import MAX_ATTEMPTS, VariantRepository, backoff, variant_from_doc
+from .variant_repository import MAX_ATTEMPTS, VariantRepository, backoff, variant_from_doc
 
 SORTS = {
     "name": [("sort_name", 1), ("_id", 1)],

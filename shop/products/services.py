@@ -17,7 +17,7 @@ from .model import (
     in_option_order, slugify,
 )
 from .repository import movement_from_doc
-from .variants import MAX_ATTEMPTS, DuplicateVariant, StockBusy, backoff, variant_doc, with_initial_stock
+from .variant_repository import MAX_ATTEMPTS, DuplicateVariant, StockBusy, backoff, variant_doc, with_initial_stock
 
 log = logging.getLogger(__name__)
 BUSY = "This product is being changed by many requests at once; please retry."

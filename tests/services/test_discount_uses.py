@@ -5,7 +5,7 @@ from bson import ObjectId
 
 from shop.clock import utcnow
 from shop.discounts.model import DiscountCode
-from shop.discounts.uses import DiscountUseRepository, UsedUp
+from shop.discounts.use_repository import DiscountUseRepository, UsedUp
 
 
 def code(max_uses=None, per_customer=None):

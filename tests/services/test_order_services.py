@@ -11,7 +11,7 @@ from shop.errors import OutOfStock
 from shop.orders import services
 from shop.products import services as product_services
 from shop.products.repository import LedgerRepository, ProductRepository
-from shop.products.variants import VariantRepository
+from shop.products.variant_repository import VariantRepository
 from tests.conftest import ADDRESS
 
 TTL_MINUTES = 30

@@ -341,7 +341,7 @@ def test_buyers_racing_for_one_variant_never_lose_its_stock_update_on_the_embedd
     holds the store's lock throughout: db.uninterrupted), so an order's update never loses to
     another's; on a MongoDB, other processes' writes can come in between, so losing again and
     again is allowed there, and only the exact stock is asserted."""
-    from shop.products.variants import VariantRepository
+    from shop.products.variant_repository import VariantRepository
     lost_in_a_row, lost, lock = [], {}, threading.Lock()
     try_movement = VariantRepository.try_movement
 

@@ -191,7 +191,7 @@ def test_a_code_equal_to_another_ignoring_case_is_refused_on_its_field(site, adm
 def test_an_admin_edits_a_code_with_its_uses_shown_but_never_changed(site, admin, db):
     code = admin.post("/discount-codes", json={"code": "FIVE", "kind": "fixed", "value": 500, "currency": "EUR",
                                                "ends_at": "2027-01-01T00:00:00Z", "max_uses": 9}).get_json()
-    for number in range(3):  # as three orders holding the code would (shop/discounts/uses.py)
+    for number in range(3):  # as three orders holding the code would (shop/discounts/use_repository.py)
         db.discount_uses.insert_one({"_id": f"order-{number}", "code_id": ObjectId(code["id"]), "customer": "a@b.c",
                                      "slot": number})
     site.admin()
