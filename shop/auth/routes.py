@@ -3,7 +3,6 @@ forgotten password through an e-mailed link; the account page (name, password)."
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..cart.routes import carry_cart_over
 from ..clock import utcnow
 from ..db import get_db
 from ..errors import Conflict, InvalidInput, NotFound, RateLimited, Unauthorized
@@ -56,8 +55,7 @@ def login():
 
 
 def _start_session(user, greeting):
-    log_in(user)
-    carry_cart_over()
+    log_in(user)  # the visitor's cart joins the shopper's: the cart listens for the log-in
     flash(greeting, "success")
 
 

@@ -1,37 +1,14 @@
-"""Cart and checkout forms. Their rules are the order schemas (orders.schemas)."""
+"""Cart and checkout forms (adding to the cart is the product page's form, products.forms). Their rules are
+the order schemas (orders.schemas)."""
 from wtforms import BooleanField, HiddenField, RadioField, StringField
 from wtforms.validators import Regexp
 
 from ..addresses.forms import AddressFields
 from ..forms import SchemaForm, present, typed_integer
-from ..products.model import MAX_OPTIONS
 
 NEW_ADDRESS = "new"  # the checkout's choice of the typed address over a saved one
 MIXED_ADDRESS = ("You chose a saved address above, and typed an address here. To send the order here, choose "
                  "“A new address, typed below”; to send it to the saved address, clear these fields.")
-
-
-class AddToCartForm(SchemaForm):
-    """The product page's form: the value chosen in each option's list (o0, o1, o2 by the
-    option's position: the page writes the lists), the quantity, and "Add to cart" or "Show
-    this choice" (`action`). A variant named by id is taken when no option is sent."""
-    product_id = HiddenField()
-    variant_id = HiddenField()
-    quantity = StringField("Quantity", default="1", render_kw={"inputmode": "numeric", "size": 3})
-    o0, o1, o2 = StringField(), StringField(), StringField()  # one per option, up to MAX_OPTIONS
-    action = HiddenField()  # the button pressed: SHOW_CHOICE, or adding
-
-    def schema_data(self):
-        return present(product_id=self.product_id.data, variant_id=self.variant_id.data,
-                       quantity=typed_integer(self.quantity.data))
-
-    def option_values(self):
-        """The value chosen in each option's list, by position ("" for none)."""
-        return [(self[OPTION_FIELD.format(index)].data or "").strip() for index in range(MAX_OPTIONS)]
-
-
-OPTION_FIELD = "o{}"  # the option lists' names, as the product page's query arguments name them
-SHOW_CHOICE = "show"  # the "Show this choice" button: the page for the options chosen, nothing added
 
 
 class CartLineForm(SchemaForm):

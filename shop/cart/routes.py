@@ -1,10 +1,11 @@
 """The cart (kept for visitors too, in MongoDB) and checkout, in the browser."""
 import secrets
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from ..addresses import services as address_book
 from ..addresses.repository import AddressRepository
+from ..addresses.schemas import AddressSchema
 from ..auth.session import signed_in_user
 from ..clock import utcnow
 from ..db import get_db
@@ -13,44 +14,23 @@ from ..forms import keeps_typed_input
 from ..auth.model import normalize_email
 from ..forms import present
 from ..orders.model import Guest
-from ..orders.schemas import AddressSchema, GuestEmailSchema, OrderItemSchema, PlaceOrderSchema
+from ..orders.schemas import GuestEmailSchema, OrderItemSchema, PlaceOrderSchema
 from ..orders.services import Checkout, Stores
 from ..products.repository import ProductRepository
+from ..products.forms import OPTION_FIELD, SHOW_CHOICE, AddToCartForm
 from ..products.pages import product_page_context
 from ..products.services import get_product
 from . import services
-from .forms import MIXED_ADDRESS, NEW_ADDRESS, OPTION_FIELD, SHOW_CHOICE, AddToCartForm, CartLineForm, CheckoutForm
-from .model import ANONYMOUS, USER, Cart, owner_key
+from .forms import MIXED_ADDRESS, NEW_ADDRESS, CartLineForm, CheckoutForm
+from .model import Cart
 from .repository import CartRepository
 from .schemas import CartLineSchema
+from .session import cart_count, cart_owner
 
 CART_QUANTITY = CartLineSchema()
 bp = Blueprint("cart", __name__)
-
-VISITOR_CART = "cart_id"  # the signed session cookie's key for a visitor's cart
-
-
-def cart_owner(create=False):
-    """Whose cart this request works on: the shopper's, or the visitor's (made on demand)."""
-    user = signed_in_user()
-    if user:
-        return owner_key(USER, user.id)
-    if create and VISITOR_CART not in session:
-        session[VISITOR_CART] = secrets.token_urlsafe(24)
-    return owner_key(ANONYMOUS, session[VISITOR_CART]) if VISITOR_CART in session else None
-
-
-def carry_cart_over():
-    """After log-in: the visitor's cart joins the shopper's."""
-    visitor_cart = session.pop(VISITOR_CART, None)
-    if visitor_cart:
-        services.carry_over(CartRepository(get_db()), owner_key(ANONYMOUS, visitor_cart), cart_owner(), utcnow())
-
-
-def cart_count():
-    """Units in this request's cart, for the header: the cart's own count (`Cart.count`)."""
-    owner = cart_owner()
-    return services.count_items(CartRepository(get_db()), ProductRepository(get_db()), owner) if owner else 0
+# A global, not a context processor, so that the macros see it without being imported `with context`.
+bp.add_app_template_global(cart_count)
 
 
 def _cart_page(line_forms=None, status=200):

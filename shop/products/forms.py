@@ -1,4 +1,5 @@
-"""Catalogue and back-office product forms. Their rules are the product schemas."""
+"""Catalogue, product page (adding to the cart) and back-office product forms. Their rules are the
+product schemas (and, for adding to the cart, the order item's)."""
 import itertools
 import re
 
@@ -9,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..fields import CURRENCIES
 from ..forms import SchemaForm, present, typed_integer
-from .model import ADJUSTMENT_REASONS, ProductQuery
+from .model import ADJUSTMENT_REASONS, MAX_OPTIONS, ProductQuery
 from .schemas import ProductListArgs
 
 SORT_CHOICES = [SelectChoice("relevance", "Best match"), SelectChoice("-created_at", "Newest"), SelectChoice("name", "Name, A to Z"),
@@ -72,6 +73,29 @@ def parse_options(text):
 def variant_sku(prefix, values):
     """`TEE` and (`M`, `Sand`) -> `TEE-M-SAND`, within the SKU's characters."""
     return "-".join([prefix, *(re.sub(r"[^A-Za-z0-9._-]+", "", value).upper() for value in values)])[:64]
+
+
+class AddToCartForm(SchemaForm):
+    """The product page's form: the value chosen in each option's list (o0, o1, o2 by the
+    option's position: the page writes the lists), the quantity, and "Add to cart" or "Show
+    this choice" (`action`). A variant named by id is taken when no option is sent."""
+    product_id = HiddenField()
+    variant_id = HiddenField()
+    quantity = StringField("Quantity", default="1", render_kw={"inputmode": "numeric", "size": 3})
+    o0, o1, o2 = StringField(), StringField(), StringField()  # one per option, up to MAX_OPTIONS
+    action = HiddenField()  # the button pressed: SHOW_CHOICE, or adding
+
+    def schema_data(self):
+        return present(product_id=self.product_id.data, variant_id=self.variant_id.data,
+                       quantity=typed_integer(self.quantity.data))
+
+    def option_values(self):
+        """The value chosen in each option's list, by position ("" for none)."""
+        return [(self[OPTION_FIELD.format(index)].data or "").strip() for index in range(MAX_OPTIONS)]
+
+
+OPTION_FIELD = "o{}"  # the option lists' names, as the product page's query arguments name them
+SHOW_CHOICE = "show"  # the "Show this choice" button: the page for the options chosen, nothing added
 
 
 class ProductEditForm(SchemaForm):

@@ -5,8 +5,8 @@ with its errors (routes of two blueprints, which must not import each other).
 """
 from flask import request
 
-from ..cart.forms import OPTION_FIELD, AddToCartForm
 from ..images.model import for_variant
+from .forms import OPTION_FIELD, AddToCartForm
 
 
 def chosen_options(product, args):

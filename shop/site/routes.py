@@ -2,7 +2,6 @@
 from flask import Blueprint, current_app, render_template, request
 
 from ..auth.forms import ActionForm
-from ..cart.routes import cart_count
 from ..categories import services as category_services
 from ..categories.repository import CategoryRepository
 from ..db import get_db
@@ -24,9 +23,8 @@ def money_filter(minor_units, currency="USD"):
     return format_money(minor_units, currency)
 
 
-# Globals, not a context processor, so that the macros see them without being imported
+# A global, not a context processor, so that the macros see it without being imported
 # `with context` (Jinja then builds _macros.html once, not on every render).
-bp.add_app_template_global(cart_count)
 bp.add_app_template_global(ActionForm, "action_form")
 
 
