@@ -1,10 +1,10 @@
 """JSON in and out for orders, payments and status changes."""
 import re
 
-from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
+from ..addresses.schemas import AddressSchema
 from ..clock import utcnow
-from ..countries import COUNTRY_CODES
 from ..fields import ObjectIdString, PageArgs, StrictInteger, TrimmedString, UtcDateTime, trimmed_pattern, visible_text
 from ..messages import MINOR_UNITS, ShopSchema
 from .model import DELIVERED, MAX_LINES, MAX_QUANTITY, MAX_REASON, SHIPPED, VISIBLE
@@ -15,33 +15,6 @@ class OrderItemSchema(ShopSchema):
     product_id = ObjectIdString(required=True)
     variant_id = ObjectIdString(metadata={"description": "Required when the product has more than one variant."})
     quantity = StrictInteger(required=True, validate=validate.Range(min=1, max=MAX_QUANTITY))
-
-
-POSTAL_CODE = r"^[A-Za-z0-9][A-Za-z0-9 -]*$"
-
-
-class AddressSchema(ShopSchema):
-    name = TrimmedString(required=True, validate=validate.Length(min=1, max=100))
-    line1 = TrimmedString(required=True, validate=validate.Length(min=1, max=200))
-    line2 = fields.String(validate=validate.Length(max=200))
-    city = TrimmedString(required=True, validate=validate.Length(min=1, max=100))
-    postal_code = TrimmedString(required=True, validate=[
-        validate.Length(min=1, max=20),
-        validate.Regexp(POSTAL_CODE, error="Enter a postal code of letters, digits, spaces and dashes."),
-    ], metadata={"pattern": trimmed_pattern(POSTAL_CODE)})
-    region = TrimmedString(validate=validate.Length(max=100), metadata={
-        "description": "The state, province or county, when the address needs one; empty or left out when not."})
-    country = fields.String(required=True, validate=validate.OneOf(
-        sorted(COUNTRY_CODES), error="Enter a country by its two-letter code, such as US or DE."
-    ), metadata={"description": "ISO 3166-1 alpha-2, such as US or DE."})
-    phone = TrimmedString(validate=validate.Length(max=30), metadata={
-        "label": "a phone number", "description": "For the carrier, when the shopper gives one; as typed."})
-
-    @pre_load
-    def upper_case_country(self, data, **kwargs):
-        if isinstance(data, dict) and isinstance(data.get("country"), str):
-            data = dict(data, country=data["country"].strip().upper())
-        return data
 
 
 class PlaceOrderSchema(ShopSchema):
