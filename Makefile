@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 
 .PHONY: run test bench install browser
 
-# Running needs only requirements.txt; the tests add requirements-dev.txt (pytest, hypothesis,
+# Running needs only requirements.txt; the tests add requirements-dev.txt (ruff, pytest, hypothesis,
 # Playwright, schemathesis, the test MongoDB server). Both are locked with hashes, which pip checks.
 $(BIN)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,9 +27,11 @@ browser:
 run: $(BIN)/.runtime
 	$(BIN)/python wsgi.py
 
-# The whole suite twice, at the same time: on the embedded store, and on MongoDB servers that it starts on
-# loopback (SecantusDB, a test dependency) in throw-away data directories (scripts/run-tests).
+# The linter first (ruff.toml: long lines, complex functions, unused imports; it fails in a second),
+# then the whole suite twice, at the same time: on the embedded store, and on MongoDB servers that it
+# starts on loopback (SecantusDB, a test dependency) in throw-away data directories (scripts/run-tests).
 test: install browser
+	$(BIN)/ruff check
 	$(BIN)/python scripts/run-tests $(PYTEST_ARGS)
 
 # The benchmark (a few minutes, loopback only): docs/PERFORMANCE.md and docs/performance.png.
