@@ -22,7 +22,6 @@ TRANSITIONS = {
 }
 # Which statuses an order may be in for each change (the guard of a conditional update).
 SOURCES = {target: tuple(s for s, targets in TRANSITIONS.items() if target in targets) for target in VISIBLE}
-CUSTOMER_CANCELLABLE = (PLACED, PAID)
 REVENUE = (PAID, SHIPPED, DELIVERED)  # money kept: cancelled orders were refunded
 EMAILED = {PLACED, PAID, SHIPPED, CANCELLED}
 SYSTEM = "system"
@@ -123,9 +122,31 @@ class Order(Totals):
     # {"carrier", "tracking_number", "shipped_at"}, stored by the write that ships the order.
     fulfilment: dict = None
 
+    # Which steps the order may take next, asked by the pages and the use cases alike.
+    def may(self, target):
+        """Whether the state machine lets the order become `target` from its status now."""
+        return self.status in SOURCES[target]
+
+    @property
+    def can_pay(self):
+        return self.may(PAID)
+
+    @property
+    def can_ship(self):
+        return self.may(SHIPPED)
+
+    @property
+    def can_deliver(self):
+        return self.may(DELIVERED)
+
     @property
     def can_cancel(self):
-        return self.status in SOURCES[CANCELLED]
+        return self.may(CANCELLED)
+
+    @property
+    def cancelling_refunds(self):
+        """Cancelling it gives the payment back: it is paid and has not been shipped."""
+        return self.status == PAID
 
     def __post_init__(self):
         if self.total is None:
@@ -262,9 +283,8 @@ def history_entry(by, reason=None):
     return {"by": by, "reason": reason} if reason else {"by": by}
 
 
-def check_transition(order, target, allowed_from=None):
-    sources = allowed_from or SOURCES[target]
-    if order.status not in sources:
+def check_transition(order, target):
+    if not order.may(target):
         raise invalid_transition(order.status, target)
 
 
