@@ -4,7 +4,8 @@ import logging
 import signal
 import sys
 
-from shop import create_app
+from shop.app import create_app
+from shop.bootstrap import prepare
 from shop.config import tune_interpreter, waitress_options
 from shop.db import close, is_embedded
 from shop.jobs import start_worker
@@ -13,6 +14,7 @@ from shop.serving import serve
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 app = create_app()
+prepare(app)  # migrations and seeding: what the store must have before the first request
 worker = start_worker(app) if app.config["WORKER_ENABLED"] else None
 
 

@@ -17,7 +17,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench import catalog  # noqa: E402
-from shop import create_app  # noqa: E402
+from shop.app import create_app  # noqa: E402
 from shop.auth import services as auth_services  # noqa: E402
 from shop.auth.repository import UserRepository  # noqa: E402
 from shop.clock import utcnow  # noqa: E402

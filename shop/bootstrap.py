@@ -1,4 +1,6 @@
-"""Data an app starts with: the admin from the environment, the demo catalogue."""
+"""Data an app starts with: v1 products migrated, the products' search fields, the admin from
+the environment, the demo catalogue. `prepare` runs them all, from the entry point (wsgi.py)
+or `flask --app shop.app prepare`; `create_app` runs none of them."""
 import logging
 
 from .auth import services as auth_services
@@ -7,17 +9,19 @@ from .categories import services as category_services
 from .categories.repository import CategoryRepository
 from .clock import utcnow
 from .errors import Conflict
-from .db import get_db
+from .db import get_db, is_embedded
 from .images import services as image_services
 from .images.demo import demo_picture
 from .images.repository import ImageRepository
 from .products import services as product_services
+from .products.migration import give_products_variants
 from .products.repository import LedgerRepository, ProductRepository
 
 log = logging.getLogger(__name__)
 
 DEMO_PRODUCTS = [
-    ("RETRO-CLOCK", "Retro Alarm Clock", "A twin-bell alarm clock in enamelled steel that wakes the whole street.", 3450, 25),
+    ("RETRO-CLOCK", "Retro Alarm Clock", "A twin-bell alarm clock in enamelled steel that wakes the whole street.",
+     3450, 25),
     ("TEAPOT-CAST", "Cast Iron Teapot", "Keeps tea hot for an hour; 900 ml, with a stainless steel infuser.", 5900, 12),
     ("MUG-STONE", "Stoneware Mug", "Hand-glazed, 350 ml, dishwasher safe. Each one is a little different.", 1800, 60),
     ("LAMP-DESK", "Brass Desk Lamp", "An adjustable arm, a warm 2700 K LED bulb and a weighted base.", 8900, 8),
@@ -26,7 +30,8 @@ DEMO_PRODUCTS = [
     ("BLANKET-WOOL", "Merino Wool Blanket", "150 x 200 cm of soft merino in forest green.", 12900, 5),
     ("CANDLE-CEDAR", "Cedar Candle", "Soy wax with cedarwood and vetiver; burns for 50 hours.", 2400, 40),
     ("PLANTER-CLAY", "Terracotta Planter", "Unglazed clay with a saucer, 18 cm across.", 1600, 30),
-    ("KNIFE-CHEF", "Chef's Knife 20 cm", "Forged carbon steel with an oak handle. Sharpen it and it will outlive you.", 11500, 3),
+    ("KNIFE-CHEF", "Chef's Knife 20 cm", "Forged carbon steel with an oak handle. Sharpen it and it will outlive you.",
+     11500, 3),
     ("APRON-CANVAS", "Canvas Apron", "Waxed cotton canvas with leather straps and two deep pockets.", 3900, 20),
     ("BOARD-OAK", "Oak Cutting Board", "End-grain oak, 40 x 30 cm, oiled and ready.", 6500, 0),
     ("LINEN-TEE", "Linen T-Shirt", "Washed European linen, cool in summer; a relaxed fit in two colours.", 2600, 0),
@@ -38,7 +43,8 @@ DEMO_CATEGORIES = [
     ("kitchen", "Kitchen", None, "Things to cook with, serve with and wear while doing it.", []),
     ("tea-and-coffee", "Tea and coffee", "kitchen", "Teapots and mugs for the slow morning.",
      ["TEAPOT-CAST", "MUG-STONE"]),
-    ("cooking", "Cooking", "kitchen", "Knives, boards and aprons that last.", ["KNIFE-CHEF", "BOARD-OAK", "APRON-CANVAS"]),
+    ("cooking", "Cooking", "kitchen", "Knives, boards and aprons that last.",
+     ["KNIFE-CHEF", "BOARD-OAK", "APRON-CANVAS"]),
     ("home", "Home", None, "Warmth, light and green things for every room.", []),
     ("living-room", "Living room", "home", "Blankets, candles and planters.",
      ["BLANKET-WOOL", "CANDLE-CEDAR", "PLANTER-CLAY"]),
@@ -50,13 +56,33 @@ DEMO_CATEGORIES = [
 ]
 
 
+def prepare(app):
+    """Everything an app's store must have before it serves: safe to repeat, and by several
+    processes starting at once on the same database."""
+    with app.app_context():
+        migrated = give_products_variants(get_db())
+        if migrated:
+            log.warning("Gave %d v1 product(s) their default variant and ledger.", migrated)
+        create_admin_from_env(app)
+        backfill_search_fields(app)
+        if wants_demo_catalog(app):
+            seed_demo_catalog(app)
+
+
+def wants_demo_catalog(app):
+    """`DEMO_CATALOG` unset seeds only the embedded store; set to true, any empty store."""
+    demo = app.config["DEMO_CATALOG"]
+    return demo if demo is not None else is_embedded(app.extensions["mongo_client"])
+
+
 def create_admin_from_env(app):
     email, password = app.config.get("SHOP_ADMIN_EMAIL"), app.config.get("SHOP_ADMIN_PASSWORD")
     if not (email and password):
         return
     problems = auth_services.admin_credentials_problems(email, password)
     if problems:  # the same rule as the API's and `flask create-admin`'s: refuse to start
-        fields = "; ".join(f"{'SHOP_ADMIN_' + name.upper()}: {' '.join(messages)}" for name, messages in problems.items())
+        fields = "; ".join(f"{'SHOP_ADMIN_' + name.upper()}: {' '.join(messages)}"
+                           for name, messages in problems.items())
         raise RuntimeError(f"The admin account from the environment is not valid: {fields}")
     if auth_services.ensure_admin(UserRepository(get_db()), email, password, utcnow()):
         log.warning("Created the admin account %s from SHOP_ADMIN_EMAIL.", email)
@@ -73,6 +99,8 @@ DEMO_VARIANTS = {
         ],
     },
 }
+
+
 def backfill_search_fields(app):
     """Products stored before search folded their text (or under an older rule) get their
     search fields; several processes starting at once write each product's fields once."""

@@ -1,6 +1,6 @@
-"""`flask` commands: create-admin, repair, audit-stock, expire-orders, deliver-emails.
+"""`flask` commands: prepare, create-admin, repair, audit-stock, expire-orders, deliver-emails.
 
-Run them with `flask --app shop <command>` against a real MongoDB (`MONGO_URI`);
+Run them with `flask --app shop.app <command>` against a real MongoDB (`MONGO_URI`);
 the embedded store lives inside the server process, whose worker runs the jobs.
 """
 import json
@@ -8,7 +8,7 @@ import json
 import click
 from flask import current_app
 
-from . import jobs
+from . import bootstrap, jobs
 from .auth import services as auth_services
 from .auth.repository import UserRepository
 from .clock import utcnow
@@ -17,6 +17,13 @@ from .orders.links import OrderLinks
 
 
 def register(app):
+    @app.cli.command("prepare")
+    def prepare():
+        """Migrate v1 products, fold search fields, create the admin from the environment and
+        seed the demo catalogue where wanted: what `python wsgi.py` does before it serves."""
+        bootstrap.prepare(current_app)
+        click.echo("The store is prepared.")
+
     @app.cli.command("create-admin")
     @click.option("--email", envvar="SHOP_ADMIN_EMAIL", required=True)
     @click.option("--password", envvar="SHOP_ADMIN_PASSWORD", prompt=True, hide_input=True,

@@ -9,7 +9,8 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
-from shop import create_app
+from shop.app import create_app
+from shop.bootstrap import prepare
 from shop import db as shop_db
 from shop.auth import services as auth_services
 from tests import stores
@@ -179,6 +180,14 @@ def assert_error(response, status, code):
     return body["error"]["details"]
 
 
+def started_app(settings, mongo_client=None):
+    """An app as `python wsgi.py` starts one: built, then its store prepared (v1 products
+    migrated, the admin from the settings, the demo catalogue when they ask for it)."""
+    app = create_app(settings, mongo_client=mongo_client)
+    prepare(app)
+    return app
+
+
 @pytest.fixture
 def settings():
     """Override in a test module to change the app's settings."""
@@ -187,7 +196,7 @@ def settings():
 
 @pytest.fixture
 def app(settings):
-    app = create_app({**TEST_SETTINGS, **settings})
+    app = started_app({**TEST_SETTINGS, **settings})
     app.test_client_class = CheckedClient
     return app
 

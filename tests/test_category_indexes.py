@@ -2,8 +2,8 @@
 on a run through the category API, pages and back office)."""
 import pytest
 
-from shop import create_app, db as shop_db
-from tests.conftest import TEST_SETTINGS
+from shop import db as shop_db
+from tests.conftest import TEST_SETTINGS, started_app
 from tests.test_indexes import ALLOWED, RecordingClient, index_for, listing
 from tests.web.site_helpers import Site
 
@@ -52,7 +52,7 @@ def category_run(app):
 @pytest.fixture(scope="module")
 def recorded():
     recorder = RecordingClient(shop_db.connect(None))
-    category_run(create_app(dict(TEST_SETTINGS), mongo_client=recorder))
+    category_run(started_app(dict(TEST_SETTINGS), mongo_client=recorder))
     return recorder.log
 
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from shop import create_app, db as shop_db, jobs
+from shop import db as shop_db, jobs
 from shop.clock import utcnow
-from tests.conftest import GOOD_CARD, TEST_SETTINGS
+from tests.conftest import GOOD_CARD, TEST_SETTINGS, started_app
 from tests.web.site_helpers import ADMIN_LOGIN, Site
 
 QUERIES = {"find", "find_one", "count_documents", "update_one", "update_many", "delete_one", "delete_many",
@@ -285,7 +285,7 @@ def representative_run(app):
 @pytest.fixture(scope="module")
 def recorded():
     recorder = RecordingClient(shop_db.connect(None))
-    app = create_app(dict(TEST_SETTINGS), mongo_client=recorder)
+    app = started_app(dict(TEST_SETTINGS), mongo_client=recorder)
     representative_run(app)
     return recorder.log
 
@@ -333,5 +333,5 @@ def test_the_catalogue_search_is_narrowed_by_its_trigram_index(recorded):
 
 if __name__ == "__main__":
     recorder = RecordingClient(shop_db.connect(None))
-    representative_run(create_app(dict(TEST_SETTINGS), mongo_client=recorder))
+    representative_run(started_app(dict(TEST_SETTINGS), mongo_client=recorder))
     print(listing(recorder.log))

@@ -1,13 +1,15 @@
 """`/api/v1/me/addresses`: the token holder's address book."""
-from flask import jsonify, url_for
+from flask import Blueprint, jsonify, url_for
 
 from ..api import load_args, load_body, page_response
 from ..auth.guards import current_api_user, token_required
 from ..clock import utcnow
 from ..db import get_db
-from . import api_bp, services
+from . import services
 from .repository import AddressRepository
 from .schemas import AddressCreateSchema, AddressListArgs, AddressUpdateSchema, SavedAddressSchema
+
+api_bp = Blueprint("addresses_api", __name__)
 
 ADDRESS = SavedAddressSchema()
 ADDRESS_CREATE = AddressCreateSchema()

@@ -10,7 +10,7 @@ from ..db import get_db
 from ..errors import Conflict, InvalidInput, NotFound
 from ..forms import keeps_typed_input
 from ..products.repository import ProductRepository
-from . import bp
+from .routes import bp
 from .confirmations import two_steps
 
 

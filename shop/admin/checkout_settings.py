@@ -20,7 +20,7 @@ from ..taxes import services as tax_services
 from ..taxes.forms import TaxRateForm
 from ..taxes.repository import TaxRateRepository
 from ..taxes.schemas import TaxRateCreateSchema, TaxRateUpdateSchema
-from . import bp
+from .routes import bp
 from .confirmations import two_steps
 
 PER_PAGE = 50

@@ -12,7 +12,7 @@ from ..products import csv_apply, csv_file, csv_import
 from ..products.csv_uploads import APPLIED, REFUSED, UploadRepository
 from ..products.forms import ConfirmImportForm, ImportForm
 from ..products.repository import LedgerRepository, ProductRepository
-from . import bp
+from .routes import bp
 
 FORM_OVERHEAD = 64 * 1024  # the CSRF token and the multipart boundaries around the file
 GONE = "This file was applied already, or was checked more than an hour ago: upload it again."

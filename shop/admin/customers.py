@@ -12,7 +12,7 @@ from ..fields import PageArgs
 from ..forms import page_args
 from ..orders import lists as order_lists
 from ..orders import services as orders
-from . import bp
+from .routes import bp
 
 PER_PAGE = 25
 SEARCH_ARGS = CustomerListArgs(only=["q", "page"])

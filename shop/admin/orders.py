@@ -11,7 +11,7 @@ from ..orders import lists, services
 from ..orders.forms import OrderSearchForm, TransitionForm
 from ..orders.pages import confirm_cancel
 from ..orders.schemas import OrderSearchArgs, TransitionSchema
-from . import bp
+from .routes import bp
 
 PER_PAGE = 25
 SEARCH_ARGS = OrderSearchArgs()

@@ -15,7 +15,7 @@ from ..products import services
 from ..products.forms import CatalogSearchForm, ProductCreateForm, ProductEditForm, StockAdjustmentForm, options_text
 from ..products.repository import LedgerRepository, ProductRepository
 from ..products.schemas import ArchiveSchema, ProductCreateSchema, ProductUpdateSchema, StockAdjustmentSchema
-from . import bp
+from .routes import bp
 
 PER_PAGE = 25
 

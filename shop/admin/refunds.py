@@ -8,7 +8,7 @@ from ..money import format_money
 from ..orders import refunds, services
 from ..orders.forms import RefundForm
 from ..orders.schemas import RefundSchema
-from . import bp
+from .routes import bp
 
 REFUND = RefundSchema()
 

@@ -1,16 +1,29 @@
 """The dashboard: today's orders and revenue, and what is running out."""
 from datetime import timedelta
 
-from flask import render_template
+from flask import Blueprint, render_template
+from flask_login import current_user
 
 from ..clock import utcnow
 from ..db import get_db
+from ..errors import Forbidden
+from ..extensions import login_manager
 from ..orders import services as order_services
 from ..products import services as product_services
 from ..products.repository import ProductRepository
-from . import bp
 
+bp = Blueprint("admin", __name__, url_prefix="/admin")
 LOW_STOCK_THRESHOLD = 5
+
+
+@bp.before_request
+def admins_only():
+    """The back office's one check: an anonymous visitor is sent to log in, a shopper is refused."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not current_user.is_admin:
+        raise Forbidden("This page is for the shop's staff.")
+    return None
 
 
 @bp.get("/")

@@ -12,7 +12,7 @@ from ..products import services
 from ..products.forms import NewVariantForm, VariantEditForm
 from ..products.repository import LedgerRepository, ProductRepository
 from ..products.schemas import NewVariantSchema, VariantUpdateSchema
-from . import bp
+from .routes import bp
 from .confirmations import two_steps
 
 

@@ -1,18 +1,20 @@
 """`/api/v1/auth/...` and `/api/v1/me`: accounts over JSON."""
-from flask import current_app, jsonify
+from flask import Blueprint, current_app, jsonify
 
 from ..api import load_args, load_body, page_response
 from ..clock import utcnow
 from ..db import get_db
 from ..orders import lists as order_lists
 from ..orders import services as orders
-from . import api_bp, services
+from . import services
 from .guards import admin_required, bearer_token, client_address, current_api_user, token_required
 from .repository import LoginFailures, TokenRepository, UserRepository
 from .schemas import (
     AcceptedSchema, CredentialsSchema, CustomerListArgs, CustomerSchema, PasswordChangeSchema,
     PasswordResetRequestSchema, PasswordResetSchema, RegisterSchema, TokenSchema, UserSchema, UserUpdateSchema,
 )
+
+api_bp = Blueprint("auth_api", __name__)
 
 # Schemas hold no per-request state, so each is built once (building one costs more than using it).
 REGISTER = RegisterSchema()

@@ -1,14 +1,16 @@
 """`/api/v1/categories`: the tree for anyone; creating, changing and deleting for admins."""
-from flask import jsonify, url_for
+from flask import Blueprint, jsonify, url_for
 
 from ..api import load_body
 from ..auth.guards import admin_required
 from ..clock import utcnow
 from ..db import get_db
 from ..products.repository import ProductRepository
-from . import api_bp, services
+from . import services
 from .repository import CategoryRepository
 from .schemas import CategoryCreateSchema, CategorySchema, CategoryUpdateSchema
+
+api_bp = Blueprint("categories_api", __name__)
 
 CATEGORY = CategorySchema()
 CATEGORY_CREATE = CategoryCreateSchema()

@@ -1,13 +1,15 @@
 """`/api/v1/discount-codes`: admins create, read, change and delete codes."""
-from flask import jsonify, url_for
+from flask import Blueprint, jsonify, url_for
 
 from ..api import load_args, load_body, page_response
 from ..auth.guards import admin_required
 from ..clock import utcnow
 from ..db import get_db
-from . import api_bp, services
+from . import services
 from .repository import DiscountCodeRepository
 from .schemas import DiscountCodeCreateSchema, DiscountCodeListArgs, DiscountCodeSchema, DiscountCodeUpdateSchema
+
+api_bp = Blueprint("discounts_api", __name__)
 
 CODE = DiscountCodeSchema()
 CODE_CREATE = DiscountCodeCreateSchema()

@@ -1,5 +1,5 @@
 """`/api/v1/products/<id>/images`: upload (multipart), describe or move, remove."""
-from flask import jsonify, request
+from flask import Blueprint, jsonify, request
 
 from ..api import UnsupportedMediaType, load_body
 from ..auth.guards import admin_required
@@ -7,10 +7,12 @@ from ..clock import utcnow
 from ..db import get_db
 from ..errors import InvalidInput
 from ..input_rules import upload_limit
-from . import api_bp, services
+from . import services
 from .model import FORM_OVERHEAD, MAX_BYTES
 from .repository import ImageRepository
 from .schemas import ImageSchema, ImageUpdateSchema, ImageUploadSchema
+
+api_bp = Blueprint("images_api", __name__)
 
 IMAGE = ImageSchema()
 IMAGE_UPLOAD = ImageUploadSchema()

@@ -3,12 +3,14 @@
 A file's bytes never change (a new image is a new file with a new name), so its
 answer is `immutable`; its ETag is its SHA-256, and a matching If-None-Match is a 304.
 """
-from flask import make_response, url_for
+from flask import Blueprint, make_response, url_for
 
 from ..caching import immutable
 from ..db import get_db
-from . import media_bp, services
+from . import services
 from .repository import ImageRepository
+
+media_bp = Blueprint("media", __name__)
 
 
 @media_bp.get("/media/<file_name>")

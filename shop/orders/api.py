@@ -1,7 +1,7 @@
 """`/api/v1/orders`: place, list, read, pay, cancel and move orders along."""
 import re
 
-from flask import current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 
 from ..addresses import services as address_book
 from ..addresses.repository import AddressRepository
@@ -11,12 +11,14 @@ from ..clock import utcnow
 from ..db import get_db
 from ..dumping import dumper
 from ..errors import InvalidInput, QuoteChanged
-from . import api_bp, lists, services
+from . import lists, services
 from .model import IDEMPOTENCY_KEY_PATTERN
 from .schemas import (
     CancelSchema, CardSchema, OrderListArgs, OrderSchema, PlaceOrderSchema, QuoteOutSchema, RefundResultSchema,
     RefundSchema, TransitionSchema,
 )
+
+api_bp = Blueprint("orders_api", __name__)
 
 _KEY_PATTERN = re.compile(IDEMPOTENCY_KEY_PATTERN)
 

@@ -1,5 +1,5 @@
 """`/api/v1/products`, stock adjustments, the ledger and the low-stock report."""
-from flask import jsonify, url_for
+from flask import Blueprint, jsonify, url_for
 
 from ..api import load_args, load_body, page_response
 from ..auth.guards import admin_required, current_api_user, optional_api_user
@@ -8,7 +8,7 @@ from ..categories.repository import CategoryRepository
 from ..clock import utcnow
 from ..db import get_db
 from ..dumping import dumper
-from . import api_bp, services
+from . import services
 from .model import ProductQuery
 from .repository import LedgerRepository, ProductRepository
 from .schemas import (
@@ -16,6 +16,8 @@ from .schemas import (
     ProductCreateSchema, ProductListArgs, ProductSchema, ProductUpdateSchema, StockAdjustmentSchema,
     VariantSchema, VariantUpdateSchema,
 )
+
+api_bp = Blueprint("products_api", __name__)
 
 # Schemas hold no per-request state, so each is built once (building one costs more than using it).
 PRODUCT_LIST_ARGS = ProductListArgs()

@@ -1,16 +1,18 @@
 """`/api/v1/shipping-methods`: admins manage them; anyone lists those that serve a country."""
-from flask import jsonify, url_for
+from flask import Blueprint, jsonify, url_for
 
 from ..api import load_args, load_body, page_response
 from ..auth.guards import admin_required, current_api_user, optional_api_user
 from ..clock import utcnow
 from ..db import get_db
 from ..errors import Forbidden
-from . import api_bp, services
+from . import services
 from .repository import ShippingMethodRepository
 from .schemas import (
     ShippingMethodCreateSchema, ShippingMethodListArgs, ShippingMethodSchema, ShippingMethodUpdateSchema,
 )
+
+api_bp = Blueprint("shipping_api", __name__)
 
 METHOD = ShippingMethodSchema()
 METHOD_CREATE = ShippingMethodCreateSchema()

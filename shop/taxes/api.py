@@ -1,13 +1,15 @@
 """`/api/v1/tax-rates`: one rate per country, for admins."""
-from flask import jsonify, url_for
+from flask import Blueprint, jsonify, url_for
 
 from ..api import load_args, load_body, page_response
 from ..auth.guards import admin_required
 from ..clock import utcnow
 from ..db import get_db
-from . import api_bp, services
+from . import services
 from .repository import TaxRateRepository
 from .schemas import TaxRateCreateSchema, TaxRateListArgs, TaxRateSchema, TaxRateUpdateSchema
+
+api_bp = Blueprint("taxes_api", __name__)
 
 RATE = TaxRateSchema()
 RATE_CREATE = TaxRateCreateSchema()

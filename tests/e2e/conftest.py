@@ -1,8 +1,7 @@
 """The browser tests' fixtures: the shop served by waitress, and a Chromium page on it."""
 import pytest
 
-from shop import create_app
-from tests.conftest import TEST_SETTINGS
+from tests.conftest import TEST_SETTINGS, started_app
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, browser_or_skip
 from tests.serving import Served
 
@@ -11,7 +10,7 @@ from tests.serving import Served
 def live_url():
     """The shop on the embedded store with its demo catalogue, served by waitress on a free port."""
     settings = {**TEST_SETTINGS, "WTF_CSRF_ENABLED": True, "DEMO_CATALOG": True, "TESTING": False}
-    served = Served(create_app(settings), threads=4)
+    served = Served(started_app(settings), threads=4)
     yield served.url
     served.stop()
 
@@ -31,7 +30,7 @@ def page(live_url):
 def live_app():
     """The shop served as `live_url` serves it, with the app itself at hand (its outbox)."""
     settings = {**TEST_SETTINGS, "WTF_CSRF_ENABLED": True, "TESTING": False}
-    app = create_app(settings)
+    app = started_app(settings)
     served = Served(app, threads=4)
     yield app, served.url
     served.stop()

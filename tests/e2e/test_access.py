@@ -7,9 +7,8 @@ from contextlib import contextmanager
 
 import pytest
 
-from shop import create_app
 from shop.config import waitress_options
-from tests.conftest import TEST_SETTINGS, add_guest_order
+from tests.conftest import TEST_SETTINGS, add_guest_order, started_app
 from tests.e2e.browser import (ADMIN, CHROMIUM, CHROMIUM_ARGS, SHOPPER, api_call, ask_for_a_reset_link, browser_or_skip,
                                in_page, log_in)
 from tests.racing import call
@@ -38,7 +37,7 @@ def browser_page(url, **context):
 def behind_a_proxy():
     """The shop as `python wsgi.py` serves it behind one proxy (TRUSTED_PROXIES=1): the app,
     and its address."""
-    app = create_app({**TEST_SETTINGS, "WTF_CSRF_ENABLED": True, "TESTING": False, "TRUSTED_PROXIES": 1})
+    app = started_app({**TEST_SETTINGS, "WTF_CSRF_ENABLED": True, "TESTING": False, "TRUSTED_PROXIES": 1})
     served = Served(app, **waitress_options(app.config))
     yield app, served.url
     served.stop()

@@ -12,10 +12,9 @@ import pytest
 from bson import ObjectId
 from pymongo.errors import AutoReconnect
 
-from conftest import ADDRESS, DECLINED_CARD, GOOD_CARD, TEST_SETTINGS
+from conftest import ADDRESS, DECLINED_CARD, GOOD_CARD, TEST_SETTINGS, started_app
 from faults.harness import FAULT_TEXT, Crash, Faults, FaultyClient, clone_store, kinds_at, new_store
 from invariants import problems
-from shop import create_app
 from shop.clock import utcnow
 from shop.mail import Outbox, deliver_due
 from shop.orders import repair, services
@@ -25,7 +24,7 @@ PASSWORD = "correct horse battery"
 
 
 def make_app(store, faults=None):
-    return create_app(SETTINGS, mongo_client=FaultyClient(store, faults or Faults()))
+    return started_app(SETTINGS, mongo_client=FaultyClient(store, faults or Faults()))
 
 
 def token_for(client, email, password):

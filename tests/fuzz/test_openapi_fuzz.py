@@ -26,9 +26,8 @@ from hypothesis import strategies as st
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance, use_after_free
 
-from conftest import ADDRESS, GOOD_CARD, TEST_SETTINGS
+from conftest import ADDRESS, GOOD_CARD, TEST_SETTINGS, started_app
 from invariants import problems
-from shop import create_app
 from shop import db as shop_db
 from shop.categories.model import CategoryTree
 from shop.categories.repository import CategoryRepository
@@ -49,7 +48,7 @@ AN_IMAGE = picture_bytes((40, 30), "PNG")
 FUZZED_STORE = stores.Stores(shop_db.connect)
 with pytest.MonkeyPatch.context() as patch:
     patch.setattr(shop_db, "connect", FUZZED_STORE.connect)
-    app = create_app({**TEST_SETTINGS, "DEMO_CATALOG": True})
+    app = started_app({**TEST_SETTINGS, "DEMO_CATALOG": True})
 atexit.register(FUZZED_STORE.close_all)  # when the module's tests were not selected
 
 

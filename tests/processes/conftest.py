@@ -29,8 +29,8 @@ def start_shops(db, tmp_path):
 
 
 def flask_command(db, *args):
-    """`flask --app shop <args>` as a process of its own on the test's database: (exit code, output)."""
+    """`flask --app shop.app <args>` as a process of its own on the test's database: (exit code, output)."""
     env = child_env(MONGO_URI=stores.SERVER_URI, MONGO_DB_NAME=db.name, DEMO_CATALOG="false")
-    done = subprocess.run([sys.executable, "-m", "flask", "--app", "shop", *args], cwd=ROOT, env=env,
+    done = subprocess.run([sys.executable, "-m", "flask", "--app", "shop.app", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     return done.returncode, done.stdout + done.stderr

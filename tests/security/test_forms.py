@@ -9,9 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ADDRESS, TEST_SETTINGS, add_checkout_settings, add_guest_order
+from conftest import ADDRESS, TEST_SETTINGS, add_checkout_settings, add_guest_order, started_app
 from invariants import stored_state
-from shop import create_app
 from shop.errors import FORM_EXPIRED, FORM_EXPIRED_KEPT
 from tests.web.image_files import multipart, picture_bytes
 
@@ -25,7 +24,7 @@ def token_on(client, path):
 
 @pytest.fixture
 def csrf_client():
-    app = create_app({**TEST_SETTINGS, "WTF_CSRF_ENABLED": True})
+    app = started_app({**TEST_SETTINGS, "WTF_CSRF_ENABLED": True})
     api = app.test_client()
     admin_token = api.post("/api/v1/auth/tokens", json={"email": "admin@example.com",
                                                         "password": "admin-password-1"}).get_json()["token"]

@@ -4,8 +4,7 @@ import logging
 
 import pytest
 
-from conftest import TEST_SETTINGS
-from shop import create_app
+from conftest import TEST_SETTINGS, started_app
 
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -17,7 +16,7 @@ SECRET = "db password is hunter2"
 
 @pytest.fixture
 def app(settings):
-    app = create_app({**TEST_SETTINGS, **settings})
+    app = started_app({**TEST_SETTINGS, **settings})
 
     def explode():
         raise RuntimeError(SECRET)
@@ -64,7 +63,7 @@ def test_the_session_cookie_is_http_only_and_same_site_lax(client, register):
 
 def test_in_production_the_session_cookie_is_secure_too(monkeypatch):
     monkeypatch.setenv("SHOP_ENV", "production")
-    app = create_app({**TEST_SETTINGS, "SECRET_KEY": "a-production-secret", "SHOP_BASE_URL": "https://shop.example.com"})
+    app = started_app({**TEST_SETTINGS, "SECRET_KEY": "a-production-secret", "SHOP_BASE_URL": "https://shop.example.com"})
     client = app.test_client()
     client.post("/api/v1/auth/register", json={"email": "ada@example.com", "password": "correct horse battery",
                                                "name": "Ada"})
@@ -80,7 +79,7 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
 
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app({**TEST_SETTINGS, "SECRET_KEY": None, "SHOP_BASE_URL": "https://shop.example.com"})
+        started_app({**TEST_SETTINGS, "SECRET_KEY": None, "SHOP_BASE_URL": "https://shop.example.com"})
 
 
 def test_production_refuses_to_start_without_its_base_url(monkeypatch):
@@ -88,13 +87,13 @@ def test_production_refuses_to_start_without_its_base_url(monkeypatch):
     monkeypatch.delenv("SHOP_BASE_URL", raising=False)
 
     with pytest.raises(RuntimeError, match="SHOP_BASE_URL"):
-        create_app({**TEST_SETTINGS, "SECRET_KEY": "a-production-secret"})
+        started_app({**TEST_SETTINGS, "SECRET_KEY": "a-production-secret"})
 
 
 @pytest.mark.parametrize("base_url", ["shop.example.com", "ftp://shop.example.com", "https://", "https://x.com/?a=1"])
 def test_a_base_url_that_is_not_an_origin_is_refused_at_start(base_url):
     with pytest.raises(RuntimeError, match="SHOP_BASE_URL"):
-        create_app({**TEST_SETTINGS, "SHOP_BASE_URL": base_url})
+        started_app({**TEST_SETTINGS, "SHOP_BASE_URL": base_url})
 
 
 def test_an_unexpected_error_is_logged_with_the_request_id_the_client_gets_and_never_shown(client, caplog):

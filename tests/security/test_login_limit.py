@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from conftest import TEST_SETTINGS, assert_error
-from shop import create_app
+from conftest import TEST_SETTINGS, assert_error, started_app
 from shop.db import connect
 
 LIMIT = 3
@@ -58,7 +57,7 @@ def test_the_limit_holds_even_with_the_right_password_then_lifts_after_the_windo
 def test_the_limit_holds_across_two_app_processes_sharing_one_database(register):
     store = connect(None)
     settings = {**TEST_SETTINGS, "LOGIN_MAX_FAILURES": LIMIT, "LOGIN_FAILURE_WINDOW_SECONDS": 600}
-    first, second = create_app(settings, mongo_client=store), create_app(settings, mongo_client=store)
+    first, second = started_app(settings, mongo_client=store), started_app(settings, mongo_client=store)
     first.test_client().post("/api/v1/auth/register", json={"email": "ada@example.com",
                                                             "password": "correct horse battery", "name": "Ada"})
     clients = [first.test_client(), second.test_client()]

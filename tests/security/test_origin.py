@@ -6,8 +6,7 @@ import re
 import pytest
 import requests
 
-from conftest import ADDRESS, TEST_SETTINGS, add_checkout_settings, add_guest_order, assert_error
-from shop import create_app
+from conftest import ADDRESS, TEST_SETTINGS, add_checkout_settings, add_guest_order, assert_error, started_app
 from shop.config import SERVER_BODY_LIMIT, waitress_options
 from tests.serving import Served
 from tests.web.image_files import uploaded
@@ -78,7 +77,7 @@ def test_a_redirect_never_names_the_requests_host(client, ids):
 
 
 def test_development_falls_back_to_the_listening_address_never_to_the_host_header():
-    app = create_app({**TEST_SETTINGS, "HOST": "0.0.0.0", "PORT": 8123})
+    app = started_app({**TEST_SETTINGS, "HOST": "0.0.0.0", "PORT": 8123})
 
     sitemap = app.test_client().get("/sitemap.xml", headers=HOSTILE).get_data(as_text=True)
 
@@ -139,14 +138,14 @@ class TestTheClientAddress:
         assert statuses == [401] * (4 * self.LIMIT) + [429]  # one client: the address that connected
 
     def test_behind_one_trusted_proxy_each_client_has_its_own_limit(self, settings):
-        app = create_app({**TEST_SETTINGS, **settings, "TRUSTED_PROXIES": 1})
+        app = started_app({**TEST_SETTINGS, **settings, "TRUSTED_PROXIES": 1})
 
         statuses = self.fail_from(app.test_client(), lambda n: f"198.51.100.7, 203.0.113.{n}", 4 * self.LIMIT + 1)
 
         assert statuses == [401] * (4 * self.LIMIT + 1)  # each its own address: none limited
 
     def test_behind_one_trusted_proxy_a_client_cannot_pose_as_many(self, settings):
-        app = create_app({**TEST_SETTINGS, **settings, "TRUSTED_PROXIES": 1})
+        app = started_app({**TEST_SETTINGS, **settings, "TRUSTED_PROXIES": 1})
 
         # The client's own forged entries come first; the proxy appends the address it saw.
         statuses = self.fail_from(app.test_client(), lambda n: f"192.0.2.{n}, 203.0.113.5", 4 * self.LIMIT + 1)
@@ -155,7 +154,7 @@ class TestTheClientAddress:
 
     @pytest.mark.parametrize("proxies", [1, 2])
     def test_served_as_wsgi_py_serves_it_each_client_behind_the_proxies_has_its_own_limit(self, settings, proxies):
-        app = create_app({**TEST_SETTINGS, **settings, "TRUSTED_PROXIES": proxies})
+        app = started_app({**TEST_SETTINGS, **settings, "TRUSTED_PROXIES": proxies})
         # Each proxy appends the address it saw; the last one connects (from 127.0.0.1).
         between = ", 10.0.0.2" * (proxies - 1)
         served = Served(app, **waitress_options(app.config))

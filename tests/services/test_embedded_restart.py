@@ -1,11 +1,11 @@
 """The embedded store serves a second app (a restart's start-up) as MongoDB would."""
-from shop import create_app, db
-from tests.conftest import ADDRESS, TEST_SETTINGS, login_token
+from shop import db
+from tests.conftest import ADDRESS, TEST_SETTINGS, login_token, started_app
 
 
 def test_a_second_app_starts_on_a_store_where_a_shopper_has_orders_without_idempotency_keys():
     store = db.connect(None)
-    first = create_app(TEST_SETTINGS, mongo_client=store).test_client()
+    first = started_app(TEST_SETTINGS, mongo_client=store).test_client()
     token = login_token(first, "admin@example.com", "admin-password-1")
     headers = {"Authorization": f"Bearer {token}"}
     product = first.post("/api/v1/products", headers=headers,
@@ -14,7 +14,7 @@ def test_a_second_app_starts_on_a_store_where_a_shopper_has_orders_without_idemp
     for _ in range(2):
         assert first.post("/api/v1/orders", headers=headers, json=order).status_code == 201
 
-    second = create_app(TEST_SETTINGS, mongo_client=store).test_client()
+    second = started_app(TEST_SETTINGS, mongo_client=store).test_client()
 
     listed = second.get("/api/v1/orders", headers=headers).get_json()
     assert listed["total"] == 2

@@ -14,11 +14,11 @@ from datetime import datetime, timedelta, timezone
 import mongomock
 import pytest
 
-from shop import create_app, embedded
+from shop import embedded
 from shop.products import services as product_services
 from shop.products.repository import LedgerRepository, ProductRepository
 from tests import stores
-from tests.conftest import TEST_SETTINGS
+from tests.conftest import TEST_SETTINGS, started_app
 
 START = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)
 NAMES = ["Cast Iron Teapot", "Crème Brûlée Dish", unicodedata.normalize("NFD", "Crème Fraîche Pot"), "Retro Clock",
@@ -51,7 +51,7 @@ def fill(app):
 def two_apps():
     """(this pass's store, the store it is compared with), filled alike, product by product."""
     other_client = embedded.connect() if stores.ON_SERVER else mongomock.MongoClient(tz_aware=True)
-    apps = [create_app(dict(TEST_SETTINGS)), create_app(dict(TEST_SETTINGS, MONGO_URI=None), mongo_client=other_client)]
+    apps = [started_app(dict(TEST_SETTINGS)), started_app(dict(TEST_SETTINGS, MONGO_URI=None), mongo_client=other_client)]
     for app in apps:
         fill(app)
     yield apps
@@ -100,7 +100,7 @@ def test_products_stored_before_search_are_found_after_a_restart(app, db, add_pr
     strip_search_fields(db)
     assert [p["sku"] for p in anonymous.get("/products?q=creme").get_json()["items"]] == []
 
-    restarted = create_app(dict(TEST_SETTINGS), mongo_client=app.extensions["mongo_client"])
+    restarted = started_app(dict(TEST_SETTINGS), mongo_client=app.extensions["mongo_client"])
 
     found = restarted.test_client().get("/api/v1/products?q=creme").get_json()["items"]
     assert [p["sku"] for p in found] == ["OLD-TEAPOT"]

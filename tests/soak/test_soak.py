@@ -19,9 +19,9 @@ from datetime import timedelta
 import pytest
 import requests
 
-from conftest import ADDRESS, DECLINED_CARD, GOOD_CARD, TEST_SETTINGS
+from conftest import ADDRESS, DECLINED_CARD, GOOD_CARD, TEST_SETTINGS, started_app
 from invariants import problems
-from shop import create_app, jobs
+from shop import jobs
 from shop.clock import utcnow
 from shop.products.model import ADJUSTMENT_REASONS, INITIAL
 from tests.serving import Served
@@ -146,7 +146,7 @@ def clock_loop(db, deadline, traffic):
 
 
 def test_mixed_traffic_for_half_a_minute_keeps_every_promise():
-    app = create_app({**TEST_SETTINGS, "WORKER_INTERVAL_SECONDS": 1})
+    app = started_app({**TEST_SETTINGS, "WORKER_INTERVAL_SECONDS": 1})
     db = app.extensions["mongo_db"]
     served = Served(app, threads=SERVER_THREADS)
     worker = jobs.start_worker(app)

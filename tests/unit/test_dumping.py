@@ -4,18 +4,17 @@ from datetime import datetime, timezone
 import pytest
 from marshmallow import Schema, fields
 
-from shop import create_app
 from shop.dumping import dumper
 from shop.fields import ObjectIdString, UtcDateTime
 from shop.products.schemas import ProductSchema
 from shop.products import services
-from tests.conftest import TEST_SETTINGS
+from tests.conftest import TEST_SETTINGS, started_app
 
 
 @pytest.fixture(scope="module")
 def demo_products():
     """The demo catalogue (variants, options, images, categories), as the API reads it."""
-    app = create_app({**TEST_SETTINGS, "DEMO_CATALOG": True, "MONGO_URI": None})
+    app = started_app({**TEST_SETTINGS, "DEMO_CATALOG": True, "MONGO_URI": None})
     from shop.products.repository import ProductRepository
     with app.test_request_context():
         repository = ProductRepository(app.extensions["mongo_db"])

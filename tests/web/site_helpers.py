@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from shop import create_app
-from tests.conftest import ADDRESS, TEST_SETTINGS, CheckedClient
+from tests.conftest import ADDRESS, TEST_SETTINGS, CheckedClient, started_app
 
 ADMIN_LOGIN = {"email": "admin@example.com", "password": "admin-password-1"}
 CHECKOUT_KEY = "checkout-key-0123456789"
@@ -117,7 +116,7 @@ def other_site(app):
 @pytest.fixture
 def csrf_app():
     """The app as it runs for real: every form POST needs a valid CSRF token."""
-    app = create_app({**TEST_SETTINGS, "WTF_CSRF_ENABLED": True})
+    app = started_app({**TEST_SETTINGS, "WTF_CSRF_ENABLED": True})
     app.test_client_class = CheckedClient
     return app
 

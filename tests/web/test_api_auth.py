@@ -3,8 +3,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.conftest import PRODUCTION_HASH_PASSWORD, TEST_SETTINGS, Api, assert_error, login_token
-from shop import create_app, db as shop_db
+from tests.conftest import PRODUCTION_HASH_PASSWORD, TEST_SETTINGS, Api, assert_error, login_token, started_app
+from shop import db as shop_db
 from shop.auth.services import token_hash
 
 PASSWORD = "correct horse battery"
@@ -233,17 +233,17 @@ def test_the_admin_from_the_environment_exists_at_start_up(admin):
 
 
 def test_no_admin_is_made_without_both_email_and_password():
-    app = create_app({**TEST_SETTINGS, "SHOP_ADMIN_PASSWORD": None})
+    app = started_app({**TEST_SETTINGS, "SHOP_ADMIN_PASSWORD": None})
 
     assert app.extensions["mongo_db"].users.count_documents({}) == 0
 
 
 def test_the_bootstrap_leaves_an_existing_account_with_the_admin_email_alone():
     client = shop_db.connect(None)
-    first = create_app({**TEST_SETTINGS, "SHOP_ADMIN_EMAIL": None}, mongo_client=client)
+    first = started_app({**TEST_SETTINGS, "SHOP_ADMIN_EMAIL": None}, mongo_client=client)
     first.test_client().post("/api/v1/auth/register", json=register_body(email="admin@example.com"))
 
-    second = create_app(TEST_SETTINGS, mongo_client=client)
+    second = started_app(TEST_SETTINGS, mongo_client=client)
 
     users = list(second.extensions["mongo_db"].users.find())
     assert [(user["email"], user["role"]) for user in users] == [("admin@example.com", "customer")]
@@ -291,7 +291,7 @@ def test_the_create_admin_command_refuses_a_short_password(app, db):
 ])
 def test_the_admin_from_the_environment_follows_the_same_rule_as_registering(email, password, wrong):
     with pytest.raises(RuntimeError, match=wrong):
-        create_app({**TEST_SETTINGS, "SHOP_ADMIN_EMAIL": email, "SHOP_ADMIN_PASSWORD": password})
+        started_app({**TEST_SETTINGS, "SHOP_ADMIN_EMAIL": email, "SHOP_ADMIN_PASSWORD": password})
 
 
 def test_the_create_admin_command_refuses_an_email_that_is_not_one(app, db):

@@ -7,8 +7,7 @@ import random
 import pytest
 from PIL import Image
 
-from shop import create_app
-from tests.conftest import TEST_SETTINGS, assert_error
+from tests.conftest import TEST_SETTINGS, assert_error, started_app
 from tests.web.image_files import media_client, path_of, picture_bytes, upload, uploaded
 
 MiB = 1024 * 1024
@@ -305,7 +304,7 @@ def test_product_answers_carry_their_images_in_order(admin, anonymous, clock):
 
 def test_another_app_on_the_same_database_serves_the_same_image(app, admin, clock):
     image = uploaded(admin, clock["id"])
-    other = create_app(TEST_SETTINGS, mongo_client=app.extensions["mongo_client"])
+    other = started_app(TEST_SETTINGS, mongo_client=app.extensions["mongo_client"])
 
     mine = media_client(app).get(path_of(image["urls"]["640"]))
     theirs = media_client(other).get(path_of(image["urls"]["640"]))

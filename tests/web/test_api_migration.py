@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 from bson import ObjectId
 
 from shop.products.migration import give_products_variants
-from shop import create_app, db as shop_db
-from tests.conftest import ADDRESS, TEST_SETTINGS, CheckedClient, login_token
+from shop import db as shop_db
+from tests.conftest import ADDRESS, TEST_SETTINGS, CheckedClient, login_token, started_app
 from tests.invariants import assert_holds
 from tests.web.site_helpers import Site
 
@@ -16,7 +16,7 @@ CREATED = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc).replace(tzinfo=None)
 
 
 def started(store):
-    app = create_app(dict(TEST_SETTINGS), mongo_client=store)
+    app = started_app(dict(TEST_SETTINGS), mongo_client=store)
     app.test_client_class = CheckedClient
     return app
 

@@ -8,10 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from shop import create_app
 from shop.auth.repository import TokenRepository
 from shop.db import connect
-from tests.conftest import TEST_SETTINGS, assert_error, login_token
+from tests.conftest import TEST_SETTINGS, assert_error, login_token, started_app
 from tests.racing import call, race
 from tests.serving import Served
 from tests.web.account_helpers import (  # noqa: F401  (move_clock is a fixture)
@@ -228,7 +227,7 @@ def test_the_limit_lifts_when_its_window_ends(app, anonymous, shopper, db, move_
 def test_the_limit_holds_across_two_app_processes_sharing_one_database():
     store = connect(None)
     settings = {**TEST_SETTINGS, "SHOP_BASE_URL": BASE_URL, "PASSWORD_RESET_MAX_PER_EMAIL": 2}
-    first, second = create_app(settings, mongo_client=store), create_app(settings, mongo_client=store)
+    first, second = started_app(settings, mongo_client=store), started_app(settings, mongo_client=store)
     first.test_client().post("/api/v1/auth/register", json={"email": "ada@example.com",
                                                             "password": OLD_PASSWORD, "name": "Ada"})
     clients = [first.test_client(), second.test_client()]

@@ -5,8 +5,8 @@ import re
 import pytest
 from pymongo.errors import ServerSelectionTimeoutError
 
-from shop import create_app, health
-from tests.conftest import TEST_SETTINGS, assert_error
+from shop import health
+from tests.conftest import TEST_SETTINGS, assert_error, started_app
 from shop.products import services as product_services
 
 JSON_ENDPOINTS = [
@@ -96,7 +96,7 @@ def test_a_body_just_under_one_mebibyte_is_read(client):
 
 
 def test_the_api_takes_no_csrf_token_even_where_forms_need_one():
-    client = create_app({**TEST_SETTINGS, "WTF_CSRF_ENABLED": True}).test_client()
+    client = started_app({**TEST_SETTINGS, "WTF_CSRF_ENABLED": True}).test_client()
 
     registered = client.post("/api/v1/auth/register",
                              json={"email": "grace@example.com", "password": "correct horse battery", "name": "G"})

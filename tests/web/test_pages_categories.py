@@ -4,8 +4,7 @@ import re
 
 import pytest
 
-from shop import create_app
-from tests.conftest import TEST_SETTINGS, CheckedClient
+from tests.conftest import TEST_SETTINGS, CheckedClient, started_app
 from tests.web.site_helpers import csrf_app, csrf_token, field_errors, input_value, site  # noqa: F401  (fixtures)
 
 
@@ -51,7 +50,7 @@ def test_a_category_page_has_a_title_a_meta_description_and_a_canonical_url(site
 
 
 def test_the_canonical_url_comes_from_the_shops_origin_never_the_host_header(kitchen):
-    app = create_app({**TEST_SETTINGS, "SHOP_BASE_URL": "https://shop.example.com"})
+    app = started_app({**TEST_SETTINGS, "SHOP_BASE_URL": "https://shop.example.com"})
     client = app.test_client()
     token = client.post("/api/v1/auth/tokens", json={"email": "admin@example.com", "password": "admin-password-1"})
     client.post("/api/v1/categories", json={"name": "Kitchen"},
@@ -269,7 +268,7 @@ def test_an_expired_category_form_saves_nothing_and_comes_back_as_typed(csrf_app
 
 
 def test_the_demo_catalogue_has_a_small_category_tree_with_every_product_in_it():
-    app = create_app({**TEST_SETTINGS, "DEMO_CATALOG": True})
+    app = started_app({**TEST_SETTINGS, "DEMO_CATALOG": True})
     app.test_client_class = CheckedClient
     client = app.test_client()
 
