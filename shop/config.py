@@ -94,10 +94,6 @@ class Config:
         self.PRICES_INCLUDE_TAX = _bool("PRICES_INCLUDE_TAX", True)
         self.WORKER_ENABLED = _bool("WORKER_ENABLED", True)
 
-    @property
-    def production(self):
-        return self.SHOP_ENV == "production"
-
     def as_dict(self):
         return {key: value for key, value in vars(self).items() if key.isupper()}
 

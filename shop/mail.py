@@ -46,10 +46,6 @@ class Outbox:
         except DuplicateKeyError:
             pass  # queued before
 
-    def claim_due(self, now):
-        """Take one message that is due (or whose sender died mid-delivery), or None."""
-        return next(iter(self.claim_batch(now, 1)), None)
-
     def claim_batch(self, now, size=BATCH):
         """Take up to `size` due messages, the longest waiting first; [] when none is due (or
         other senders took all that this one found).

@@ -45,9 +45,6 @@ class UserRepository:
     def by_email(self, email):
         return _user(self.users.find_one({"email": email}))
 
-    def count(self):
-        return self.users.count_documents({})
-
     def page(self, role, prefix, page, per_page):
         """A page of the users with `role`, newest first, and how many there are; with
         `prefix`, only those whose e-mail or name starts with it (any case, taken literally)."""

@@ -29,7 +29,6 @@ GUEST = "guest"  # who made a change (history's `by`) when a guest did, through 
 
 # What may still have to follow a status change (see OrderRepository.change_status).
 RESTOCK, REFUND = "restock", "refund"
-ACTIONS = (RESTOCK, REFUND) + tuple(f"email:{status}" for status in sorted(EMAILED))
 
 # An Idempotency-Key: 1 to 255 visible ASCII characters (the API checks it; the OpenAPI document says it).
 IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"

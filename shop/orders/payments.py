@@ -21,7 +21,6 @@ class Charge:
     last4: str
     amount: int
     currency: str
-    refunded: bool = False
 
 
 def luhn_valid(number):
@@ -89,5 +88,5 @@ class SandboxGateway:
 def _charge(doc):
     return Charge(
         attempt_id=doc["_id"], approved=doc["approved"], brand=doc["brand"], last4=doc["last4"],
-        amount=doc["amount"], currency=doc["currency"], refunded=doc["refunded"],
+        amount=doc["amount"], currency=doc["currency"],
     )

@@ -217,7 +217,6 @@ class ProductQuery:
     page: int = 1
     per_page: int = 20
     category_ids: tuple = None  # products in any of these categories; None: any product
-    extra: dict = field(default_factory=dict)
 
 
 def check_options(options):

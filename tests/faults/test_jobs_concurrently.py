@@ -126,7 +126,7 @@ def test_a_message_whose_sender_died_mid_delivery_is_sent_by_another_process_lat
     place_order(shopper, [(add_product("RETRO-CLOCK", stock=5), 1)])
     outbox = Outbox(db)
     now = utcnow()
-    assert outbox.claim_due(now) is not None  # ...and the sender dies here, before sending
+    assert outbox.claim_batch(now, 1)  # ...and the sender dies here, before sending
     backend = CountingBackend()
 
     too_soon = deliver_due(outbox, backend, now + timedelta(seconds=CLAIM_SECONDS - 1))
