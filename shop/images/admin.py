@@ -1,8 +1,8 @@
 """Back-office images of a product: upload, describe, reorder, delete (in two steps). Admins only,
 by the back office's one check (`admin.admins_only`)."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from ..admin import admins_only
+from ..admin.routes import admins_only
 from ..admin.confirmations import two_steps
 from ..clock import utcnow
 from ..db import get_db
@@ -11,11 +11,13 @@ from ..forms import keeps_typed_input
 from ..input_rules import upload_limit
 from ..products import services as product_services
 from ..products.repository import ProductRepository
-from . import admin_bp, services
+from . import services
 from .forms import ImageEditForm, ImageUploadForm
 from .model import FORM_OVERHEAD, MAX_BYTES, find
 from .repository import ImageRepository
 from .schemas import ImageUpdateSchema, ImageUploadSchema
+
+admin_bp = Blueprint("admin_images", __name__, url_prefix="/admin")
 
 admin_bp.before_request(admins_only)
 
