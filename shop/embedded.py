@@ -512,11 +512,6 @@ def _page_ids(collection, filter, sort, skip, limit):
     return [doc["_id"] for doc in collection.find(filter, {"_id": 1}, sort=sort, skip=skip, limit=limit)]
 
 
-def _is_page(filter, sort, skip, limit):
-    """A read that is sorted and limited (`_is_read`'s, with a sort and a limit)."""
-    return bool(sort) and type(limit) is int and limit > 0 and _is_read(filter, sort, skip, limit)
-
-
 def _find_one_and_update(collection, index, filter, update, projection=None, sort=None, upsert=False,
                          return_document=ReturnDocument.BEFORE, **kwargs):
     """mongomock finds the document (copying every match, when sorted), updates it, then finds

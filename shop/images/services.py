@@ -95,13 +95,6 @@ def delete_image(images, product_id, image_id):
     images.delete_files(removed[0].file_ids)
 
 
-def images_of(images, product_id):
-    listed = images.list_of(product_id)
-    if listed is None:
-        raise NotFound("No such product.")
-    return listed[0]
-
-
 def _found(current, image_id):
     image = model.find(current, image_id)
     if image is None:

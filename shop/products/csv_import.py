@@ -53,7 +53,6 @@ class Group:
     rows: list
     product: object = None  # the stored Product, or None for a new one
     fields: dict = field(default_factory=dict)
-    new_options: list = None  # an existing product's options, with the values new rows add
     create: dict = None
     updates: dict = field(default_factory=dict)
     variant_updates: list = field(default_factory=list)  # (row, variant, changes)

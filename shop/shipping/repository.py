@@ -45,10 +45,6 @@ class ShippingMethodRepository:
         """Every active method that serves `country` in `currency`, cheapest first."""
         return [_method(doc) for doc in self.methods.find(_serving(country, currency), sort=ORDER)]
 
-    def active_in(self, currency):
-        """Every active method for orders in `currency`, whatever it serves, cheapest first."""
-        return [_method(doc) for doc in self.methods.find({"active": True, "currency": currency}, sort=ORDER)]
-
     def active(self):
         """Every active method, cheapest first."""
         return [_method(doc) for doc in self.methods.find({"active": True}, sort=ORDER)]

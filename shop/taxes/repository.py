@@ -36,10 +36,6 @@ class TaxRateRepository:
         oid = object_id(rate_id)
         return _rate(self.rates.find_one({"_id": oid})) if oid else None
 
-    def for_country(self, country):
-        """The country's TaxRate, or None."""
-        return _rate(self.rates.find_one({"country": country}))
-
     def rate_for(self, country):
         """The country's rate in basis points; 0 when it has none."""
         doc = self.rates.find_one({"country": country}, {"rate_bp": 1})
