@@ -16,18 +16,21 @@ and where it may be kept depends on who asked:
 Every other API answer (tokens, /me, orders, errors) is `no-store`. A view that
 sets its own Cache-Control keeps it: the stored images (`/media/`) are `immutable`,
 since a file's bytes never change under its name.
+
+A catalogue view says it is one with `@caching.public`, beside its route.
 """
 from flask import current_app, request, session
 
-PUBLIC_ENDPOINTS = frozenset({
-    "products_api.list_products", "products_api.get_product",
-    "products.catalog", "products.product_page", "site.sitemap", "site.robots",
-    "categories_api.list_categories", "categories_api.get_category",
-    "categories.all_categories", "categories.category_page",
-})
 PUBLIC_MAX_AGE = 30
 PRIVATE = "private, no-store"
 IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def public(view):
+    """Mark a catalogue view: its answers to anonymous GETs may be kept and revalidated
+    (as the module's docstring says), not only by the browser."""
+    view.publicly_cacheable = True
+    return view
 
 
 def register(app):
@@ -38,13 +41,18 @@ def cache_headers(response):
     if request.endpoint == "static" or "Cache-Control" in response.headers:
         return response
     personal = _personal()
-    if request.endpoint in PUBLIC_ENDPOINTS and request.method in ("GET", "HEAD") and response.status_code == 200:
+    if _public_view() and request.method in ("GET", "HEAD") and response.status_code == 200:
         _revalidating(response, personal)
     elif personal:
         response.headers["Cache-Control"] = PRIVATE
     elif request.path.startswith("/api/"):
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _public_view():
+    view = current_app.view_functions.get(request.endpoint)
+    return getattr(view, "publicly_cacheable", False)
 
 
 def immutable(response, digest):

@@ -1,6 +1,7 @@
 """`/api/v1/categories`: the tree for anyone; creating, changing and deleting for admins."""
 from flask import Blueprint, jsonify, url_for
 
+from .. import caching
 from ..api import load_body
 from ..auth.guards import admin_required
 from ..clock import utcnow
@@ -23,12 +24,14 @@ def _repositories():
 
 
 @api_bp.get("/categories")
+@caching.public
 def list_categories():
     """Every category, as a tree: the top-level ones, each with its subcategories."""
     return jsonify(CATEGORY.dump(services.tree(CategoryRepository(get_db())).roots, many=True))
 
 
 @api_bp.get("/categories/<id:category_id>")
+@caching.public
 def get_category(category_id):
     """One category by id or slug, with its subcategories."""
     category, _ = services.get_category(CategoryRepository(get_db()), category_id)

@@ -2,6 +2,7 @@
 search, filters, sorts and pages."""
 from flask import Blueprint, redirect, render_template, request, url_for
 
+from .. import caching
 from ..db import get_db
 from ..fields import PageArgs
 from ..forms import page_args
@@ -17,12 +18,14 @@ bp = Blueprint("categories", __name__)
 
 
 @bp.get("/categories")
+@caching.public
 def all_categories():
     """Every category, as a tree of links."""
     return render_template("categories/index.html", tree=services.tree(CategoryRepository(get_db())))
 
 
 @bp.get("/categories/<slug>")
+@caching.public
 def category_page(slug):
     """A category's products and those of the categories below it; its address is always its slug."""
     category, tree = services.get_category(CategoryRepository(get_db()), canonical_id(slug))

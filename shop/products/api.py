@@ -1,6 +1,7 @@
 """`/api/v1/products`, stock adjustments, the ledger and the low-stock report."""
 from flask import Blueprint, jsonify, url_for
 
+from .. import caching
 from ..api import load_args, load_body, page_response
 from ..auth.guards import admin_required, current_api_user, optional_api_user
 from ..categories import services as category_services
@@ -47,6 +48,7 @@ def _repositories():
 
 
 @api_bp.get("/products")
+@caching.public
 def list_products():
     """Active products (admins may ask for inactive ones), searched, filtered, sorted, paged."""
     args = load_args(PRODUCT_LIST_ARGS)
@@ -66,6 +68,7 @@ def list_products():
 
 
 @api_bp.get("/products/<id:product_id>")
+@caching.public
 def get_product(product_id):
     """One product by id or slug; inactive ones only for admins."""
     user = optional_api_user()

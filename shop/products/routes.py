@@ -2,6 +2,7 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import caching
 from ..categories import services as category_services
 from ..categories.repository import CategoryRepository
 from ..db import get_db
@@ -19,6 +20,7 @@ PER_PAGE = 12
 
 
 @bp.get("/products")
+@caching.public
 def catalog():
     """Active products: search, price filters, in-stock only, sort, pages."""
     form = CatalogSearchForm(formdata=request.args)
@@ -31,6 +33,7 @@ def catalog():
 
 
 @bp.get("/products/<slug>")
+@caching.public
 def product_page(slug):
     """One product: pick its options, see that variant's price and stock, add it to the cart.
     Its address is always its slug."""

@@ -1,6 +1,7 @@
 """Home, `/sitemap.xml` and `/robots.txt`; the `money` filter and the helpers every page uses."""
 from flask import Blueprint, current_app, render_template, request
 
+from .. import caching
 from ..auth.forms import ActionForm
 from ..categories import services as category_services
 from ..categories.repository import CategoryRepository
@@ -59,6 +60,7 @@ def home():
 
 
 @bp.get("/sitemap.xml")
+@caching.public
 def sitemap():
     """The home page, the catalogue, every category's page and every active product's page."""
     categories = category_services.tree(CategoryRepository(get_db())).in_order()
@@ -77,6 +79,7 @@ def _active_products():
 
 
 @bp.get("/robots.txt")
+@caching.public
 def robots():
     """Crawl the shop, not the back office, the cart or accounts; the sitemap lists the pages."""
     body = render_template("site/robots.txt", sitemap_url=absolute_url("site.sitemap"))
