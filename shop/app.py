@@ -106,12 +106,11 @@ def register_pages(app):
     from .addresses import routes as address_pages
     from .admin import routes as admin_pages
     # The back office's pages, all on admin_pages.bp, each room adding its own on import.
-    from .admin import categories, checkout_settings, csv_pages, customers  # noqa: F401
+    from .admin import categories, checkout_settings, csv_pages, customers, images  # noqa: F401
     from .admin import orders, products, refunds, variants  # noqa: F401
     from .auth import routes as auth_pages, session  # noqa: F401  (session sets up Flask-Login)
     from .cart import routes as cart_pages
     from .categories import routes as category_pages
-    from .images import admin as image_pages
     from .orders import routes as order_pages
     from .products import routes as product_pages
     from .site import routes as site_pages
@@ -119,7 +118,6 @@ def register_pages(app):
     for pages in (site_pages, auth_pages, product_pages, category_pages, cart_pages, order_pages, address_pages,
                   admin_pages):
         app.register_blueprint(pages.bp)
-    app.register_blueprint(image_pages.admin_bp)
 
 
 def register_commands(app):

@@ -23,9 +23,9 @@ from .orders.schemas import (
     RefundSchema, TransitionSchema,
 )
 from .products.schemas import (
-    AdjustmentResultSchema, LedgerArgs, LowStockArgs, LowStockItemSchema, MovementSchema, NewVariantSchema,
-    ProductCreateSchema, ProductListArgs, ProductSchema, ProductUpdateSchema, StockAdjustmentSchema, VariantSchema,
-    VariantUpdateSchema,
+    AdjustmentResultSchema, ImageSchema, LedgerArgs, LowStockArgs, LowStockItemSchema, MovementSchema,
+    NewVariantSchema, ProductCreateSchema, ProductListArgs, ProductSchema, ProductUpdateSchema, StockAdjustmentSchema,
+    VariantSchema, VariantUpdateSchema,
 )
 from .shipping.schemas import (
     ShippingMethodCreateSchema, ShippingMethodListArgs, ShippingMethodSchema, ShippingMethodUpdateSchema,
@@ -33,7 +33,7 @@ from .shipping.schemas import (
 from .taxes.schemas import TaxRateCreateSchema, TaxRateListArgs, TaxRateSchema, TaxRateUpdateSchema
 from .clock import utcnow
 from .images.model import MAX_BYTES
-from .images.schemas import ImageSchema, ImageUpdateSchema, ImageUploadSchema
+from .images.schemas import ImageUpdateSchema, ImageUploadSchema
 from .orders.model import DELIVERED, IDEMPOTENCY_KEY_PATTERN, SHIPPED
 from .discounts.model import FIXED, PERCENT
 from .pricing import BASIS_POINTS

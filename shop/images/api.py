@@ -10,7 +10,8 @@ from ..input_rules import upload_limit
 from . import services
 from .model import FORM_OVERHEAD, MAX_BYTES
 from .repository import ImageRepository
-from .schemas import ImageSchema, ImageUpdateSchema, ImageUploadSchema
+from ..products.schemas import ImageSchema
+from .schemas import ImageUpdateSchema, ImageUploadSchema
 
 api_bp = Blueprint("images_api", __name__)
 

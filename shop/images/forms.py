@@ -3,7 +3,7 @@ from flask_wtf.file import FileField
 from wtforms import StringField
 
 from ..forms import SchemaForm, present, typed_integer
-from .model import ALT_MAX
+from ..products.images import ALT_MAX
 
 ALT_HINT = f"What the image shows, for people who cannot see it (up to {ALT_MAX} characters)."
 

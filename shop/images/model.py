@@ -1,61 +1,14 @@
-"""Images and the rules about them: which widths are kept, where an image goes in a
-product's list, which come first for a variant. No I/O here."""
-from dataclasses import dataclass, field
-from datetime import datetime
+"""Pictures and the rules about them: how large an upload may be, which widths are kept, which
+file a `/media/` name spells. No I/O here. An image's description and its place in a
+product's list are the product's (products.images)."""
+from ..products.images import FORMATS
 
 MiB = 1024 * 1024
 MAX_BYTES = 10 * MiB  # the contract's limit for the image itself
 FORM_OVERHEAD = 64 * 1024  # the other fields and the multipart boundaries around it
 MAX_PIXELS = 50_000_000
 WIDTHS = (320, 640, 1280)
-MAX_IMAGES = 250  # per product, as Shopify's
-ALT_MAX = 200
-# Pillow's format name -> (media type, file extension); the stored image keeps its format.
-FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
 MEDIA_TYPES = {extension: media_type for media_type, extension in FORMATS.values()}
-
-
-@dataclass
-class Rendition:
-    """One stored width of an image: a file of its own, named by its id and extension."""
-
-    width: int
-    height: int
-    file_id: str
-    digest: str  # SHA-256 of the file's bytes: its ETag
-
-    def file_name(self, extension):
-        return f"{self.file_id}.{extension}"
-
-
-@dataclass
-class Image:
-    id: str
-    alt: str
-    width: int
-    height: int
-    format: str
-    created_at: datetime
-    variant_id: str = None
-    renditions: list = field(default_factory=list)
-    position: int = 0
-
-    @property
-    def extension(self):
-        return FORMATS[self.format][1]
-
-    @property
-    def file_ids(self):
-        return [rendition.file_id for rendition in self.renditions]
-
-    def nearest(self, width):
-        """The narrowest rendition at least `width` wide, else the widest."""
-        ordered = sorted(self.renditions, key=lambda r: r.width)
-        return next((r for r in ordered if r.width >= width), ordered[-1])
-
-    def files_by_width(self):
-        """{width: file name}, narrowest first."""
-        return {r.width: r.file_name(self.extension) for r in sorted(self.renditions, key=lambda r: r.width)}
 
 
 def rendition_widths(width):
@@ -65,46 +18,6 @@ def rendition_widths(width):
 
 def scaled_height(width, height, to_width):
     return max(1, round(height * to_width / width))
-
-
-def placed(images, image, position=None):
-    """`images` with `image` at `position` (0-based; None or past the end: last)."""
-    at = len(images) if position is None else min(position, len(images))
-    return images[:at] + [image] + images[at:]
-
-
-def moved(images, image_id, position):
-    """`images` with the one whose id is `image_id` moved to `position` (past the end: last)."""
-    image = find(images, image_id)
-    return placed(without(images, image_id), image, position)
-
-
-def without(images, image_id):
-    return [image for image in images if image.id != image_id]
-
-
-def find(images, image_id):
-    return next((image for image in images if image.id == image_id), None)
-
-
-def renumbered(images):
-    """The list with each image's `position` its place in it."""
-    for position, image in enumerate(images):
-        image.position = position
-    return images
-
-
-def is_variant_of(variant_ids, variant_id):
-    """Whether `variant_id` names one of the product's variants (`variant_ids`)."""
-    return variant_id in variant_ids
-
-
-def for_variant(images, variant_id):
-    """A product page's images: the chosen variant's own first, then the rest, each in order."""
-    if variant_id is None:
-        return list(images)
-    own = [image for image in images if image.variant_id == variant_id]
-    return own + [image for image in images if image.variant_id != variant_id]
 
 
 def file_media_type(file_name):

@@ -15,7 +15,8 @@ import warnings
 
 from PIL import Image, ImageCms, ImageOps
 
-from .model import FORMATS, MAX_PIXELS, rendition_widths, scaled_height
+from ..products.images import FORMATS
+from .model import MAX_PIXELS, rendition_widths, scaled_height
 
 SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 SAVE_OPTIONS = {

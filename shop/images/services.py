@@ -10,8 +10,9 @@ unnamed files behind, never a broken image.
 import logging
 
 from ..errors import InvalidInput, NotFound, ShopError
+from ..products import images as image_list
+from ..products.images import FORMATS, Image, Rendition
 from . import model, processing
-from .model import FORMATS, Image, Rendition
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 20
@@ -43,13 +44,13 @@ def add_image(images, product_id, data, alt, variant_id, position, now):
     except ShopError:
         images.delete_files(image.file_ids)
         raise
-    return model.find(listed, image.id)
+    return image_list.find(listed, image.id)
 
 
 def _with_room(current, image, position):
-    if len(current) >= model.MAX_IMAGES:
-        raise InvalidInput({"file": [f"A product has at most {model.MAX_IMAGES} images: remove one first."]})
-    return model.placed(current, image, position)
+    if len(current) >= image_list.MAX_IMAGES:
+        raise InvalidInput({"file": [f"A product has at most {image_list.MAX_IMAGES} images: remove one first."]})
+    return image_list.placed(current, image, position)
 
 
 def _decoded(data):
@@ -68,7 +69,7 @@ def _decoded(data):
 def _check_variant(images, product_id, variant_id):
     if images.list_of(product_id) is None:
         raise NotFound("No such product.")
-    if variant_id is not None and not model.is_variant_of(images.variant_ids(product_id), variant_id):
+    if variant_id is not None and not image_list.is_variant_of(images.variant_ids(product_id), variant_id):
         raise InvalidInput({"variant_id": ["Choose one of this product's variants, by its id."]})
 
 
@@ -78,9 +79,9 @@ def update_image(images, product_id, image_id, changes):
         image = _found(current, image_id)
         if "alt" in changes:
             image.alt = changes["alt"]
-        return model.moved(current, image_id, changes["position"]) if "position" in changes else current
+        return image_list.moved(current, image_id, changes["position"]) if "position" in changes else current
 
-    return model.find(_change(images, product_id, change), image_id)
+    return image_list.find(_change(images, product_id, change), image_id)
 
 
 def delete_image(images, product_id, image_id):
@@ -89,14 +90,14 @@ def delete_image(images, product_id, image_id):
 
     def change(current):
         removed[:] = [_found(current, image_id)]
-        return model.without(current, image_id)
+        return image_list.without(current, image_id)
 
     _change(images, product_id, change)
     images.delete_files(removed[0].file_ids)
 
 
 def _found(current, image_id):
-    image = model.find(current, image_id)
+    image = image_list.find(current, image_id)
     if image is None:
         raise NotFound("No such image.")
     return image
@@ -112,7 +113,7 @@ def _change(images, product_id, change):
         current, seq = listed
         wanted = change(current)
         if images.replace_list(product_id, seq, wanted):
-            return model.renumbered(wanted)
+            return image_list.renumbered(wanted)
     raise ImageBusy()
 
 

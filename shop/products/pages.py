@@ -5,8 +5,8 @@ with its errors (routes of two blueprints, which must not import each other).
 """
 from flask import request
 
-from ..images.model import for_variant
 from .forms import OPTION_FIELD, AddToCartForm
+from .images import for_variant
 
 
 def chosen_options(product, args):

@@ -14,7 +14,7 @@ from pymongo.errors import DuplicateKeyError
 from ..db import at_most, at_or_before
 from ..errors import Conflict
 from ..ids import object_id
-from ..images.repository import images_from_doc
+from .image_repository import images_from_doc
 from . import search as text_search
 from .model import Product, StockMovement, history_entry, search_fields
 from .variant_repository import MAX_ATTEMPTS, VariantRepository, backoff, variant_from_doc

@@ -1,15 +1,33 @@
-"""JSON in and out for products, stock adjustments and the ledger."""
+"""JSON in and out for products (with their images), stock adjustments and the ledger."""
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..fields import (
     SLUG_PATTERN, ObjectIdString, PageArgs, StrictBoolean, StrictInteger, TrimmedString, UtcDateTime, currency, money,
     visible_text,
 )
-from ..images.schemas import ImageSchema
 from ..messages import ShopSchema
+from ..urls import absolute_url
 from ..categories.model import MAX_PER_PRODUCT
 from .model import ADJUSTMENT_REASONS, MAX_OPTIONS, MAX_REASON, MAX_VARIANTS, REASONS
 from .repository import SORTS
+
+
+class ImageSchema(ShopSchema):
+    id = ObjectIdString(dump_only=True)
+    alt = fields.String(dump_only=True)
+    width = fields.Integer(dump_only=True, metadata={"description": "The stored original's width, in pixels."})
+    height = fields.Integer(dump_only=True)
+    position = fields.Integer(dump_only=True, metadata={"description": "0-based place in the product's list."})
+    variant_id = ObjectIdString(dump_only=True, allow_none=True)
+    urls = fields.Method("image_urls", dump_only=True, metadata={
+        "type": "object", "additionalProperties": {"type": "string"},
+        "description": "One URL per width (each of 320, 640, 1280 narrower than the original, and the original's).",
+    })
+
+    def image_urls(self, image):
+        return {str(width): absolute_url("media.image_file", file_name=name)
+                for width, name in image.files_by_width().items()}
+
 
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 MAX_STOCK = 1_000_000_000

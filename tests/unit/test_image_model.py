@@ -3,7 +3,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from shop.images.model import Image, for_variant, is_variant_of, moved, placed, rendition_widths, without
+from shop.images.model import rendition_widths
+from shop.products.images import Image, for_variant, is_variant_of, moved, placed, without
 
 NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)
 

@@ -1,9 +1,6 @@
-"""Back-office images of a product: upload, describe, reorder, delete (in two steps). Admins only,
-by the back office's one check (`admin.admins_only`)."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+"""Back-office images of a product: upload, describe, reorder, delete (in two steps)."""
+from flask import flash, redirect, render_template, request, url_for
 
-from ..admin.routes import admins_only
-from ..admin.confirmations import two_steps
 from ..clock import utcnow
 from ..db import get_db
 from ..errors import NotFound, ShopError
@@ -11,18 +8,17 @@ from ..forms import keeps_typed_input
 from ..input_rules import upload_limit
 from ..products import services as product_services
 from ..products.repository import ProductRepository
-from . import services
-from .forms import ImageEditForm, ImageUploadForm
-from .model import FORM_OVERHEAD, MAX_BYTES, find
-from .repository import ImageRepository
-from .schemas import ImageUpdateSchema, ImageUploadSchema
+from ..images import services
+from ..images.forms import ImageEditForm, ImageUploadForm
+from ..images.model import FORM_OVERHEAD, MAX_BYTES
+from ..images.repository import ImageRepository
+from ..images.schemas import ImageUpdateSchema, ImageUploadSchema
+from ..products.images import find
+from .confirmations import two_steps
+from .routes import bp
 
-admin_bp = Blueprint("admin_images", __name__, url_prefix="/admin")
 
-admin_bp.before_request(admins_only)
-
-
-@admin_bp.route("/products/<id:product_id>/images", methods=["GET", "POST"])
+@bp.route("/products/<id:product_id>/images", methods=["GET", "POST"])
 @upload_limit(MAX_BYTES + FORM_OVERHEAD)
 @keeps_typed_input
 def images(product_id):
@@ -40,11 +36,11 @@ def images(product_id):
                 form.show_error(error)
             else:
                 flash("The image is added.", "success")
-                return redirect(url_for("admin_images.images", product_id=product.id))
+                return redirect(url_for("admin.images", product_id=product.id))
     return render_template("admin/images.html", product=product, form=form), form.status()
 
 
-@admin_bp.route("/products/<id:product_id>/images/<id:image_id>", methods=["GET", "POST"])
+@bp.route("/products/<id:product_id>/images/<id:image_id>", methods=["GET", "POST"])
 @keeps_typed_input
 def edit_image(product_id, image_id):
     """Change an image's alt text or its place in the list."""
@@ -59,11 +55,11 @@ def edit_image(product_id, image_id):
             form.show_error(error)
         else:
             flash("The image is saved.", "success")
-            return redirect(url_for("admin_images.images", product_id=product.id))
+            return redirect(url_for("admin.images", product_id=product.id))
     return render_template("admin/image_form.html", product=product, image=image, form=form), form.status()
 
 
-@admin_bp.route("/products/<id:product_id>/images/<id:image_id>/delete", methods=["GET", "POST"])
+@bp.route("/products/<id:product_id>/images/<id:image_id>/delete", methods=["GET", "POST"])
 def delete_image(product_id, image_id):
     """Remove an image and its files, after a step that shows it and says what will happen."""
     product, image = _product_and_image(product_id, image_id)
@@ -71,10 +67,10 @@ def delete_image(product_id, image_id):
     def delete():
         services.delete_image(ImageRepository(get_db()), product.id, image_id)
         flash("The image is deleted.", "info")
-        return url_for("admin_images.images", product_id=product.id)
+        return url_for("admin.images", product_id=product.id)
 
     return two_steps("admin/delete_image.html", delete, "Yes, delete",
-                     url_for("admin_images.images", product_id=product.id), product=product, image=image)
+                     url_for("admin.images", product_id=product.id), product=product, image=image)
 
 
 def _product_and_image(product_id, image_id):
