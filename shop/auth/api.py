@@ -1,17 +1,15 @@
 """`/api/v1/auth/...` and `/api/v1/me`: accounts over JSON."""
 from flask import Blueprint, current_app, jsonify
 
-from ..api import load_args, load_body, page_response
+from ..api import load_body
 from ..clock import utcnow
 from ..db import get_db
-from ..orders import lists as order_lists
-from ..orders import services as orders
 from . import services
-from .guards import admin_required, bearer_token, client_address, current_api_user, token_required
+from .guards import bearer_token, client_address, current_api_user, token_required
 from .repository import LoginFailures, TokenRepository, UserRepository
 from .schemas import (
-    AcceptedSchema, CredentialsSchema, CustomerListArgs, CustomerSchema, PasswordChangeSchema,
-    PasswordResetRequestSchema, PasswordResetSchema, RegisterSchema, TokenSchema, UserSchema, UserUpdateSchema,
+    AcceptedSchema, CredentialsSchema, PasswordChangeSchema, PasswordResetRequestSchema, PasswordResetSchema,
+    RegisterSchema, TokenSchema, UserSchema, UserUpdateSchema,
 )
 
 api_bp = Blueprint("auth_api", __name__)
@@ -25,8 +23,6 @@ USER_UPDATE = UserUpdateSchema()
 PASSWORD_CHANGE = PasswordChangeSchema()
 RESET_REQUEST = PasswordResetRequestSchema()
 RESET = PasswordResetSchema()
-CUSTOMER = CustomerSchema()
-CUSTOMER_LIST_ARGS = CustomerListArgs()
 RESET_ACCEPTED = AcceptedSchema().dump(
     {"message": "If an account has this email, a link to reset its password is on its way."})
 
@@ -102,14 +98,3 @@ def change_password():
                              data["new_password"], client_address(), current_app.config, utcnow(), bearer_token())
     return "", 204
 
-
-@api_bp.get("/customers")
-@admin_required
-def list_customers():
-    """The customers' accounts, newest first, each with how many orders it placed; `q`: the
-    start of an e-mail or a name, any case."""
-    args = load_args(CUSTOMER_LIST_ARGS)
-    found, counts, total = order_lists.customers_page(orders.Stores.for_app(current_app), UserRepository(get_db()),
-                                                      args.get("q"), args["page"], args["per_page"])
-    return page_response(CUSTOMER, found, total, args["page"], args["per_page"],
-                         dump=lambda user: dict(CUSTOMER.dump(user), orders_count=counts.get(user.id, 0)))

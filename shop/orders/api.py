@@ -1,4 +1,5 @@
-"""`/api/v1/orders`: place, list, read, pay, cancel and move orders along."""
+"""`/api/v1/orders`: place, list, read, pay, cancel and move orders along; `/api/v1/customers`, the
+accounts with the count of orders each placed."""
 import re
 
 from flask import Blueprint, current_app, jsonify, request, url_for
@@ -7,6 +8,8 @@ from ..addresses import services as address_book
 from ..addresses.repository import AddressRepository
 from ..api import load_args, load_body, page_response
 from ..auth.guards import admin_required, current_api_user, token_required
+from ..auth.repository import UserRepository
+from ..auth.schemas import CustomerListArgs, CustomerSchema
 from ..clock import utcnow
 from ..db import get_db
 from ..dumping import dumper
@@ -33,13 +36,16 @@ TRANSITION = TransitionSchema()
 REFUND = RefundSchema()
 REFUND_RESULT = RefundResultSchema()
 CANCEL = CancelSchema()
+CUSTOMER = CustomerSchema()
+CUSTOMER_LIST_ARGS = CustomerListArgs()
 
 
 def _idempotency_key():
     key = request.headers.get("Idempotency-Key")
     if key is not None and not _KEY_PATTERN.fullmatch(key):
         raise InvalidInput({"Idempotency-Key": [
-            "Use 1 to 255 visible ASCII characters (letters, digits, punctuation; no spaces) for the Idempotency-Key."]})
+            "Use 1 to 255 visible ASCII characters (letters, digits, punctuation; no spaces) for the "
+            "Idempotency-Key."]})
     return key
 
 
@@ -149,3 +155,15 @@ def refund_order(order_id):
     order, refund, created = services.refund_order(_stores(), current_api_user(), order_id, request_body,
                                                    _idempotency_key(), utcnow())
     return REFUND_RESULT.dump({"refund": refund, "order": order}), 201 if created else 200
+
+
+@api_bp.get("/customers")
+@admin_required
+def list_customers():
+    """The customers' accounts, newest first, each with how many orders it placed; `q`: the
+    start of an e-mail or a name, any case."""
+    args = load_args(CUSTOMER_LIST_ARGS)
+    found, counts, total = lists.customers_page(_stores(), UserRepository(get_db()), args.get("q"), args["page"],
+                                                args["per_page"])
+    return page_response(CUSTOMER, found, total, args["page"], args["per_page"],
+                         dump=lambda user: dict(CUSTOMER.dump(user), orders_count=counts.get(user.id, 0)))
