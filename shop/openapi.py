@@ -1,47 +1,67 @@
-"""`/api/v1/openapi.json`: the OpenAPI 3 document, generated from the Marshmallow schemas.
+"""`/api/v1/openapi.json`: the OpenAPI 3 document, generated from the views and their Marshmallow schemas.
 
-The table below names, for every endpoint, the schemas its route loads and
-dumps; apispec turns those same schema classes into the document, so the
-contract and the code cannot drift apart (a test checks every API route is here).
+Each API view says what it takes and answers with `@operation` (as flask-smorest's
+`@blp.arguments` / `@blp.response` do): its summary, who may call it, the schemas of its
+body, query args and answer, and the errors its rules add. `build_spec` walks the app's
+routes and reads what the views recorded, and apispec turns the same schema classes the
+views load and dump into the document, so the contract and the code cannot drift apart
+(a test checks every API route is documented).
 """
+import re
+from dataclasses import dataclass
+from functools import cache
+
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, current_app, jsonify
 from marshmallow import Schema, fields
 
-from .addresses.schemas import (
-    LIST_TEXT as ADDRESS_LIST_TEXT, AddressCreateSchema, AddressListArgs, AddressUpdateSchema, SavedAddressSchema,
-)
-from .auth.schemas import (
-    AcceptedSchema, CredentialsSchema, CustomerListArgs, CustomerSchema, PasswordChangeSchema,
-    PasswordResetRequestSchema, PasswordResetSchema, RegisterSchema, TokenSchema, UserSchema, UserUpdateSchema,
-)
-from .categories.schemas import CategoryCreateSchema, CategorySchema, CategoryUpdateSchema
-from .discounts.schemas import DiscountCodeCreateSchema, DiscountCodeListArgs, DiscountCodeSchema, DiscountCodeUpdateSchema
-from .orders.schemas import (
-    CancelSchema, CardSchema, OrderListArgs, OrderSchema, PlaceOrderSchema, QuoteOutSchema, RefundResultSchema,
-    RefundSchema, TransitionSchema,
-)
-from .products.schemas import (
-    AdjustmentResultSchema, ImageSchema, LedgerArgs, LowStockArgs, LowStockItemSchema, MovementSchema,
-    NewVariantSchema, ProductCreateSchema, ProductListArgs, ProductSchema, ProductUpdateSchema, StockAdjustmentSchema,
-    VariantSchema, VariantUpdateSchema,
-)
-from .shipping.schemas import (
-    ShippingMethodCreateSchema, ShippingMethodListArgs, ShippingMethodSchema, ShippingMethodUpdateSchema,
-)
-from .taxes.schemas import TaxRateCreateSchema, TaxRateListArgs, TaxRateSchema, TaxRateUpdateSchema
 from .clock import utcnow
-from .images.model import MAX_BYTES
-from .images.schemas import ImageUpdateSchema, ImageUploadSchema
-from .orders.model import DELIVERED, IDEMPOTENCY_KEY_PATTERN, SHIPPED
 from .discounts.model import FIXED, PERCENT
+from .images.model import MAX_BYTES
+from .orders.model import DELIVERED, IDEMPOTENCY_KEY_PATTERN, SHIPPED
 from .pricing import BASIS_POINTS
 
 bp = Blueprint("openapi", __name__)
 
-# The operations that take an Idempotency-Key, and what a retry returns again.
-IDEMPOTENT = {("/orders", "post"): "order", ("/orders/{order_id}/refunds", "post"): "refund"}
+# Who may call an operation: anyone, a bearer token, an admin's token, or anyone, a token
+# widening what is shown.
+ANYONE, TOKEN_HOLDER, ADMIN, TOKEN_OPTIONAL = "anyone", "token", "admin", "optional"
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What one API view takes and answers, as its `@operation` decorator says.
+
+    `body` is the JSON body's schema (`body_required=False`: a client may send none), or
+    `upload` the text fields of a multipart image upload; `args` the query's schema. The
+    answer is `answer` with `status`, or a page of them (`page`), or a bare list of them
+    that the document names `many`. `errors` are the statuses the view's own rules add to
+    the ones its shape implies (see `error_statuses`). `idempotent` names what a retry with
+    the same Idempotency-Key returns again."""
+    summary: str
+    who: str = ANYONE
+    body: type = None
+    body_required: bool = True
+    upload: type = None
+    args: type = None
+    answer: type = None
+    status: int = 200
+    page: bool = False
+    many: str = None
+    errors: tuple = ()
+    idempotent: str = None
+
+
+def operation(summary, **details):
+    """Record on the view what the document says of it (see `Operation`)."""
+    recorded = Operation(summary, **details)
+
+    def record(view):
+        view.openapi_operation = recorded
+        return view
+
+    return record
 
 
 class ErrorBodySchema(Schema):
@@ -59,7 +79,9 @@ class HealthSchema(Schema):
     db = fields.String(required=True)
 
 
-def _page_of(item_schema):
+@cache
+def page_of(item_schema):
+    """The schema of a page of `item_schema`, one class per item schema."""
     name = item_schema.__name__.replace("Schema", "") + "PageSchema"
     return type(name, (Schema,), {
         "items": fields.List(fields.Nested(item_schema), required=True),
@@ -69,89 +91,27 @@ def _page_of(item_schema):
     })
 
 
-ProductPage, MovementPage, OrderPage = _page_of(ProductSchema), _page_of(MovementSchema), _page_of(OrderSchema)
-LowStockPage = _page_of(LowStockItemSchema)
-ShippingMethodPage, TaxRatePage = _page_of(ShippingMethodSchema), _page_of(TaxRateSchema)
-DiscountCodePage = _page_of(DiscountCodeSchema)
-SavedAddressPage = _page_of(SavedAddressSchema)
-CustomerPage = _page_of(CustomerSchema)
-WRITE_ERRORS = [400, 401, 403, 404, 409, 413, 415, 422]
-OPTIONAL_BODIES = {CancelSchema}  # a v1 client cancels with no body at all
-CATEGORY_TREE = "CategoryTree"  # the contract's bare list of top-level categories, not a page
-
-# (path, method, summary, who, request body, query args, success status, response, error statuses)
-# who: "anyone", "token" (bearer token), "admin", or "optional" (a token widens what is shown).
-ENDPOINTS = [
-    ("/auth/register", "post", "Create a customer account", "anyone", RegisterSchema, None, 201, UserSchema, [400, 409, 413, 415, 422]),
-    ("/auth/tokens", "post", "Log in: exchange email and password for a bearer token", "anyone", CredentialsSchema, None, 201, TokenSchema, [400, 401, 413, 415, 422, 429]),
-    ("/auth/tokens/current", "delete", "Log out: revoke this token", "token", None, None, 204, None, [401]),
-    ("/auth/password-resets", "post", "E-mail a one-use link to set a new password (202 whether or not the email has an account, and over the limit, when nothing is sent)", "anyone", PasswordResetRequestSchema, None, 202, AcceptedSchema, [400, 413, 415, 422]),
-    ("/auth/password-resets/{token}", "post", "Set a new password through the e-mailed link, once; every session and token of the account ends", "anyone", PasswordResetSchema, None, 204, None, [400, 404, 413, 415, 422]),
-    ("/me", "get", "The token holder's account", "token", None, None, 200, UserSchema, [401]),
-    ("/me/addresses", "get", ADDRESS_LIST_TEXT + ", the default marked", "token", None, AddressListArgs, 200, SavedAddressPage, [401, 422]),
-    ("/me/addresses", "post", "Save an address (your first one is the default; 422 once the book is full)", "token", AddressCreateSchema, None, 201, SavedAddressSchema, [400, 401, 413, 415, 422]),
-    ("/me/addresses/{address_id}", "get", "One of your saved addresses", "token", None, None, 200, SavedAddressSchema, [401, 404]),
-    ("/me/addresses/{address_id}", "patch", "Change a saved address, or make it the default (the previous default no longer is)", "token", AddressUpdateSchema, None, 200, SavedAddressSchema, [400, 401, 404, 413, 415, 422]),
-    ("/me/addresses/{address_id}", "delete", "Delete a saved address (orders keep their copy; the newest remaining one becomes the default)", "token", None, None, 204, None, [401, 404]),
-    ("/me", "patch", "Change the token holder's name", "token", UserUpdateSchema, None, 200, UserSchema, [400, 401, 413, 415, 422]),
-    ("/customers", "get", "The customers' accounts, newest first, each with how many orders it placed; q: the start of an e-mail or a name, any case", "admin", None, CustomerListArgs, 200, CustomerPage, [401, 403, 422]),
-    ("/me/password", "post", "Change the password (422 on details.current_password when it is wrong); every other session and token ends, this token keeps working", "token", PasswordChangeSchema, None, 204, None, [400, 401, 413, 415, 422, 429]),
-    ("/products", "get", "List, search, filter and sort products", "optional", None, ProductListArgs, 200, ProductPage, [401, 422]),
-    ("/products", "post", "Add a product", "admin", ProductCreateSchema, None, 201, ProductSchema, [400, 401, 403, 409, 413, 415, 422]),
-    # One path for GET, PATCH and DELETE: OpenAPI treats /products/{a} and /products/{b} as the same path.
-    ("/products/{product_id}", "get", "One product by id or slug", "optional", None, None, 200, ProductSchema, [401, 404]),
-    ("/products/{product_id}", "patch", "Change a product (never its stock)", "admin", ProductUpdateSchema, None, 200, ProductSchema, [400, 401, 403, 404, 409, 413, 415, 422]),
-    ("/products/{product_id}", "delete", "Archive a product", "admin", None, None, 204, None, [401, 403, 404]),
-    ("/products/{product_id}/stock-adjustments", "post", "Adjust stock with a reason", "admin", StockAdjustmentSchema, None, 201, AdjustmentResultSchema, [400, 401, 403, 404, 409, 413, 415, 422]),
-    ("/products/{product_id}/stock-movements", "get", "The stock ledger of a product's variants (or one), newest first", "admin", None, LedgerArgs, 200, MovementPage, [401, 403, 404, 422]),
-    ("/products/{product_id}/variants", "post", "Add a variant (a new combination of the options)", "admin", NewVariantSchema, None, 201, VariantSchema, [400, 401, 403, 404, 409, 413, 415, 422]),
-    ("/products/{product_id}/variants/{variant_id}", "patch", "Change a variant's SKU, price or sale (never its stock)", "admin", VariantUpdateSchema, None, 200, VariantSchema, [400, 401, 403, 404, 409, 413, 415, 422]),
-    ("/products/{product_id}/variants/{variant_id}", "delete", "Archive a variant", "admin", None, None, 204, None, [401, 403, 404]),
-    ("/categories", "get", "Every category, as a tree of top-level categories with their subcategories", "anyone", None, None, 200, CATEGORY_TREE, []),
-    ("/categories", "post", "Add a category (at the top, or under a parent)", "admin", CategoryCreateSchema, None, 201, CategorySchema, [400, 401, 403, 409, 413, 415, 422]),
-    ("/categories/{category_id}", "get", "One category by id or slug, with its subcategories", "anyone", None, None, 200, CategorySchema, [404]),
-    ("/categories/{category_id}", "patch", "Rename, re-slug, describe or move a category", "admin", CategoryUpdateSchema, None, 200, CategorySchema, [400, 401, 403, 404, 409, 413, 415, 422]),
-    ("/categories/{category_id}", "delete", "Delete a category with no subcategories and no products (it is gone: 404 after)", "admin", None, None, 204, None, [401, 403, 404, 409]),
-    ("/inventory/low-stock", "get", "Variants on sale at or under a stock threshold", "admin", None, LowStockArgs, 200, LowStockPage, [401, 403, 422]),
-    # multipart/form-data: the upload's text fields are the schema's, beside a binary `file`.
-    ("/products/{product_id}/images", "post", "Upload an image (JPEG, PNG or WebP, up to 10 MiB)", "admin", ImageUploadSchema, None, 201, ImageSchema, [401, 403, 404, 409, 413, 415, 422]),
-    ("/products/{product_id}/images/{image_id}", "patch", "Change an image's alt text or position", "admin", ImageUpdateSchema, None, 200, ImageSchema, [400, 401, 403, 404, 409, 413, 415, 422]),
-    ("/products/{product_id}/images/{image_id}", "delete", "Remove an image and its files", "admin", None, None, 204, None, [401, 403, 404, 409]),
-    ("/orders", "post", "Place an order (all or nothing)", "token", PlaceOrderSchema, None, 201, OrderSchema, [400, 401, 409, 413, 415, 422]),
-    ("/orders/quote", "post", "The order this body would place now (totals, shipping, discount, taxes, short lines); nothing moves", "token", PlaceOrderSchema, None, 200, QuoteOutSchema, [400, 401, 413, 415, 422]),
-    ("/orders", "get", "Your orders (admins: all), newest first", "token", None, OrderListArgs, 200, OrderPage, [401, 422]),
-    ("/orders/{order_id}", "get", "One order", "token", None, None, 200, OrderSchema, [401, 404]),
-    ("/orders/{order_id}/payments", "post", "Pay an order by card", "token", CardSchema, None, 200, OrderSchema, [400, 401, 402, 403, 404, 409, 413, 415, 422]),
-    ("/orders/{order_id}/cancel", "post", "Cancel an order, with an optional reason (a body is optional); stock returns, payment is refunded", "token", CancelSchema, None, 200, OrderSchema, [400, 401, 404, 409, 413, 415, 422]),
-    ("/orders/{order_id}/transitions", "post", "Ship (with an optional carrier and tracking number) or deliver an order", "admin", TransitionSchema, None, 200, OrderSchema, [400, 401, 403, 404, 409, 413, 415, 422]),
-    ("/orders/{order_id}/refunds", "post", "Refund money and take back units of a paid, shipped or delivered order (never more than was paid)", "admin", RefundSchema, None, 201, RefundResultSchema, [400, 401, 403, 404, 409, 413, 415, 422]),
-    ("/shipping-methods", "get", "With country: the active methods serving it, cheapest first (anyone); without: every method (admins)", "optional", None, ShippingMethodListArgs, 200, ShippingMethodPage, [401, 403, 422]),
-    ("/shipping-methods", "post", "Add a shipping method", "admin", ShippingMethodCreateSchema, None, 201, ShippingMethodSchema, [400, 401, 403, 413, 415, 422]),
-    ("/shipping-methods/{method_id}", "get", "One shipping method (an inactive one: admins only)", "optional", None, None, 200, ShippingMethodSchema, [401, 404]),
-    ("/shipping-methods/{method_id}", "patch", "Change a shipping method", "admin", ShippingMethodUpdateSchema, None, 200, ShippingMethodSchema, [400, 401, 403, 404, 413, 415, 422]),
-    ("/shipping-methods/{method_id}", "delete", "Delete a shipping method (orders keep their copy)", "admin", None, None, 204, None, [401, 403, 404]),
-    ("/tax-rates", "get", "Every tax rate, by country", "admin", None, TaxRateListArgs, 200, TaxRatePage, [401, 403, 422]),
-    ("/tax-rates", "post", "Add a country's tax rate (409 when it has one)", "admin", TaxRateCreateSchema, None, 201, TaxRateSchema, [400, 401, 403, 409, 413, 415, 422]),
-    ("/tax-rates/{rate_id}", "get", "One tax rate", "admin", None, None, 200, TaxRateSchema, [401, 403, 404]),
-    ("/tax-rates/{rate_id}", "patch", "Change a tax rate or its country", "admin", TaxRateUpdateSchema, None, 200, TaxRateSchema, WRITE_ERRORS),
-    ("/tax-rates/{rate_id}", "delete", "Delete a tax rate (its country is taxed at 0 after)", "admin", None, None, 204, None, [401, 403, 404]),
-    ("/discount-codes", "get", "Every discount code, newest first", "admin", None, DiscountCodeListArgs, 200, DiscountCodePage, [401, 403, 422]),
-    ("/discount-codes", "post", "Add a discount code (409 when one equal ignoring case exists)", "admin", DiscountCodeCreateSchema, None, 201, DiscountCodeSchema, [400, 401, 403, 409, 413, 415, 422]),
-    ("/discount-codes/{code_id}", "get", "One discount code", "admin", None, None, 200, DiscountCodeSchema, [401, 403, 404]),
-    ("/discount-codes/{code_id}", "patch", "Change a discount code (never its uses)", "admin", DiscountCodeUpdateSchema, None, 200, DiscountCodeSchema, WRITE_ERRORS),
-    ("/discount-codes/{code_id}", "delete", "Delete a discount code (orders keep their copy)", "admin", None, None, 204, None, [401, 403, 404]),
-]
-
 ERROR_TEXT = {
     400: "Malformed JSON, or JSON that is not an object", 401: "No, bad, expired or revoked token",
     402: "The card was declined", 403: "Not allowed for this account", 404: "No such thing, or not yours",
-    409: "Conflict: duplicate, insufficient stock, invalid transition, a delete that something depends on, or a change that raced another",
+    409: "Conflict: duplicate, insufficient stock, invalid transition, a delete that something depends on, "
+         "or a change that raced another",
     413: "Body over 1 MiB (an image upload: the image over 10 MiB)",
-    415: "Body is not application/json (an image upload: not multipart, or the file not a JPEG, PNG or WebP)", 422: "Validation error", 429: "Too many failed log-ins (Retry-After says when to try again)",
+    415: "Body is not application/json (an image upload: not multipart, or the file not a JPEG, PNG or WebP)",
+    422: "Validation error", 429: "Too many failed log-ins (Retry-After says when to try again)",
 }
+JSON_BODY_ERRORS = {400, 413, 415, 422}  # unreadable, too large, not JSON, invalid
+UPLOAD_ERRORS = {413, 415, 422}  # too large, not an image, invalid
+HEALTH = {"get": {
+    "summary": "Liveness and database health",
+    "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": HealthSchema}}},
+                  "503": {"description": "The database does not answer",
+                          "content": {"application/json": {"schema": HealthSchema}}}},
+}}
 
 
-def build_spec(api_prefix="/api/v1"):
+def build_spec(app):
+    """The document of every route of `app` whose view says what it is with `@operation`."""
     spec = APISpec(
         title="shop", version="1.0.0", openapi_version="3.0.3",
         plugins=[MarshmallowPlugin()],
@@ -159,66 +119,128 @@ def build_spec(api_prefix="/api/v1"):
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Error", schema=ErrorSchema)
-    spec.components.schema("Category", schema=CategorySchema)
-    spec.components.schema(CATEGORY_TREE, {"type": "array", "items": {"$ref": "#/components/schemas/Category"}})
-    spec.components.schema("ImageUpload", schema=ImageUploadSchema)
+    operations = sorted(documented_operations(app), key=lambda found: found[:2])
+    register_named_schemas(spec, [recorded for _, _, recorded in operations])
     paths = {}
-    for path, method, summary, who, body, query, status, response, errors in ENDPOINTS:
-        operation = {"summary": summary, "responses": {}}
-        operation["parameters"] = [
-            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-            for name in _path_names(path)
-        ]
-        if query:
-            operation["parameters"].append({"in": "query", "schema": query})
-        if (path, method) in IDEMPOTENT:
-            operation["parameters"].append({
-                "name": "Idempotency-Key", "in": "header", "required": False,
-                "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": IDEMPOTENCY_KEY_PATTERN},
-                "description": f"Retries with the same key and body return the first {IDEMPOTENT[path, method]} (200).",
-            })
-        if body is ImageUploadSchema:
-            operation["requestBody"] = _upload_body()
-        elif body:
-            operation["requestBody"] = {"required": body not in OPTIONAL_BODIES,
-                                        "content": {"application/json": {"schema": body}}}
-        if who == "token" or who == "admin":
-            operation["security"] = [{"bearer": []}]
-        elif who == "optional":
-            operation["security"] = [{}, {"bearer": []}]
-        success = {"description": "OK"}
-        if response:
-            success["content"] = {"application/json": {"schema": response}}
-        operation["responses"][str(status)] = success
-        if (path, method) in IDEMPOTENT:
-            operation["responses"]["200"] = {"description": "A replay of an earlier request with this Idempotency-Key",
-                                             "content": {"application/json": {"schema": response}}}
-        for code in errors + [500]:
-            operation["responses"][str(code)] = {
-                "description": ERROR_TEXT.get(code, "Unexpected error"),
-                "content": {"application/json": {"schema": "Error"}},
-            }
-        paths.setdefault(path, {})[method] = operation
-    for path, operations in paths.items():
-        spec.path(path=api_prefix + path, operations=operations)
-    spec.path(path="/healthz", operations={"get": {
-        "summary": "Liveness and database health",
-        "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": HealthSchema}}},
-                      "503": {"description": "The database does not answer",
-                              "content": {"application/json": {"schema": HealthSchema}}}},
-    }})
+    for path, method, recorded in operations:
+        paths.setdefault(path, {})[method] = operation_object(path, method, recorded)
+    for path, methods in paths.items():
+        spec.path(path=path, operations=methods)
+    spec.path(path="/healthz", operations=HEALTH)
     document = spec.to_dict()
-    _upload_schema(document)
-    _rules_between_fields(document["components"]["schemas"])
-    # A card that expired in an earlier year is refused, so the document says the year it starts
-    # at, printed (26: 2000 + n) or in full (2026).
-    year = utcnow().year
-    document["components"]["schemas"]["Card"]["properties"]["exp_year"]["anyOf"] = [
-        {"minimum": year - 2000, "maximum": 99}, {"minimum": year, "maximum": 2100}]
+    for path, method, recorded in operations:
+        if recorded.upload:
+            fill_upload_schema(document, document["paths"][path][method], recorded.upload)
+    rules_between_fields(document["components"]["schemas"])
+    card_years(document["components"]["schemas"])
     return document
 
 
-def _rules_between_fields(schemas):
+def documented_operations(app):
+    """(OpenAPI path, method, Operation) for each route whose view records one."""
+    for rule in app.url_map.iter_rules():
+        recorded = getattr(app.view_functions[rule.endpoint], "openapi_operation", None)
+        if recorded is None:
+            continue
+        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            yield path, method.lower(), recorded
+
+
+def register_named_schemas(spec, operations):
+    """The components that the operations name rather than reach through a schema: the items
+    of a bare list, and an upload's text fields (copied into its multipart body)."""
+    lists = {recorded.many: recorded.answer for recorded in operations if recorded.many}
+    uploads = [recorded.upload for recorded in operations if recorded.upload]
+    for schema in dict.fromkeys([*lists.values(), *uploads]):
+        spec.components.schema(schema_name(schema), schema=schema)
+    for name, item in lists.items():
+        spec.components.schema(name, {"type": "array", "items": {"$ref": f"#/components/schemas/{schema_name(item)}"}})
+
+
+def schema_name(schema):
+    """A schema's component name, as apispec gives it: the class name without `Schema`."""
+    return schema.__name__.removesuffix("Schema")
+
+
+def operation_object(path, method, recorded):
+    operation = {"summary": recorded.summary, "parameters": parameters(path, recorded)}
+    if recorded.upload:
+        operation["requestBody"] = upload_body()
+    elif recorded.body:
+        operation["requestBody"] = {"required": recorded.body_required,
+                                    "content": {"application/json": {"schema": recorded.body}}}
+    if recorded.who in (TOKEN_HOLDER, ADMIN):
+        operation["security"] = [{"bearer": []}]
+    elif recorded.who == TOKEN_OPTIONAL:
+        operation["security"] = [{}, {"bearer": []}]
+    operation["responses"] = responses(path, recorded)
+    return operation
+
+
+def parameters(path, recorded):
+    found = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+             for name in path_names(path)]
+    if recorded.args:
+        found.append({"in": "query", "schema": recorded.args})
+    if recorded.idempotent:
+        found.append({
+            "name": "Idempotency-Key", "in": "header", "required": False,
+            "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": IDEMPOTENCY_KEY_PATTERN},
+            "description": f"Retries with the same key and body return the first {recorded.idempotent} (200).",
+        })
+    return found
+
+
+def responses(path, recorded):
+    answer = recorded.many or (page_of(recorded.answer) if recorded.page else recorded.answer)
+    success = {"description": "OK"}
+    if answer:
+        success["content"] = {"application/json": {"schema": answer}}
+    found = {str(recorded.status): success}
+    if recorded.idempotent:
+        found["200"] = {"description": "A replay of an earlier request with this Idempotency-Key",
+                        "content": {"application/json": {"schema": answer}}}
+    for code in error_statuses(path, recorded):
+        found[str(code)] = {"description": ERROR_TEXT.get(code, "Unexpected error"),
+                            "content": {"application/json": {"schema": "Error"}}}
+    return found
+
+
+def error_statuses(path, recorded):
+    """The errors an operation's shape implies, with the ones its own rules add: a body can be
+    refused (an upload is not JSON, so never malformed), query args can be invalid, a token
+    missing (an admin's, not an admin's), a thing named in the path not found, and anything
+    can fail unexpectedly."""
+    statuses = set(recorded.errors)
+    if recorded.upload:
+        statuses |= UPLOAD_ERRORS
+    elif recorded.body:
+        statuses |= JSON_BODY_ERRORS
+    if recorded.args:
+        statuses.add(422)
+    if recorded.who != ANYONE:
+        statuses.add(401)
+    if recorded.who == ADMIN:
+        statuses.add(403)
+    if path_names(path):
+        statuses.add(404)
+    return sorted(statuses) + [500]
+
+
+def path_names(path):
+    return [part[1:-1] for part in path.split("/") if part.startswith("{")]
+
+
+def card_years(schemas):
+    """A card that expired in an earlier year is refused, so the document says the year it
+    starts at, printed (26: 2000 + n) or in full (2026)."""
+    year = utcnow().year
+    schemas["Card"]["properties"]["exp_year"]["anyOf"] = [
+        {"minimum": year - 2000, "maximum": 99}, {"minimum": year, "maximum": 2100}]
+
+
+def rules_between_fields(schemas):
     """What the schemas' own checks say about fields together, as JSON Schema says it. Rules that
     depend on what is stored (a code's kind when a PATCH leaves it out, a product's options) or
     compare two values (a price range, a code's dates) stay in the descriptions."""
@@ -257,25 +279,20 @@ UPLOAD_TEXT = (
 )
 
 
-def _upload_body():
-    """The image upload's multipart body; its schema is filled in by `_upload_schema`."""
+def upload_body():
+    """The image upload's multipart body; its schema is filled in by `fill_upload_schema`."""
     return {"required": True, "description": UPLOAD_TEXT, "content": {"multipart/form-data": {
         "schema": {}, "encoding": {"file": {"contentType": "image/jpeg, image/png, image/webp"}},
     }}}
 
 
-def _upload_schema(document):
+def fill_upload_schema(document, operation, upload):
     """The upload schema's text fields (as apispec wrote them) with the binary `file` beside them."""
-    text_fields = document["components"]["schemas"]["ImageUpload"]
+    text_fields = document["components"]["schemas"][schema_name(upload)]
     schema = {**text_fields, "properties": {**text_fields["properties"],
                                             "file": {"type": "string", "format": "binary", "maxLength": MAX_BYTES}},
               "required": sorted({*text_fields.get("required", []), "file"})}
-    upload = document["paths"]["/api/v1/products/{product_id}/images"]["post"]["requestBody"]
-    upload["content"]["multipart/form-data"]["schema"] = schema
-
-
-def _path_names(path):
-    return [part[1:-1] for part in path.split("/") if part.startswith("{")]
+    operation["requestBody"]["content"]["multipart/form-data"]["schema"] = schema
 
 
 @bp.get("/openapi.json")
@@ -283,5 +300,5 @@ def openapi_json():
     """This API's OpenAPI 3 document."""
     year, document = current_app.extensions.get("openapi_spec", (None, None))
     if year != utcnow().year:  # built again at New Year, for the card's expiry year
-        year, document = current_app.extensions["openapi_spec"] = (utcnow().year, build_spec())
+        year, document = current_app.extensions["openapi_spec"] = (utcnow().year, build_spec(current_app))
     return jsonify(document)

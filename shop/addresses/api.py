@@ -5,9 +5,10 @@ from ..api import load_args, load_body, page_response
 from ..auth.guards import current_api_user, token_required
 from ..clock import utcnow
 from ..db import get_db
+from ..openapi import TOKEN_HOLDER, operation
 from . import services
 from .repository import AddressRepository
-from .schemas import AddressCreateSchema, AddressListArgs, AddressUpdateSchema, SavedAddressSchema
+from .schemas import LIST_TEXT, AddressCreateSchema, AddressListArgs, AddressUpdateSchema, SavedAddressSchema
 
 api_bp = Blueprint("addresses_api", __name__)
 
@@ -22,6 +23,8 @@ def _addresses():
 
 
 @api_bp.get("/me/addresses")
+@operation(LIST_TEXT + ", the default marked", who=TOKEN_HOLDER, args=AddressListArgs,
+           answer=SavedAddressSchema, page=True)
 @token_required
 def list_addresses():
     """Your saved addresses, oldest first, the default marked."""
@@ -31,6 +34,7 @@ def list_addresses():
 
 
 @api_bp.get("/me/addresses/<oid:address_id>")
+@operation("One of your saved addresses", who=TOKEN_HOLDER, answer=SavedAddressSchema)
 @token_required
 def get_address(address_id):
     """One of your saved addresses."""
@@ -38,6 +42,8 @@ def get_address(address_id):
 
 
 @api_bp.post("/me/addresses")
+@operation("Save an address (your first one is the default; 422 once the book is full)", who=TOKEN_HOLDER,
+           body=AddressCreateSchema, answer=SavedAddressSchema, status=201)
 @token_required
 def add_address():
     """Save an address; your first one becomes the default."""
@@ -46,6 +52,8 @@ def add_address():
 
 
 @api_bp.patch("/me/addresses/<oid:address_id>")
+@operation("Change a saved address, or make it the default (the previous default no longer is)", who=TOKEN_HOLDER,
+           body=AddressUpdateSchema, answer=SavedAddressSchema)
 @token_required
 def update_address(address_id):
     """Change any of an address's fields, or make it the default."""
@@ -55,6 +63,8 @@ def update_address(address_id):
 
 
 @api_bp.delete("/me/addresses/<oid:address_id>")
+@operation("Delete a saved address (orders keep their copy; the newest remaining one becomes the default)",
+           who=TOKEN_HOLDER, status=204)
 @token_required
 def delete_address(address_id):
     """Delete an address; orders keep their copy of it."""

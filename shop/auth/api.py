@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, jsonify
 from ..api import load_body
 from ..clock import utcnow
 from ..db import get_db
+from ..openapi import TOKEN_HOLDER, operation
 from . import services
 from .guards import bearer_token, client_address, current_api_user, token_required
 from .repository import LoginFailures, TokenRepository, UserRepository
@@ -28,6 +29,7 @@ RESET_ACCEPTED = AcceptedSchema().dump(
 
 
 @api_bp.post("/auth/register")
+@operation("Create a customer account", body=RegisterSchema, answer=UserSchema, status=201, errors=(409,))
 def register():
     """Create a customer account."""
     data = load_body(REGISTER)
@@ -36,6 +38,8 @@ def register():
 
 
 @api_bp.post("/auth/tokens")
+@operation("Log in: exchange email and password for a bearer token", body=CredentialsSchema, answer=TokenSchema,
+           status=201, errors=(401, 429))
 def create_token():
     """Exchange an email and password for a bearer token."""
     data = load_body(CREDENTIALS)
@@ -51,6 +55,7 @@ def create_token():
 
 
 @api_bp.delete("/auth/tokens/current")
+@operation("Log out: revoke this token", who=TOKEN_HOLDER, status=204)
 @token_required
 def revoke_token():
     """Log out: the token stops working."""
@@ -59,6 +64,8 @@ def revoke_token():
 
 
 @api_bp.post("/auth/password-resets")
+@operation("E-mail a one-use link to set a new password (202 whether or not the email has an account, and over the "
+           "limit, when nothing is sent)", body=PasswordResetRequestSchema, answer=AcceptedSchema, status=202)
 def request_password_reset():
     """E-mail a one-use link to set a new password: 202 whether or not the email has an account."""
     data = load_body(RESET_REQUEST)
@@ -68,6 +75,8 @@ def request_password_reset():
 
 
 @api_bp.post("/auth/password-resets/<token>")
+@operation("Set a new password through the e-mailed link, once; every session and token of the account ends",
+           body=PasswordResetSchema, status=204)
 def reset_password(token):
     """Set a new password through the e-mailed link; every session and token of the account ends."""
     data = load_body(RESET)
@@ -76,12 +85,14 @@ def reset_password(token):
 
 
 @api_bp.get("/me")
+@operation("The token holder's account", who=TOKEN_HOLDER, answer=UserSchema)
 def me():
     """The token holder's account."""
     return jsonify(USER.dump(current_api_user()))
 
 
 @api_bp.patch("/me")
+@operation("Change the token holder's name", who=TOKEN_HOLDER, body=UserUpdateSchema, answer=UserSchema)
 @token_required
 def update_me():
     """Change the token holder's name."""
@@ -90,6 +101,8 @@ def update_me():
 
 
 @api_bp.post("/me/password")
+@operation("Change the password (422 on details.current_password when it is wrong); every other session and token "
+           "ends, this token keeps working", who=TOKEN_HOLDER, body=PasswordChangeSchema, status=204, errors=(429,))
 @token_required
 def change_password():
     """Change the password; every other session and token of the account ends, this token works on."""

@@ -6,6 +6,7 @@ from ..api import load_body
 from ..auth.guards import admin_required
 from ..clock import utcnow
 from ..db import get_db
+from ..openapi import ADMIN, operation
 from ..products.repository import ProductRepository
 from . import services
 from .repository import CategoryRepository
@@ -24,6 +25,8 @@ def _repositories():
 
 
 @api_bp.get("/categories")
+@operation("Every category, as a tree of top-level categories with their subcategories", answer=CategorySchema,
+           many="CategoryTree")
 @caching.public
 def list_categories():
     """Every category, as a tree: the top-level ones, each with its subcategories."""
@@ -31,6 +34,7 @@ def list_categories():
 
 
 @api_bp.get("/categories/<id:category_id>")
+@operation("One category by id or slug, with its subcategories", answer=CategorySchema)
 @caching.public
 def get_category(category_id):
     """One category by id or slug, with its subcategories."""
@@ -39,6 +43,8 @@ def get_category(category_id):
 
 
 @api_bp.post("/categories")
+@operation("Add a category (at the top, or under a parent)", who=ADMIN, body=CategoryCreateSchema,
+           answer=CategorySchema, status=201, errors=(409,))
 @admin_required
 def create_category():
     """Add a category, at the top or under a parent."""
@@ -49,6 +55,8 @@ def create_category():
 
 
 @api_bp.patch("/categories/<id:category_id>")
+@operation("Rename, re-slug, describe or move a category", who=ADMIN, body=CategoryUpdateSchema, answer=CategorySchema,
+           errors=(409,))
 @admin_required
 def update_category(category_id):
     """Rename, re-slug, re-describe or move a category."""
@@ -58,6 +66,8 @@ def update_category(category_id):
 
 
 @api_bp.delete("/categories/<id:category_id>")
+@operation("Delete a category with no subcategories and no products (it is gone: 404 after)", who=ADMIN, status=204,
+           errors=(409,))
 @admin_required
 def delete_category(category_id):
     """Delete a category that has no subcategories and no products."""

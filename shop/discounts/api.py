@@ -5,6 +5,7 @@ from ..api import load_args, load_body, page_response
 from ..auth.guards import admin_required
 from ..clock import utcnow
 from ..db import get_db
+from ..openapi import ADMIN, operation
 from . import services
 from .repository import DiscountCodeRepository
 from .schemas import DiscountCodeCreateSchema, DiscountCodeListArgs, DiscountCodeSchema, DiscountCodeUpdateSchema
@@ -22,6 +23,8 @@ def _codes():
 
 
 @api_bp.get("/discount-codes")
+@operation("Every discount code, newest first", who=ADMIN, args=DiscountCodeListArgs, answer=DiscountCodeSchema,
+           page=True)
 @admin_required
 def list_codes():
     """Every code, newest first, with its uses."""
@@ -31,6 +34,7 @@ def list_codes():
 
 
 @api_bp.get("/discount-codes/<id:code_id>")
+@operation("One discount code", who=ADMIN, answer=DiscountCodeSchema)
 @admin_required
 def get_code(code_id):
     """One code, by id."""
@@ -38,6 +42,8 @@ def get_code(code_id):
 
 
 @api_bp.post("/discount-codes")
+@operation("Add a discount code (409 when one equal ignoring case exists)", who=ADMIN, body=DiscountCodeCreateSchema,
+           answer=DiscountCodeSchema, status=201, errors=(409,))
 @admin_required
 def create_code():
     """Add a code (409 when one equal ignoring case exists)."""
@@ -46,6 +52,8 @@ def create_code():
 
 
 @api_bp.patch("/discount-codes/<id:code_id>")
+@operation("Change a discount code (never its uses)", who=ADMIN, body=DiscountCodeUpdateSchema,
+           answer=DiscountCodeSchema, errors=(409,))
 @admin_required
 def update_code(code_id):
     """Change any of a code's fields but `uses`; those left out stay."""
@@ -53,6 +61,7 @@ def update_code(code_id):
 
 
 @api_bp.delete("/discount-codes/<id:code_id>")
+@operation("Delete a discount code (orders keep their copy)", who=ADMIN, status=204)
 @admin_required
 def delete_code(code_id):
     """Delete a code; orders keep their copy of it."""

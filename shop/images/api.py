@@ -7,6 +7,7 @@ from ..clock import utcnow
 from ..db import get_db
 from ..errors import InvalidInput
 from ..input_rules import upload_limit
+from ..openapi import ADMIN, operation
 from . import services
 from .model import FORM_OVERHEAD, MAX_BYTES
 from .repository import ImageRepository
@@ -40,6 +41,8 @@ def upload_fields():
 
 
 @api_bp.post("/products/<id:product_id>/images")
+@operation("Upload an image (JPEG, PNG or WebP, up to 10 MiB)", who=ADMIN, upload=ImageUploadSchema,
+           answer=ImageSchema, status=201, errors=(409,))
 @upload_limit(MAX_BYTES + FORM_OVERHEAD)
 @admin_required
 def add_image(product_id):
@@ -51,6 +54,8 @@ def add_image(product_id):
 
 
 @api_bp.patch("/products/<id:product_id>/images/<id:image_id>")
+@operation("Change an image's alt text or position", who=ADMIN, body=ImageUpdateSchema, answer=ImageSchema,
+           errors=(409,))
 @admin_required
 def update_image(product_id, image_id):
     """Change an image's alt text or its position in the product's list."""
@@ -60,6 +65,7 @@ def update_image(product_id, image_id):
 
 
 @api_bp.delete("/products/<id:product_id>/images/<id:image_id>")
+@operation("Remove an image and its files", who=ADMIN, status=204, errors=(409,))
 @admin_required
 def delete_image(product_id, image_id):
     """Remove an image and its files: its URLs answer 404 from then on."""

@@ -14,6 +14,7 @@ from ..clock import utcnow
 from ..db import get_db
 from ..dumping import dumper
 from ..errors import InvalidInput, QuoteChanged
+from ..openapi import ADMIN, TOKEN_HOLDER, operation
 from . import lists, services
 from .model import IDEMPOTENCY_KEY_PATTERN
 from .schemas import (
@@ -62,6 +63,8 @@ def _checkout(body):
 
 
 @api_bp.post("/orders")
+@operation("Place an order (all or nothing)", who=TOKEN_HOLDER, body=PlaceOrderSchema, answer=OrderSchema, status=201,
+           errors=(409,), idempotent="order")
 @token_required
 def place_order():
     """Place an order, all or nothing; a repeated Idempotency-Key returns the first order."""
@@ -87,6 +90,8 @@ def place_order():
 
 
 @api_bp.post("/orders/quote")
+@operation("The order this body would place now (totals, shipping, discount, taxes, short lines); nothing moves",
+           who=TOKEN_HOLDER, body=PlaceOrderSchema, answer=QuoteOutSchema)
 @token_required
 def quote_order():
     """The order this body would place now (totals, shipping, discount, taxes) and the lines
@@ -98,6 +103,8 @@ def quote_order():
 
 
 @api_bp.get("/orders")
+@operation("Your orders (admins: all), newest first", who=TOKEN_HOLDER, args=OrderListArgs, answer=OrderSchema,
+           page=True)
 @token_required
 def list_orders():
     """Your orders, newest first; admins see everyone's and may filter."""
@@ -110,6 +117,7 @@ def list_orders():
 
 
 @api_bp.get("/orders/<oid:order_id>")
+@operation("One order", who=TOKEN_HOLDER, answer=OrderSchema)
 @token_required
 def get_order(order_id):
     """One order: yours, or any for an admin."""
@@ -118,6 +126,7 @@ def get_order(order_id):
 
 
 @api_bp.post("/orders/<oid:order_id>/payments")
+@operation("Pay an order by card", who=TOKEN_HOLDER, body=CardSchema, answer=OrderSchema, errors=(402, 403, 409))
 @token_required
 def pay_order(order_id):
     """Pay a placed order by card through the configured gateway."""
@@ -127,6 +136,8 @@ def pay_order(order_id):
 
 
 @api_bp.post("/orders/<oid:order_id>/cancel")
+@operation("Cancel an order, with an optional reason (a body is optional); stock returns, payment is refunded",
+           who=TOKEN_HOLDER, body=CancelSchema, body_required=False, answer=OrderSchema, errors=(409,))
 @token_required
 def cancel_order(order_id):
     """Cancel a placed or paid order: stock returns, a payment is refunded. An optional
@@ -137,6 +148,8 @@ def cancel_order(order_id):
 
 
 @api_bp.post("/orders/<oid:order_id>/transitions")
+@operation("Ship (with an optional carrier and tracking number) or deliver an order", who=ADMIN, body=TransitionSchema,
+           answer=OrderSchema, errors=(409,))
 @admin_required
 def transition_order(order_id):
     """Ship a paid order, or mark a shipped one delivered."""
@@ -147,6 +160,8 @@ def transition_order(order_id):
 
 
 @api_bp.post("/orders/<oid:order_id>/refunds")
+@operation("Refund money and take back units of a paid, shipped or delivered order (never more than was paid)",
+           who=ADMIN, body=RefundSchema, answer=RefundResultSchema, status=201, errors=(409,), idempotent="refund")
 @admin_required
 def refund_order(order_id):
     """Refund money and take back units of a paid, shipped or delivered order; never more than
@@ -158,6 +173,8 @@ def refund_order(order_id):
 
 
 @api_bp.get("/customers")
+@operation("The customers' accounts, newest first, each with how many orders it placed; q: the start of an e-mail "
+           "or a name, any case", who=ADMIN, args=CustomerListArgs, answer=CustomerSchema, page=True)
 @admin_required
 def list_customers():
     """The customers' accounts, newest first, each with how many orders it placed; `q`: the

@@ -9,6 +9,7 @@ from ..categories.repository import CategoryRepository
 from ..clock import utcnow
 from ..db import get_db
 from ..dumping import dumper
+from ..openapi import ADMIN, TOKEN_OPTIONAL, operation
 from . import services
 from .model import ProductQuery
 from .repository import LedgerRepository, ProductRepository
@@ -48,6 +49,8 @@ def _repositories():
 
 
 @api_bp.get("/products")
+@operation("List, search, filter and sort products", who=TOKEN_OPTIONAL, args=ProductListArgs, answer=ProductSchema,
+           page=True)
 @caching.public
 def list_products():
     """Active products (admins may ask for inactive ones), searched, filtered, sorted, paged."""
@@ -68,6 +71,7 @@ def list_products():
 
 
 @api_bp.get("/products/<id:product_id>")
+@operation("One product by id or slug", who=TOKEN_OPTIONAL, answer=ProductSchema)
 @caching.public
 def get_product(product_id):
     """One product by id or slug; inactive ones only for admins."""
@@ -79,6 +83,7 @@ def get_product(product_id):
 
 
 @api_bp.post("/products")
+@operation("Add a product", who=ADMIN, body=ProductCreateSchema, answer=ProductSchema, status=201, errors=(409,))
 @admin_required
 def create_product():
     """Add a product; its initial stock is the ledger's first entry."""
@@ -90,6 +95,8 @@ def create_product():
 
 
 @api_bp.patch("/products/<id:product_id>")
+@operation("Change a product (never its stock)", who=ADMIN, body=ProductUpdateSchema, answer=ProductSchema,
+           errors=(409,))
 @admin_required
 def update_product(product_id):
     """Change name, description, price, active, slug or categories (never stock)."""
@@ -100,6 +107,7 @@ def update_product(product_id):
 
 
 @api_bp.delete("/products/<id:product_id>")
+@operation("Archive a product", who=ADMIN, status=204)
 @admin_required
 def archive_product(product_id):
     """Archive (deactivate) a product; orders keep their copy of it."""
@@ -108,6 +116,8 @@ def archive_product(product_id):
 
 
 @api_bp.post("/products/<id:product_id>/stock-adjustments")
+@operation("Adjust stock with a reason", who=ADMIN, body=StockAdjustmentSchema, answer=AdjustmentResultSchema,
+           status=201, errors=(409,))
 @admin_required
 def adjust_stock(product_id):
     """Restock, correct, write off or take back units of a variant, with a reason."""
@@ -120,6 +130,8 @@ def adjust_stock(product_id):
 
 
 @api_bp.get("/products/<id:product_id>/stock-movements")
+@operation("The stock ledger of a product's variants (or one), newest first", who=ADMIN, args=LedgerArgs,
+           answer=MovementSchema, page=True)
 @admin_required
 def stock_movements(product_id):
     """The ledger of a product's variants (or of one), newest first."""
@@ -130,6 +142,8 @@ def stock_movements(product_id):
 
 
 @api_bp.get("/inventory/low-stock")
+@operation("Variants on sale at or under a stock threshold", who=ADMIN, args=LowStockArgs, answer=LowStockItemSchema,
+           page=True)
 @admin_required
 def low_stock():
     """Variants on sale at or under `threshold` units, lowest first."""
@@ -141,6 +155,8 @@ def low_stock():
 
 
 @api_bp.post("/products/<id:product_id>/variants")
+@operation("Add a variant (a new combination of the options)", who=ADMIN, body=NewVariantSchema, answer=VariantSchema,
+           status=201, errors=(409,))
 @admin_required
 def add_variant(product_id):
     """Add a variant: one new combination of the product's options, with its own SKU and stock."""
@@ -150,6 +166,8 @@ def add_variant(product_id):
 
 
 @api_bp.patch("/products/<id:product_id>/variants/<id:variant_id>")
+@operation("Change a variant's SKU, price or sale (never its stock)", who=ADMIN, body=VariantUpdateSchema,
+           answer=VariantSchema, errors=(409,))
 @admin_required
 def update_variant(product_id, variant_id):
     """Change a variant's price, SKU or whether it is on sale (never its stock)."""
@@ -159,6 +177,7 @@ def update_variant(product_id, variant_id):
 
 
 @api_bp.delete("/products/<id:product_id>/variants/<id:variant_id>")
+@operation("Archive a variant", who=ADMIN, status=204)
 @admin_required
 def archive_variant(product_id, variant_id):
     """Archive a variant: off sale, its stock and ledger kept; orders keep their copy."""

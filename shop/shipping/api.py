@@ -6,6 +6,7 @@ from ..auth.guards import admin_required, current_api_user, optional_api_user
 from ..clock import utcnow
 from ..db import get_db
 from ..errors import Forbidden
+from ..openapi import ADMIN, TOKEN_OPTIONAL, operation
 from . import services
 from .repository import ShippingMethodRepository
 from .schemas import (
@@ -25,6 +26,8 @@ def _methods():
 
 
 @api_bp.get("/shipping-methods")
+@operation("With country: the active methods serving it, cheapest first (anyone); without: every method (admins)",
+           who=TOKEN_OPTIONAL, args=ShippingMethodListArgs, answer=ShippingMethodSchema, page=True, errors=(403,))
 def list_methods():
     """With `country`: the active methods serving it, for anyone. Without: every method, for admins."""
     args = load_args(LIST_ARGS)
@@ -36,6 +39,7 @@ def list_methods():
 
 
 @api_bp.get("/shipping-methods/<id:method_id>")
+@operation("One shipping method (an inactive one: admins only)", who=TOKEN_OPTIONAL, answer=ShippingMethodSchema)
 def get_method(method_id):
     """One method; an inactive one only for admins."""
     user = optional_api_user()
@@ -43,6 +47,8 @@ def get_method(method_id):
 
 
 @api_bp.post("/shipping-methods")
+@operation("Add a shipping method", who=ADMIN, body=ShippingMethodCreateSchema, answer=ShippingMethodSchema,
+           status=201)
 @admin_required
 def create_method():
     """Add a shipping method."""
@@ -51,6 +57,7 @@ def create_method():
 
 
 @api_bp.patch("/shipping-methods/<id:method_id>")
+@operation("Change a shipping method", who=ADMIN, body=ShippingMethodUpdateSchema, answer=ShippingMethodSchema)
 @admin_required
 def update_method(method_id):
     """Change any of a method's fields; those left out stay."""
@@ -58,6 +65,7 @@ def update_method(method_id):
 
 
 @api_bp.delete("/shipping-methods/<id:method_id>")
+@operation("Delete a shipping method (orders keep their copy)", who=ADMIN, status=204)
 @admin_required
 def delete_method(method_id):
     """Delete a method; orders keep their copy of its name and price."""

@@ -5,6 +5,7 @@ from ..api import load_args, load_body, page_response
 from ..auth.guards import admin_required
 from ..clock import utcnow
 from ..db import get_db
+from ..openapi import ADMIN, operation
 from . import services
 from .repository import TaxRateRepository
 from .schemas import TaxRateCreateSchema, TaxRateListArgs, TaxRateSchema, TaxRateUpdateSchema
@@ -22,6 +23,7 @@ def _rates():
 
 
 @api_bp.get("/tax-rates")
+@operation("Every tax rate, by country", who=ADMIN, args=TaxRateListArgs, answer=TaxRateSchema, page=True)
 @admin_required
 def list_rates():
     """Every rate, by country."""
@@ -31,6 +33,7 @@ def list_rates():
 
 
 @api_bp.get("/tax-rates/<id:rate_id>")
+@operation("One tax rate", who=ADMIN, answer=TaxRateSchema)
 @admin_required
 def get_rate(rate_id):
     """One rate."""
@@ -38,6 +41,8 @@ def get_rate(rate_id):
 
 
 @api_bp.post("/tax-rates")
+@operation("Add a country's tax rate (409 when it has one)", who=ADMIN, body=TaxRateCreateSchema, answer=TaxRateSchema,
+           status=201, errors=(409,))
 @admin_required
 def create_rate():
     """Add a country's rate (409 when it has one)."""
@@ -46,6 +51,8 @@ def create_rate():
 
 
 @api_bp.patch("/tax-rates/<id:rate_id>")
+@operation("Change a tax rate or its country", who=ADMIN, body=TaxRateUpdateSchema, answer=TaxRateSchema,
+           errors=(409,))
 @admin_required
 def update_rate(rate_id):
     """Change a rate, or move it to another country (409 when that one has a rate)."""
@@ -53,6 +60,7 @@ def update_rate(rate_id):
 
 
 @api_bp.delete("/tax-rates/<id:rate_id>")
+@operation("Delete a tax rate (its country is taxed at 0 after)", who=ADMIN, status=204)
 @admin_required
 def delete_rate(rate_id):
     """Delete a rate: its country is taxed at 0 after."""
