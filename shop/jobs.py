@@ -17,8 +17,9 @@ from .clock import utcnow
 from .db import settle_memory
 from .mail import Outbox, deliver_due
 from .orders import repair as order_repair
-from .orders import services as order_services
+from .orders.expiry import expire_unpaid
 from .orders.links import OrderLinks
+from .orders.repositories import Repositories
 from .products import services as product_services
 from .products.repository import LedgerRepository
 from .products.variant_repository import VariantRepository
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 
 
 def expire_orders(db, links=None):
-    return order_services.expire_unpaid(order_services.Stores.on(db, links), utcnow())
+    return expire_unpaid(Repositories.on(db, links), utcnow())
 
 
 # How long a worker round (`deliver_round`) sends e-mail for at most, so that the other jobs still run.
@@ -40,13 +41,13 @@ def deliver_emails(db, backend, deadline=None):
 
 
 def repair(db, stale_after_seconds, links=None):
-    return order_repair.repair(order_services.Stores.on(db, links), utcnow(), stale_after_seconds)
+    return order_repair.repair(Repositories.on(db, links), utcnow(), stale_after_seconds)
 
 
 def audit_stock(db):
     """(variants whose stock differs from their ledger, units held by rejected or cancelled orders)."""
     differ = product_services.audit_stock(VariantRepository(db), LedgerRepository(db))
-    return differ, order_repair.units_held_by_dead_orders(order_services.Stores.on(db))
+    return differ, order_repair.units_held_by_dead_orders(Repositories.on(db))
 
 
 def run_all(app):

@@ -233,10 +233,12 @@ class Api:
         return self.client.get("/api/v1" + path, headers=self.headers(kwargs.pop("headers", None)), **kwargs)
 
     def post(self, path, json=None, **kwargs):
-        return self.client.post("/api/v1" + path, json=json, headers=self.headers(kwargs.pop("headers", None)), **kwargs)
+        headers = self.headers(kwargs.pop("headers", None))
+        return self.client.post("/api/v1" + path, json=json, headers=headers, **kwargs)
 
     def patch(self, path, json=None, **kwargs):
-        return self.client.patch("/api/v1" + path, json=json, headers=self.headers(kwargs.pop("headers", None)), **kwargs)
+        headers = self.headers(kwargs.pop("headers", None))
+        return self.client.patch("/api/v1" + path, json=json, headers=headers, **kwargs)
 
     def delete(self, path, **kwargs):
         return self.client.delete("/api/v1" + path, headers=self.headers(kwargs.pop("headers", None)), **kwargs)
@@ -360,10 +362,12 @@ def add_guest_order(app, product_id, variant_id=None):
     """An order placed at the HTML checkout by a guest (straight through the services): the
     ids its private page's path uses, and a claim link's token (of nobody: it opens nothing)."""
     from shop.clock import utcnow
-    from shop.orders import services
+    from shop.orders.links import OrderLinks
     from shop.orders.model import Guest
+    from shop.orders.placing import Checkout, place_order
+    from shop.orders.repositories import Repositories
 
-    stores = services.Stores.for_app(app)
+    stores = Repositories.on(app.extensions["mongo_db"], OrderLinks.of(app.config))
     item = {"product_id": product_id, "quantity": 1, **({"variant_id": variant_id} if variant_id else {})}
-    order, _ = services.place_order(stores, Guest("guest@example.com"), [item], ADDRESS, None, utcnow(), 30)
+    order, _ = place_order(stores, Guest("guest@example.com"), Checkout([item], ADDRESS), None, utcnow(), 30)
     return {"guest_order_id": order.id, "token": stores.links.guest_token(order.id), "claim_token": "no-such-claim"}

@@ -1,5 +1,5 @@
 """Back-office customers: the accounts, newest first, searchable; one customer and their orders."""
-from flask import current_app, render_template, request
+from flask import render_template, request
 
 from ..auth import services as accounts
 from ..auth.forms import CustomerSearchForm
@@ -11,7 +11,7 @@ from ..db import get_db
 from ..fields import PageArgs
 from ..forms import page_args
 from ..orders import lists as order_lists
-from ..orders import services as orders
+from ..orders.repositories import Repositories
 from .routes import bp
 
 PER_PAGE = 25
@@ -25,7 +25,7 @@ def customers():
     of an e-mail or a name."""
     form = CustomerSearchForm(formdata=request.args)
     args = page_args(SEARCH_ARGS)
-    found, counts, total = order_lists.customers_page(orders.Stores.for_app(current_app), UserRepository(get_db()),
+    found, counts, total = order_lists.customers_page(Repositories.for_request(), UserRepository(get_db()),
                                                       args.get("q"), args["page"], PER_PAGE)
     return render_template("admin/customers.html", form=form, customers=found, counts=counts, total=total,
                            page=args["page"], per_page=PER_PAGE, link_args={"q": args["q"]} if args.get("q") else {})
@@ -36,7 +36,7 @@ def customer(user_id):
     """One customer: who they are, and their orders, newest first."""
     user = accounts.get_user(UserRepository(get_db()), user_id)
     page = page_args(PAGE_ARGS)["page"]
-    placed, total = order_lists.list_orders(orders.Stores.for_app(current_app), signed_in_user(), None, user.id,
+    placed, total = order_lists.list_orders(Repositories.for_request(), signed_in_user(), None, user.id,
                                             page, PER_PAGE, utcnow())
     return render_template("admin/customer.html", customer=user, orders=placed, total=total, page=page,
                            per_page=PER_PAGE)

@@ -1,5 +1,5 @@
 """Back-office orders: search by number, customer and status, open one, ship, deliver or cancel it."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from ..auth.repository import UserRepository
 from ..auth.session import signed_in_user
@@ -8,17 +8,16 @@ from ..db import get_db
 from ..errors import InvalidTransition
 from ..forms import keeps_typed_input, page_args
 from ..orders import lists, services
+from ..orders.refunding import can_refund
 from ..orders.forms import OrderSearchForm, TransitionForm
 from ..orders.pages import confirm_cancel
+from ..orders.repositories import Repositories
 from ..orders.schemas import OrderSearchArgs, TransitionSchema
 from .routes import bp
 
 PER_PAGE = 25
 SEARCH_ARGS = OrderSearchArgs()
 
-
-def _stores():
-    return services.Stores.for_app(current_app)
 
 
 @bp.get("/orders")
@@ -27,8 +26,9 @@ def orders():
     the start of a name) and status, combined."""
     form = OrderSearchForm(formdata=request.args)
     args = page_args(SEARCH_ARGS)
-    items, total = lists.search_orders(_stores(), UserRepository(get_db()), args.get("status"), args["page"],
-                                          PER_PAGE, utcnow(), number=args.get("number"), customer=args.get("customer"))
+    items, total = lists.search_orders(Repositories.for_request(), UserRepository(get_db()), args.get("status"),
+                                       args["page"], PER_PAGE, utcnow(), number=args.get("number"),
+                                       customer=args.get("customer"))
     return render_template("admin/orders.html", form=form, orders=items, total=total, page=args["page"],
                            per_page=PER_PAGE, link_args=form.link_args(args))
 
@@ -40,9 +40,9 @@ def order(order_id):
 
 
 def _order_page(order_id, ship_form, status=200):
-    found = services.get_order(_stores(), signed_in_user(), order_id, utcnow())
+    found = services.get_order(Repositories.for_request(), signed_in_user(), order_id, utcnow())
     return render_template("admin/order.html", order=found, ship_form=ship_form,
-                           refundable=services.can_refund(found)), status
+                           refundable=can_refund(found)), status
 
 
 @bp.post("/orders/<oid:order_id>/status")
@@ -52,8 +52,8 @@ def move_order(order_id):
     form = TransitionForm()
     if form.validate_on_submit() and (data := form.load(TransitionSchema(), form.schema_data())):
         try:
-            changed = services.transition_order(_stores(), order_id, data["status"], signed_in_user(), utcnow(),
-                                                data.get("carrier"), data.get("tracking_number"))
+            changed = services.transition_order(Repositories.for_request(), order_id, data["status"], signed_in_user(),
+                                                utcnow(), data.get("carrier"), data.get("tracking_number"))
         except InvalidTransition as error:
             flash(error.message, "error")
         else:
@@ -71,8 +71,8 @@ def move_order(order_id):
 def cancel_order(order_id):
     """Cancel a placed or paid order, in two steps: what will happen (its units go back to
     stock, a payment is refunded), an optional reason, then yes or keep it."""
-    found = services.get_order(_stores(), signed_in_user(), order_id, utcnow())
+    found = services.get_order(Repositories.for_request(), signed_in_user(), order_id, utcnow())
     return confirm_cancel(found, url_for("admin.cancel_order", order_id=found.id),
                           url_for("admin.order", order_id=found.id),
-                          lambda reason: services.cancel_order(_stores(), signed_in_user(), found.id, utcnow(),
-                                                               reason=reason), admin=True)
+                          lambda reason: services.cancel_order(Repositories.for_request(), signed_in_user(), found.id,
+                                                               utcnow(), reason=reason), admin=True)

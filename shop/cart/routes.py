@@ -15,7 +15,8 @@ from ..auth.model import normalize_email
 from ..forms import present
 from ..orders.model import Guest
 from ..orders.schemas import GuestEmailSchema, OrderItemSchema, PlaceOrderSchema
-from ..orders.services import Checkout, Stores
+from ..orders.placing import Checkout
+from ..orders.repositories import Repositories
 from ..products.repository import ProductRepository
 from ..products.forms import OPTION_FIELD, SHOW_CHOICE, AddToCartForm
 from ..products.pages import product_page_context
@@ -119,7 +120,7 @@ def _checkout_page(form, quote=None, status=200, cart=None):
         cart = services.view_cart(CartRepository(get_db()), ProductRepository(get_db()), cart_owner())
     saved = _saved_addresses(form)
     country = quote.shipping_address["country"] if quote is not None else _country(form, saved)
-    stores = Stores.for_app(current_app)
+    stores = Repositories.for_request()
     methods = services.shipping_choices(stores, cart.currency, country)
     form.shipping_method_id.choices = [(method.id, method.label()) for method in methods]
     if quote is not None:
@@ -193,7 +194,7 @@ def _shipping_address(form, customer):
 
 def _order_page(order):
     if order.user_id is None:
-        token = Stores.for_app(current_app).links.guest_token(order.id)
+        token = Repositories.for_request().links.guest_token(order.id)
         return url_for("orders.show_guest_order", guest_order_id=order.id, token=token)
     return url_for("orders.show_order", order_id=order.id)
 
@@ -209,7 +210,7 @@ def place_order():
             return _checkout_page(form, status=form.status())
         raise BadRequest("This checkout form is not valid; please start again from the cart.")
     customer = _customer(form)
-    stores = Stores.for_app(current_app)
+    stores = Repositories.for_request()
     # Before the address: this form's order stands even if the saved address it named is gone.
     earlier = services.placed_with(stores, customer, form.idempotency_key.data) if customer else None
     if earlier is not None:  # this form placed its order already (a second click, a reload)

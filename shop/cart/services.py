@@ -8,7 +8,7 @@ when it is placed.
 from datetime import timedelta
 
 from ..errors import InvalidInput
-from ..orders import services as order_services
+from ..orders import placing
 from ..orders.model import MAX_QUANTITY, VISIBLE
 from ..products.services import get_product
 from .model import cart_from
@@ -79,13 +79,13 @@ def placed_with(stores, user, idempotency_key):
 
 
 def quote(stores, carts, user, owner, terms, now, prices_include_tax):
-    """(cart, the quote of the order it would place with `terms`: an orders.services.Checkout
+    """(cart, the quote of the order it would place with `terms`: an orders.placing.Checkout
     without items). The cart must be ready (422 naming the lines to change)."""
     cart = view_cart(carts, stores.products, owner)
     cart.check_ready()
-    checkout = order_services.Checkout(cart.order_items(), terms.shipping_address, _method(stores, cart, terms),
+    checkout = placing.Checkout(cart.order_items(), terms.shipping_address, _method(stores, cart, terms),
                                        terms.discount_code)
-    return cart, order_services.quote_order(stores, user, checkout, now, prices_include_tax)
+    return cart, placing.quote_order(stores, user, checkout, now, prices_include_tax)
 
 
 def _method(stores, cart, terms):
@@ -111,11 +111,9 @@ def checkout(stores, carts, user, owner, terms, idempotency_key, now, payment_tt
         return earlier, False
     cart = view_cart(carts, stores.products, owner)
     cart.check_ready()
-    checkout = order_services.Checkout(cart.order_items(), terms.shipping_address, _method(stores, cart, terms),
+    checkout = placing.Checkout(cart.order_items(), terms.shipping_address, _method(stores, cart, terms),
                                        terms.discount_code, terms.expected_total, quoted=terms.quoted)
-    order, created = order_services.place_order(
-        stores, user, checkout.items, checkout.shipping_address, idempotency_key, now, payment_ttl_minutes,
-        checkout=checkout, prices_include_tax=prices_include_tax,
-    )
+    order, created = placing.place_order(stores, user, checkout, idempotency_key, now, payment_ttl_minutes,
+                                         prices_include_tax=prices_include_tax)
     carts.remove_many(owner, [line.variant_id for line in order.items], now)
     return order, created

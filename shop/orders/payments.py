@@ -76,7 +76,7 @@ class SandboxGateway:
             refunded = doc.get("refunded_amount", 0)
             if refunded + amount > doc["amount"]:
                 raise ValueError(f"refund {refund_id} would take charge {attempt_id} above what was charged")
-            seen = {"refunded_amount": refunded} if "refunded_amount" in doc else {"refunded_amount": {"$exists": False}}
+            seen = {"refunded_amount": refunded if "refunded_amount" in doc else {"$exists": False}}
             changed = self.charges.update_one(dict(seen, _id=attempt_id), {
                 "$inc": {"refunded_amount": amount}, "$push": {"refunds": {"id": refund_id, "amount": amount}},
                 "$set": {"refunded": refunded + amount == doc["amount"]}})

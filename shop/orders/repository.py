@@ -8,18 +8,26 @@ that the repair command finishes.
 """
 import re
 
+from bson import ObjectId
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from ..db import at_or_before, uninterrupted
+from ..db import at_or_before
+from ..errors import Conflict
 from ..ids import object_id
-from .model import CANCELLED, PENDING, PLACED, REJECTED, RESTOCK, VISIBLE, Order, OrderLine
+from .model import CANCELLED, PAID, PENDING, PLACED, REJECTED, RESTOCK, VISIBLE, Order, OrderLine, new_number
 from .refunds import PARTIALLY_REFUNDED, REFUNDABLE, REFUNDED, Refund
 
 
 # What an order placed since v1.1 stores of its quote; a v1 order has none (Order's defaults).
 _TOTALS = ("shipping", "discount", "tax_total", "prices_include_tax", "total")
 _MONEY_TAKEN = ("paid", PARTIALLY_REFUNDED, REFUNDED)
+
+
+# A payment the gateway is charging: nothing else may start, and the order does not expire.
+PROCESSING = "processing"
+# Tries at a free order number before giving up: two draws of the same 8 characters are rare.
+NUMBER_DRAWS = 5
 
 
 class DuplicateIdempotencyKey(Exception):
@@ -41,6 +49,11 @@ def _order(doc):
     )
 
 
+def _attempt(payment):
+    """The guard that holds while the order's payment is still this attempt's."""
+    return {"payment.attempt_id": payment["attempt_id"]}
+
+
 def _payment(payment):
     """The payment with its `refunded_amount` (stored since refunds exist; before, a refunded
     payment was refunded in full, on a cancel)."""
@@ -53,24 +66,29 @@ class OrderRepository:
     def __init__(self, db):
         self.orders = db.orders
 
-    def uninterrupted(self):
-        """A context in which this thread's calls on the store (every collection, not only
-        `orders`) run with no other thread's in between, on the embedded store; on a MongoDB,
-        no change (`db.uninterrupted`)."""
-        return uninterrupted(self.orders)
+    @property
+    def collection(self):
+        """The collection, for the store's own helpers (shop.db) that work on one."""
+        return self.orders
 
-    def add_pending(self, doc):
-        """Store a new order as `pending`. Raises DuplicateIdempotencyKey for a used key."""
-        doc = dict(doc, status=PENDING, history=[], pending_actions=[])
-        if doc.get("idempotency_key") is None:
-            doc.pop("idempotency_key", None)
-        try:
-            self.orders.insert_one(doc)
-        except DuplicateKeyError:
-            if "idempotency_key" in doc and self.by_key(doc["user_id"], doc["idempotency_key"]):
-                raise DuplicateIdempotencyKey()
-            raise  # an order-number collision: the caller draws another number
-        return _order(doc)
+    def new_id(self):
+        return str(ObjectId())
+
+    def add_pending(self, fields):
+        """Store a new order as `pending`, with a number drawn for it. Raises
+        DuplicateIdempotencyKey for a used key, Conflict when no free number was drawn."""
+        for _ in range(NUMBER_DRAWS):
+            doc = dict(fields, number=new_number(), status=PENDING, history=[], pending_actions=[])
+            if doc.get("idempotency_key") is None:
+                doc.pop("idempotency_key", None)
+            try:
+                self.orders.insert_one(doc)
+            except DuplicateKeyError:
+                if "idempotency_key" in doc and self.by_key(doc["user_id"], doc["idempotency_key"])[0]:
+                    raise DuplicateIdempotencyKey()
+                continue  # the drawn number was taken: draw again
+            return _order(doc)
+        raise Conflict("Could not number the order; please retry.")
 
     def has_guest_orders(self, email):
         """Whether any order a shopper can see was placed as a guest with `email`."""
@@ -168,15 +186,57 @@ class OrderRepository:
 
     def expire_if_due(self, order_id, entry, now, actions):
         """Cancel a placed order whose payment window has passed (no payment in progress)."""
-        guard = {"expires_at": at_or_before(now), "payment.status": {"$ne": "processing"}}
+        guard = {"expires_at": at_or_before(now), "payment.status": {"$ne": PROCESSING}}
         return self.change_status(order_id, [PLACED], CANCELLED, entry, now, actions=actions, guard=guard)
+
+    def cancel_as_read(self, order, entry, now, actions, refund_payment=False):
+        """Cancel `order` from the status it was read in, only if no refund was added since;
+        with `refund_payment`, its payment is recorded refunded in full by the same write.
+        The order after, or None when it moved on."""
+        extra = {}
+        if refund_payment:
+            extra = {"payment.status": REFUNDED, "payment.refunded_amount": order.payment["amount"],
+                     "payment.refunded_at": now}
+        return self.change_status(order.id, [order.status], CANCELLED, entry, now, actions=actions, extra=extra,
+                                  guard=self._refunds_as_read(order))
+
+    # Paying ---------------------------------------------------------------
+
+    def start_payment(self, order, now):
+        """Mark a placed, unexpired order's payment `processing`, unless one is already: the
+        new attempt's id (the gateway charges once per attempt), or None when it may not start."""
+        attempt_id = str(ObjectId())
+        processing = {"status": PROCESSING, "attempt_id": attempt_id, "amount": order.total, "started_at": now}
+        guard = {"status": PLACED, "payment.status": {"$ne": PROCESSING}, "expires_at": {"$gt": now}}
+        return attempt_id if self._set_payment(order.id, processing, guard, now) else None
+
+    def decline_payment(self, order_id, card, now):
+        """Record the gateway's refusal of the attempt `card` names (its attempt id, brand, last
+        four digits and amount), if that attempt is still the order's."""
+        self._set_payment(order_id, dict(card, status="declined", declined_at=now), _attempt(card), now)
+
+    def settle_payment(self, order_id, payment, actor_id, now):
+        """The order paid with `payment` (its attempt still the order's), in the one write that
+        moves it from placed; None if it was no longer placed or that attempt's."""
+        return self.change_status(order_id, [PLACED], PAID, {"by": actor_id}, now, actions=["email:paid"],
+                                  extra={"payment": payment}, guard=_attempt(payment))
+
+    def void_payment(self, order_id, payment, now):
+        """Record `payment` refunded in full (charged after the order was cancelled)."""
+        refunded = dict(payment, status=REFUNDED, refunded_amount=payment["amount"], refunded_at=now)
+        self._set_payment(order_id, refunded, _attempt(payment), now)
+
+    def fail_payment(self, order, now):
+        """A processing payment that never reached the gateway failed: the shopper may pay again."""
+        failed = dict(order.payment, status="failed", failed_at=now)
+        self._set_payment(order.id, failed, _attempt(order.payment), now)
 
     def statuses(self, order_ids):
         """{order_id: status} for these ids (hidden orders included)."""
         oids = [oid for oid in map(object_id, order_ids) if oid]
         return {str(doc["_id"]): doc["status"] for doc in self.orders.find({"_id": {"$in": oids}}, {"status": 1})}
 
-    def set_payment(self, order_id, payment, guard, now):
+    def _set_payment(self, order_id, payment, guard, now):
         """Record a payment state when `guard` still holds. True if it did."""
         result = self.orders.update_one(
             dict(guard, _id=object_id(order_id)), {"$set": {"payment": payment, "updated_at": now}}
@@ -193,7 +253,7 @@ class OrderRepository:
         return [_order(doc) for doc in docs]
 
     @staticmethod
-    def refunds_as_read(order):
+    def _refunds_as_read(order):
         """The guard that holds while no refund was added since `order` was read."""
         return {"refund_count": len(order.refunds)} if order.refunds else {"refund_count": {"$exists": False}}
 
@@ -202,7 +262,7 @@ class OrderRepository:
         since `order` was read: the order's refund count and status are the guard, so two
         racing refunds are never both counted against the same money. The units it takes
         back count on their lines. Returns the order after, or None when it moved on."""
-        mongo_filter = dict(self.refunds_as_read(order), _id=object_id(order.id), status={"$in": list(REFUNDABLE)})
+        mongo_filter = dict(self._refunds_as_read(order), _id=object_id(order.id), status={"$in": list(REFUNDABLE)})
         increments = {"payment.refunded_amount": refund.amount, "refund_count": 1}
         for line in refund.lines:
             index = next(i for i, item in enumerate(order.items) if item.variant_id == line.variant_id)
@@ -224,18 +284,19 @@ class OrderRepository:
         return [_order(doc) for doc in docs]
 
     def stale_payments(self, older_than):
-        docs = self.orders.find({"payment.status": "processing", "payment.started_at": at_or_before(older_than)})
+        docs = self.orders.find({"payment.status": PROCESSING, "payment.started_at": at_or_before(older_than)})
         return [_order(doc) for doc in docs]
 
     def expired_unpaid(self, now, limit=100):
         docs = self.orders.find(
-            {"status": "placed", "expires_at": at_or_before(now), "payment.status": {"$ne": "processing"}},
+            {"status": PLACED, "expires_at": at_or_before(now), "payment.status": {"$ne": PROCESSING}},
             sort=[("expires_at", 1)], limit=limit,
         )
         return [_order(doc) for doc in docs]
 
-    def claim(self, order_id, field, now, lease_until):
-        """Take a time-limited claim on an order (for one repairer at a time). True if taken."""
+    def claim_for_repair(self, order_id, now, lease_until):
+        """Take a time-limited claim on an order, for one repairer at a time. True if taken."""
+        field = "repair_lease"
         result = self.orders.update_one(
             {"_id": object_id(order_id), "$or": [{field: {"$exists": False}}, {field: at_or_before(now)}]},
             {"$set": {field: lease_until}},

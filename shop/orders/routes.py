@@ -1,5 +1,5 @@
 """My orders, one order's page, paying and cancelling, in the browser."""
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import login_required
 
 from ..auth.forms import ActionForm
@@ -11,6 +11,7 @@ from ..forms import keeps_typed_input, page_args
 from . import lists, services
 from .forms import PayForm
 from .pages import confirm_cancel
+from .repositories import Repositories
 from .schemas import CardSchema
 
 bp = Blueprint("orders", __name__)
@@ -18,22 +19,20 @@ bp = Blueprint("orders", __name__)
 PER_PAGE = 20
 
 
-def _stores():
-    return services.Stores.for_app(current_app)
-
 
 @bp.get("/orders")
 @login_required
 def my_orders():
     """Your orders, newest first."""
     args = page_args(PageArgs())
-    orders, total = lists.list_orders(_stores(), signed_in_user(), None, None, args["page"], PER_PAGE, utcnow())
+    orders, total = lists.list_orders(Repositories.for_request(), signed_in_user(), None, None, args["page"], PER_PAGE,
+                                      utcnow())
     return render_template("orders/list.html", orders=orders, total=total, page=args["page"], per_page=PER_PAGE,
-                           guest_orders=services.has_guest_orders(_stores(), signed_in_user()))
+                           guest_orders=services.has_guest_orders(Repositories.for_request(), signed_in_user()))
 
 
 def _order_page(order_id, pay_form=None, status=200):
-    order = services.get_order(_stores(), signed_in_user(), order_id, utcnow())
+    order = services.get_order(Repositories.for_request(), signed_in_user(), order_id, utcnow())
     return _render_order(order, pay_form, status, pay_url=url_for("orders.pay", order_id=order.id))
 
 
@@ -44,7 +43,7 @@ def _render_order(order, pay_form, status, pay_url=None):
 
 
 def _guest_page(guest_order_id, token, pay_form=None, status=200):
-    order = services.get_guest_order(_stores(), guest_order_id, token, utcnow())
+    order = services.get_guest_order(Repositories.for_request(), guest_order_id, token, utcnow())
     return _render_order(order, pay_form, status,
                          pay_url=url_for("orders.pay_as_guest", guest_order_id=order.id, token=token))
 
@@ -59,7 +58,8 @@ def show_guest_order(guest_order_id, token):
 @keeps_typed_input
 def pay_as_guest(guest_order_id, token):
     """The guest pays their order through its private link."""
-    return _pay(lambda card: services.pay_guest_order(_stores(), guest_order_id, token, card, utcnow()),
+    return _pay(lambda card: services.pay_guest_order(Repositories.for_request(), guest_order_id, token, card,
+                                                      utcnow()),
                 lambda order: url_for("orders.show_guest_order", guest_order_id=order.id, token=token),
                 lambda form: _guest_page(guest_order_id, token, form, status=form.status()))
 
@@ -76,7 +76,7 @@ def claimed_order(error):
 def ask_to_claim():
     """E-mail the shopper a link that adds their guest orders (placed with their e-mail)."""
     if ActionForm().validate_on_submit():
-        services.send_claim_link(_stores(), signed_in_user(), utcnow())
+        services.send_claim_link(Repositories.for_request(), signed_in_user(), utcnow())
         flash(f"We sent a link to {signed_in_user().email}: open it to add the orders you placed there as a guest "
               f"(one e-mail every {services.CLAIM_EMAIL_WINDOW_MINUTES} minutes at most).", "info")
     return redirect(url_for("orders.my_orders"))
@@ -86,7 +86,7 @@ def ask_to_claim():
 @login_required
 def claim(claim_token):
     """The e-mailed link: the guest orders of the shopper's e-mail become theirs."""
-    claimed = services.claim_guest_orders(_stores(), signed_in_user(), claim_token, utcnow())
+    claimed = services.claim_guest_orders(Repositories.for_request(), signed_in_user(), claim_token, utcnow())
     flash(f"{claimed} guest order{'' if claimed == 1 else 's'} added to your orders." if claimed
           else "There were no guest orders to add.", "success" if claimed else "info")
     return redirect(url_for("orders.my_orders"))
@@ -104,7 +104,7 @@ def show_order(order_id):
 @keeps_typed_input
 def pay(order_id):
     """Pay a placed order with a (sandbox) card; the number and CVC are never kept."""
-    return _pay(lambda card: services.pay_order(_stores(), signed_in_user(), order_id, card, utcnow()),
+    return _pay(lambda card: services.pay_order(Repositories.for_request(), signed_in_user(), order_id, card, utcnow()),
                 lambda order: url_for("orders.show_order", order_id=order.id),
                 lambda form: _order_page(order_id, form, status=form.status()))
 
@@ -134,8 +134,8 @@ def _pay(pay, page_of, show_form):
 def cancel(order_id):
     """Cancel your order while it is placed or paid, in two steps: this page says what will
     happen (the units go back, a payment is refunded) and asks for an optional reason."""
-    order = services.get_order(_stores(), signed_in_user(), order_id, utcnow())
+    order = services.get_order(Repositories.for_request(), signed_in_user(), order_id, utcnow())
     return confirm_cancel(order, url_for("orders.cancel", order_id=order.id),
                           url_for("orders.show_order", order_id=order.id),
-                          lambda reason: services.cancel_order(_stores(), signed_in_user(), order.id, utcnow(),
-                                                               reason=reason), admin=False)
+                          lambda reason: services.cancel_order(Repositories.for_request(), signed_in_user(), order.id,
+                                                               utcnow(), reason=reason), admin=False)

@@ -178,6 +178,8 @@ class Product:
 
 @dataclass
 class StockMovement:
+    """Units that moved in or out of one variant's stock, and why: pending in the variant until
+    the ledger records it, then the ledger's entry."""
     id: str
     product_id: str
     variant_id: str
@@ -190,6 +192,10 @@ class StockMovement:
     order_id: str = None
     actor_id: str = None
     note: str = ""
+    refund_id: str = None  # a refund's return: the refund whose units these are
+    # The document the movement was read from, kept so that recording it in the ledger copies
+    # it as it was stored; only the repositories read it.
+    stored: dict = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -276,13 +282,6 @@ def check_options_change(old, new, variants):
             if value not in values[name]:
                 raise InvalidInput({"options": [f"{name} {value} is used by variant {variant.sku}: "
                                                 "archive or change that variant first."]})
-
-
-def slugify(text):
-    """`Retro Clock (Blue)` -> `retro-clock-blue`; never empty."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:100].strip("-") or "product"
 
 
 ARCHIVED, REACTIVATED = "archived", "reactivated"

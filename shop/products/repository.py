@@ -16,8 +16,8 @@ from ..errors import Conflict
 from ..ids import object_id
 from .image_repository import images_from_doc
 from . import search as text_search
-from .model import Product, StockMovement, history_entry, search_fields
-from .variant_repository import MAX_ATTEMPTS, VariantRepository, backoff, variant_from_doc
+from .model import Product, history_entry, search_fields
+from .variant_repository import MAX_ATTEMPTS, VariantRepository, backoff, movement_from_doc, variant_from_doc
 
 SORTS = {
     "name": [("sort_name", 1), ("_id", 1)],
@@ -69,15 +69,6 @@ def summary(variant_docs):
     return {"price_min": min(prices), "price_max": max(prices),
             "variant_prices": sorted({d["price"] for d in variant_docs if d["active"]}),
             "skus": [d["sku"] for d in variant_docs]}
-
-
-def movement_from_doc(doc):
-    return StockMovement(
-        id=str(doc["_id"]), product_id=str(doc["product_id"]), variant_id=str(doc.get("variant_id", doc["product_id"])),
-        sku=doc.get("sku", ""), seq=doc["seq"], delta=doc["delta"], reason=doc["reason"],
-        stock_after=doc["stock_after"], created_at=doc["created_at"], order_id=doc.get("order_id"),
-        actor_id=doc.get("actor_id"), note=doc.get("note", ""),
-    )
 
 
 class ProductRepository:
@@ -221,7 +212,8 @@ class ProductRepository:
 
     def remove_categories(self, product_id, category_ids, now):
         doc = self.products.find_one_and_update(
-            {"_id": object_id(product_id)}, {"$pull": {"category_ids": {"$in": category_ids}}, "$set": {"updated_at": now}},
+            {"_id": object_id(product_id)},
+            {"$pull": {"category_ids": {"$in": category_ids}}, "$set": {"updated_at": now}},
             return_document=ReturnDocument.AFTER,
         )
         return self._one(doc)
@@ -277,7 +269,8 @@ class ProductRepository:
         written = 0
         stale = {"search_version": {"$ne": text_search.SEARCH_VERSION}}
         for doc in self.products.find(stale, {"name": 1, "skus": 1, "description": 1}):
-            guard = dict(stale, _id=doc["_id"], name=doc["name"], skus=doc.get("skus"), description=doc.get("description"))
+            guard = dict(stale, _id=doc["_id"], name=doc["name"], skus=doc.get("skus"),
+                         description=doc.get("description"))
             fields = search_fields(doc["name"], doc.get("skus") or [], doc.get("description") or "")
             written += self.products.update_one(guard, {"$set": fields}).modified_count
         return written
@@ -328,11 +321,12 @@ class LedgerRepository:
         self.movements = db.stock_movements
 
     def record(self, movement):
+        """Copy a pending StockMovement into the ledger, as it was stored in its variant."""
         try:
-            self.movements.insert_one(dict(movement))
+            self.movements.insert_one(dict(movement.stored))
         except DuplicateKeyError:
             pass  # already recorded (a retry, or the repair command got there first)
-        return movement_from_doc(movement)
+        return movement
 
     def for_variants(self, variant_ids, page, per_page):
         mongo_filter = {"variant_id": {"$in": [object_id(v) for v in variant_ids]}}
@@ -347,7 +341,7 @@ class LedgerRepository:
         """The sum of the recorded deltas of `order_id` on this variant, leaving out
         the movement ids in `excluding` (those the caller counts from `pending`)."""
         docs = self.movements.find({"order_id": order_id, "variant_id": object_id(variant_id)}, {"delta": 1})
-        return sum(doc["delta"] for doc in docs if doc["_id"] not in excluding)
+        return sum(doc["delta"] for doc in docs if str(doc["_id"]) not in excluding)
 
     def nonzero_order_nets(self):
         """{(order_id, variant_id): net delta} for every order whose movements on a
@@ -364,8 +358,8 @@ class LedgerRepository:
         return self.movements.find_one({"order_id": order_id, "variant_id": object_id(variant_id),
                                         "refund_id": refund_id}, {"_id": 1}) is not None
 
-    def has(self, movement_id):
-        return self.movements.find_one({"_id": movement_id}, {"_id": 1}) is not None
+    def has(self, movement):
+        return self.movements.find_one({"_id": movement.stored["_id"]}, {"_id": 1}) is not None
 
     def sum_by_variant(self):
         """{variant_id: sum of deltas} over the whole ledger, for the audit."""

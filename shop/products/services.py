@@ -1,26 +1,17 @@
-"""Catalogue and stock use cases. Repositories come in as arguments.
+"""Catalogue use cases, and an admin's stock adjustments. Repositories come in as arguments.
 
-Every unit of stock moves through a variant's conditional update (`move_stock`,
-`adjust_stock`, `give_back`), which changes the variant and records the
-movement in the ledger, so that a variant's stock always equals the sum of its
-ledger's deltas.
+The stock policy (what an order takes and gives back, and how a movement reaches the
+ledger) is stock.py's.
 """
-import logging
-
-from pymongo.errors import PyMongoError
-
 from ..categories import services as category_services
 from ..errors import Conflict, InvalidInput, NotFound, OutOfStock
 from ..ids import object_id
 from .model import (
-    INITIAL, RETURNED, Shortage, check_options, check_options_change, check_variants, combination_problem,
+    INITIAL, Shortage, check_options, check_options_change, check_variants, combination_problem,
     in_option_order, slugify,
 )
-from .repository import movement_from_doc
-from .variant_repository import MAX_ATTEMPTS, DuplicateVariant, StockBusy, backoff, variant_doc, with_initial_stock
-
-log = logging.getLogger(__name__)
-BUSY = "This product is being changed by many requests at once; please retry."
+from .stock import finish_movement, move
+from .variant_repository import DuplicateVariant, movement_from_doc, variant_doc, with_initial_stock
 
 
 # The catalogue ------------------------------------------------------------
@@ -73,14 +64,15 @@ def store_pending_variants(products, ledger, product_id, docs):
             raise Conflict("A product with this SKU exists.", {"sku": ["A product with this SKU exists."]})
     for doc in docs:
         for movement in doc["pending"]:
-            finish_movement(products.variants, ledger, movement)
+            finish_movement(products.variants, ledger, movement_from_doc(movement))
     products.refresh(product_id)
 
 
 def _refuse_taken_skus(products, skus):
     taken = products.variants.sku_taken(skus)
     if taken:
-        message = "A product with this SKU exists." if len(skus) == 1 else f"A product with the SKU {min(taken)} exists."
+        message = ("A product with this SKU exists." if len(skus) == 1
+                   else f"A product with the SKU {min(taken)} exists.")
         raise Conflict(message, {"sku": [message]})
 
 
@@ -239,96 +231,12 @@ def adjust_variant_stock(variants, ledger, variant, delta, reason, note, actor_i
     product's variants: reading the whole product again for each would cost a read of every
     variant per row). Returns the movement."""
     fields = {"reason": reason, "note": note, "order_id": None, "actor_id": actor_id}
-    moved, movement = _move(variants, variant.id, delta, fields, now)
+    moved, movement = move(variants, variant.id, delta, fields, now)
     if moved is None:
         raise NotFound("No such variant.")
     if movement is None:
         raise OutOfStock([Shortage(variant.product_id, variant.id, -delta, moved.stock).as_dict()])
     return finish_movement(variants, ledger, movement)
-
-
-def move_stock(variants, variant, delta, reason, order_id, actor_id, now):
-    """Move stock for an order. Returns the pending movement, or a Shortage.
-
-    The movement is stored in the variant until `finish_movement` records it.
-    `variant` is the variant as just read (its version saves a read)."""
-    fields = {"reason": reason, "order_id": order_id, "actor_id": actor_id}
-    moved, movement = _move(variants, variant.id, delta, fields, now, variant)
-    if movement is None:
-        return Shortage(variant.product_id, variant.id, -delta, moved.stock if moved else 0)
-    return movement
-
-
-def _move(variants, variant_id, delta, fields, now, seen=None):
-    try:
-        return variants.apply_movement(variant_id, delta, fields, now, seen)
-    except StockBusy:
-        raise Conflict(BUSY)
-
-
-def finish_movement(variants, ledger, movement):
-    """Copy a pending movement into the ledger, then drop it from the variant.
-
-    The movement counts from the moment it is in the variant, so a database
-    error here does not undo the caller's change: the repair records it later.
-    """
-    try:
-        ledger.record(movement)
-        variants.clear_pending(movement["variant_id"], movement["_id"])
-    except PyMongoError as error:
-        log.warning("stock movement %s left for the repair: %s", movement["_id"], type(error).__name__)
-    return movement_from_doc(movement)
-
-
-def give_back(variants, ledger, variant_id, order_id, reason, actor_id, now):
-    """Return every unit that `order_id` still holds of this variant. Returns the movement,
-    or None when the order holds none (never taken, or given back already).
-
-    Exactly once, however many callers try at the same time (a slow request, the
-    repair, a second cancel): the variant is read with its pending movements,
-    then the ledger, and the write is guarded by the `ledger_seq` of that read.
-    Another give-back either came before the read (it is then in `pending`, or
-    already in the ledger, which is written before `pending` is cleared) or
-    changed `ledger_seq`, and this write fails and looks again.
-    """
-    fields = {"reason": reason, "order_id": order_id, "actor_id": actor_id}
-    return _return_held(variants, ledger, variant_id, order_id, fields, now)
-
-
-def return_units(variants, ledger, variant_id, order_id, refund_id, quantity, actor_id, now):
-    """Take back into stock `quantity` units that `order_id` holds of this variant, for one
-    refund (ledger reason `returned`, with the order and refund ids). Returns the movement,
-    or None when this refund's units are back already, or the order holds none any more
-    (a cancel gave them all back first: then only what it still holds comes back).
-
-    Exactly once per refund, by the same read-then-guarded-write as `give_back`: a racing
-    return or give-back of the same order either shows in this read or changes `ledger_seq`."""
-    fields = {"reason": RETURNED, "order_id": order_id, "refund_id": refund_id, "actor_id": actor_id}
-    return _return_held(variants, ledger, variant_id, order_id, fields, now, at_most=quantity, refund_id=refund_id)
-
-
-def _return_held(variants, ledger, variant_id, order_id, fields, now, at_most=None, refund_id=None):
-    """Move back what `order_id` holds of the variant (at most `at_most` units; for
-    `refund_id`, nothing if that refund's units are back already), guarded by the
-    `ledger_seq` of the read it counted from. The movement, or None."""
-    for attempt in range(MAX_ATTEMPTS):
-        variant, pending = variants.with_pending(variant_id)
-        if variant is None:
-            return None
-        mine = [m for m in pending if m.get("order_id") == order_id]
-        if refund_id and (any(m.get("refund_id") == refund_id for m in mine)
-                          or ledger.has_return(order_id, variant_id, refund_id)):
-            return None
-        recorded = ledger.net_for_order(order_id, variant_id, excluding={m["_id"] for m in mine})
-        held = -(recorded + sum(m["delta"] for m in mine))
-        units = held if at_most is None else min(at_most, held)
-        if units <= 0:
-            return None
-        _, movement = variants.try_movement(variant, units, fields, now)
-        if movement is not None:
-            return finish_movement(variants, ledger, movement)
-        backoff(attempt)
-    raise Conflict(BUSY)
 
 
 def movements(products, ledger, product_id, variant_id, page, per_page):
@@ -353,7 +261,7 @@ def audit_stock(variants, ledger):
     ledger_sums = ledger.sum_by_variant()
     problems = []
     for variant_id, product_id, sku, stock, pending in variants.all_stock():
-        unrecorded = sum(m["delta"] for m in pending if not ledger.has(m["_id"]))
+        unrecorded = sum(movement.delta for movement in pending if not ledger.has(movement))
         expected = ledger_sums.get(variant_id, 0) + unrecorded
         if stock != expected or stock < 0:
             problems.append({"product_id": product_id, "variant_id": variant_id, "sku": sku, "stock": stock,

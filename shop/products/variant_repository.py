@@ -14,19 +14,14 @@ movement into the variant's `pending` list, so that a crash before the ledger
 write loses nothing: `finish_movement` (or the repair) copies it into
 `stock_movements` and pulls it from `pending`.
 """
-import random
-import time
-
 from bson import ObjectId
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from ..db import at_most, at_or_before, uninterrupted
 from ..ids import object_id
-from .model import Variant
-
-MAX_ATTEMPTS = 200
-
+from ..retries import MAX_ATTEMPTS, backoff
+from .model import StockMovement, Variant
 
 class StockBusy(Exception):
     """Too many concurrent writers on one variant; the caller may retry."""
@@ -34,11 +29,6 @@ class StockBusy(Exception):
 
 class DuplicateVariant(Exception):
     """An SKU or an option combination that another variant has."""
-
-
-def backoff(attempt):
-    """A short random pause before retrying an update that lost a race."""
-    time.sleep(random.uniform(0, 0.001 * min(attempt, 10)))
 
 
 def options_key(options):
@@ -61,6 +51,15 @@ def with_initial_stock(doc, movement):
     movement = dict(movement, _id=ObjectId(), product_id=doc["product_id"], variant_id=doc["_id"], sku=doc["sku"],
                     seq=1, delta=doc["stock"], stock_after=doc["stock"])
     return dict(doc, ledger_seq=1, pending=[movement]), movement
+
+
+def movement_from_doc(doc):
+    return StockMovement(
+        id=str(doc["_id"]), product_id=str(doc["product_id"]), variant_id=str(doc.get("variant_id", doc["product_id"])),
+        sku=doc.get("sku", ""), seq=doc["seq"], delta=doc["delta"], reason=doc["reason"],
+        stock_after=doc["stock_after"], created_at=doc["created_at"], order_id=doc.get("order_id"),
+        actor_id=doc.get("actor_id"), note=doc.get("note", ""), refund_id=doc.get("refund_id"), stored=doc,
+    )
 
 
 def variant_from_doc(doc):
@@ -86,7 +85,8 @@ class VariantRepository:
     def many(self, variant_ids):
         """{variant_id: Variant} of those that exist."""
         oids = [oid for oid in map(object_id, variant_ids) if oid]
-        return {str(doc["_id"]): variant_from_doc(doc) for doc in self.variants.find({"_id": {"$in": oids}}, {"pending": 0})}
+        docs = self.variants.find({"_id": {"$in": oids}}, {"pending": 0})
+        return {str(doc["_id"]): variant_from_doc(doc) for doc in docs}
 
     def docs_of(self, product_ids):
         """{product_id: [variant docs in position order]} without their pending lists."""
@@ -143,7 +143,7 @@ class VariantRepository:
     # Stock ----------------------------------------------------------------
 
     def apply_movement(self, variant_id, delta, fields, now, seen=None):
-        """Move stock by `delta` atomically. Returns (variant, pending movement doc),
+        """Move stock by `delta` atomically. Returns (variant, pending StockMovement),
         or (variant, None) when stock would go below zero; (None, None) if no such variant.
 
         `seen` is the variant as the caller last read it: the first attempt trusts it,
@@ -167,7 +167,7 @@ class VariantRepository:
 
     def try_movement(self, seen, delta, fields, now):
         """One conditional update: applies only if the variant is still at `seen.ledger_seq`.
-        Returns (variant after, pending movement doc), or (None, None) if it moved on."""
+        Returns (variant after, pending StockMovement), or (None, None) if it moved on."""
         oid = ObjectId(seen.id)
         movement = dict(
             fields, _id=ObjectId(), product_id=ObjectId(seen.product_id), variant_id=oid, sku=seen.sku,
@@ -180,24 +180,30 @@ class VariantRepository:
             projection={"pending": 0},
             return_document=ReturnDocument.AFTER,
         )
-        return (variant_from_doc(updated), movement) if updated is not None else (None, None)
+        return (variant_from_doc(updated), movement_from_doc(movement)) if updated is not None else (None, None)
 
     def with_pending(self, variant_id):
-        """(variant, its pending movement docs) as stored now, or (None, [])."""
+        """(variant, its pending StockMovements) as stored now, or (None, [])."""
         doc = self.variants.find_one({"_id": object_id(variant_id)})
-        return (variant_from_doc(doc), doc.get("pending", [])) if doc else (None, [])
+        return (variant_from_doc(doc), _pending(doc)) if doc else (None, [])
 
-    def clear_pending(self, variant_id, movement_id):
-        self.variants.update_one({"_id": object_id(str(variant_id))}, {"$pull": {"pending": {"_id": movement_id}}})
+    def clear_pending(self, movement):
+        """Drop a movement the ledger has recorded from its variant's pending list."""
+        self.variants.update_one({"_id": object_id(movement.variant_id)},
+                                 {"$pull": {"pending": {"_id": movement.stored["_id"]}}})
 
     def pending_movements(self, older_than):
         """Every movement not yet copied into the ledger, made at or before `older_than`."""
         for doc in self.variants.find({"pending.created_at": at_or_before(older_than)}, {"pending": 1}):
             for movement in doc["pending"]:
                 if movement["created_at"] <= older_than:
-                    yield movement
+                    yield movement_from_doc(movement)
 
     def all_stock(self):
         """(variant_id, product_id, sku, stock, pending movements) for every variant, for the audit."""
         for doc in self.variants.find({}, {"stock": 1, "pending": 1, "sku": 1, "product_id": 1}):
-            yield str(doc["_id"]), str(doc["product_id"]), doc["sku"], doc["stock"], doc.get("pending", [])
+            yield str(doc["_id"]), str(doc["product_id"]), doc["sku"], doc["stock"], _pending(doc)
+
+
+def _pending(doc):
+    return [movement_from_doc(movement) for movement in doc.get("pending", [])]

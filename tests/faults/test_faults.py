@@ -12,61 +12,14 @@ import pytest
 from bson import ObjectId
 from pymongo.errors import AutoReconnect
 
-from conftest import ADDRESS, DECLINED_CARD, GOOD_CARD, TEST_SETTINGS, started_app
-from faults.harness import FAULT_TEXT, Crash, Faults, FaultyClient, clone_store, kinds_at, new_store
-from invariants import problems
 from shop.clock import utcnow
 from shop.mail import Outbox, deliver_due
-from shop.orders import repair, services
-
-SETTINGS = dict(TEST_SETTINGS)
-PASSWORD = "correct horse battery"
-
-
-def make_app(store, faults=None):
-    return started_app(SETTINGS, mongo_client=FaultyClient(store, faults or Faults()))
-
-
-def token_for(client, email, password):
-    response = client.post("/api/v1/auth/tokens", json={"email": email, "password": password})
-    return response.get_json()["token"]
-
-
-@pytest.fixture(scope="module")
-def base():
-    """A store with an admin, a shopper, two products, a placed and a paid order."""
-    store = new_store()
-    client = make_app(store).test_client()
-    admin = {"Authorization": "Bearer " + token_for(client, "admin@example.com", "admin-password-1")}
-    client.post("/api/v1/auth/register", json={"email": "ada@example.com", "password": PASSWORD, "name": "Ada"})
-    shopper = {"Authorization": "Bearer " + token_for(client, "ada@example.com", PASSWORD)}
-    ids = {}
-    for sku, stock in (("RETRO-CLOCK", 10), ("STONE-MUG", 6)):
-        body = {"sku": sku, "name": sku.title(), "price": 1250, "stock": stock}
-        ids[sku] = client.post("/api/v1/products", json=body, headers=admin).get_json()["id"]
-    tee = client.post("/api/v1/products", json=TEE, headers=admin).get_json()
-    ids["TEE"], ids["TEE-S"], ids["TEE-M"] = tee["id"], tee["variants"][0]["id"], tee["variants"][1]["id"]
-    order = {"items": [{"product_id": ids["RETRO-CLOCK"], "quantity": 2}, {"product_id": ids["STONE-MUG"], "quantity": 1}],
-             "shipping_address": ADDRESS}
-    code = {"code": "SPRING", "kind": "percent", "value": 1000, "active": True, "max_uses": 3}
-    assert client.post("/api/v1/discount-codes", json=code, headers=admin).status_code == 201
-    placed = client.post("/api/v1/orders", json=order, headers=shopper).get_json()["id"]
-    with_code = client.post("/api/v1/orders", json=dict(order, discount_code="spring"), headers=shopper).get_json()["id"]
-    paid = client.post("/api/v1/orders", json=order, headers=shopper).get_json()["id"]
-    assert client.post(f"/api/v1/orders/{paid}/payments", json=GOOD_CARD, headers=shopper).status_code == 200
-    refunded = client.post("/api/v1/orders", json=order, headers=shopper).get_json()["id"]
-    assert client.post(f"/api/v1/orders/{refunded}/payments", json=GOOD_CARD, headers=shopper).status_code == 200
-    assert client.post(f"/api/v1/orders/{refunded}/refunds", headers=admin, json={
-        "lines": [{"product_id": ids["STONE-MUG"], "quantity": 1, "restock": True}], "reason": "Chipped"}
-    ).status_code == 201
-    return {"store": store, "admin": admin, "shopper": shopper, "products": ids, "placed": placed, "paid": paid,
-            "with_code": with_code, "refunded": refunded}
-
-
-TEE = {"name": "Linen Tee", "price": 2500, "options": [{"name": "Size", "values": ["S", "M", "L"]}],
-       "variants": [{"sku": "TEE-S", "options": {"Size": "S"}, "stock": 4},
-                    {"sku": "TEE-M", "options": {"Size": "M"}, "stock": 5, "price": 2700}]}
-
+from shop.orders import repair
+from shop.orders.expiry import expire_unpaid
+from shop.orders.repositories import Repositories
+from tests.conftest import ADDRESS, DECLINED_CARD, GOOD_CARD
+from tests.faults.harness import FAULT_TEXT, Crash, Faults, clone_store, kinds_at, make_app
+from tests.invariants import problems
 
 def _create_with_variants(base, client):
     body = {"name": "Wool Scarf", "price": 3900, "options": [{"name": "Colour", "values": ["Grey", "Rust"]}],
@@ -90,7 +43,8 @@ def _place_siblings(base, client):
 
 def _adjust_variant(base, client):
     body = {"variant_id": base["products"]["TEE-M"], "delta": -3, "reason": "damaged", "note": "moth"}
-    return client.post(f"/api/v1/products/{base['products']['TEE']}/stock-adjustments", json=body, headers=base["admin"])
+    return client.post(f"/api/v1/products/{base['products']['TEE']}/stock-adjustments", json=body,
+                       headers=base["admin"])
 
 
 def _place(base, client):
@@ -128,7 +82,7 @@ def _adjust(delta, reason):
 
 
 def _run_expiry_job(base, client):
-    services.expire_unpaid(services.Stores.on(client.application.extensions["mongo_db"]), utcnow())
+    expire_unpaid(Repositories.on(client.application.extensions["mongo_db"]), utcnow())
 
 
 FLOWS = {
@@ -231,7 +185,7 @@ def repair_and_retry(base, store, flow):
     """A fresh process: the repair runs, then the shopper retries once; returns what went wrong."""
     app = make_app(store)
     db = app.extensions["mongo_db"]
-    stores = services.Stores.on(db)
+    stores = Repositories.on(db)
     repair.repair(stores, utcnow() + timedelta(seconds=1), 0)
     found = problems(db)
     action, success, retry_statuses = FLOWS[flow]
@@ -249,7 +203,7 @@ def repair_and_retry(base, store, flow):
         if len(refunds) != 1:
             found.append(f"one refund with one Idempotency-Key made {len(refunds)} refunds")
     if flow.startswith("expire"):
-        services.expire_unpaid(stores, utcnow())
+        expire_unpaid(stores, utcnow())
         if db.orders.find_one({"_id": _oid(base["placed"])})["status"] != "cancelled":
             found.append("the expired order was not cancelled")
     deliver_due(Outbox(db), app.extensions["mail_backend"], utcnow() + timedelta(hours=2))

@@ -5,14 +5,15 @@ import threading
 from datetime import timedelta
 
 import pytest
-
-from faults.harness import Crash, Faults, clone_store, kinds_at
-from faults.test_faults import FLOWS, base, make_app  # noqa: F401  (the module's base store)
-from invariants import problems
 from pymongo.errors import AutoReconnect
+
 from shop.clock import utcnow
 from shop.mail import Outbox, deliver_due
-from shop.orders import repair as order_repair, services
+from shop.orders import repair as order_repair
+from shop.orders.repositories import Repositories
+from tests.faults.harness import Crash, Faults, clone_store, kinds_at, make_app
+from tests.faults.test_faults import FLOWS
+from tests.invariants import problems
 
 LEASE_SECONDS = 60
 
@@ -45,7 +46,7 @@ def debris(base):
 
 
 def repair(db, now):
-    return order_repair.repair(services.Stores.on(db), now, 0, lease_seconds=LEASE_SECONDS)
+    return order_repair.repair(Repositories.on(db), now, 0, lease_seconds=LEASE_SECONDS)
 
 
 def test_repair_finishes_every_kind_of_crash_debris(debris):
@@ -53,7 +54,8 @@ def test_repair_finishes_every_kind_of_crash_debris(debris):
 
     report = repair(db, utcnow())
 
-    assert report == {"products": 0, "movements": 3, "orders_undone": 1, "payments": 1, "actions": 1, "units_released": 0}
+    assert report == {"products": 0, "movements": 3, "orders_undone": 1, "payments": 1, "actions": 1,
+                      "units_released": 0}
     assert problems(db) == []
     order = db.orders.find_one({"status": "paid", "payment.status": "paid", "history.by": "system"})
     assert order is not None, "the charged order should be paid, settled by the repair"

@@ -7,11 +7,12 @@ the contract's shape. tests/processes/ does the same with a real SIGSTOP.
 import pytest
 from bson import ObjectId
 
-from conftest import GOOD_CARD, assert_error
-from invariants import assert_holds
+from tests.conftest import GOOD_CARD, assert_error
+from tests.invariants import assert_holds
 from shop import jobs
-from shop.orders import services
+from shop.orders import actions, services
 from shop.orders.repository import OrderRepository
+from shop.products import stock
 
 EVERYTHING_IS_ABANDONED = 0  # the repair's age limit: what it finds counts as left behind
 
@@ -47,7 +48,7 @@ def stock_of(db, product):
 def test_an_order_stalled_while_taking_its_lines_is_withdrawn_and_answers_409(
         stall_at, register, add_product, place_order, db, line):
     clock, mug = add_product("CLOCK-A", stock=5), add_product("MUG-B", stock=5)
-    reports = stall_at(services, "move_stock", line)  # stalls before taking its first or its second line
+    reports = stall_at(stock, "move_stock", line)  # stalls before taking its first or its second line
 
     response = place_order(register(), [(clock, 1), (mug, 2)])
 
@@ -77,7 +78,7 @@ def test_a_cancel_stalled_before_its_restock_restocks_once(stall_at, register, a
     clock = add_product("CLOCK-A", stock=5)
     shopper = register()
     order = place_order(shopper, [(clock, 3)]).get_json()
-    reports = stall_at(services, "return_stock", 1)  # cancelled and stored; the repair restocks first
+    reports = stall_at(actions, "return_stock", 1)  # cancelled and stored; the repair restocks first
 
     response = shopper.post(f"/orders/{order['id']}/cancel")
 

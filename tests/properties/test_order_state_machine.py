@@ -11,15 +11,19 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
 
-from faults.harness import Crash, Faults, FaultyClient
-from invariants import problems
+from tests.faults.harness import Crash, Faults, FaultyClient
+from tests.invariants import problems
 from shop import db as shop_db
 from shop.auth.repository import UserRepository
 from shop.clock import utcnow
 from shop.errors import InvalidInput, InvalidTransition, OutOfStock, PaymentDeclined, RefundExceedsPayment
 from shop.orders import repair, services
+from shop.orders.expiry import expire_unpaid
+from shop.orders.placing import Checkout, place_order
+from shop.orders.refunding import RefundRequest, refund_order
+from shop.orders.repositories import Repositories
 from shop.products import services as products
-from conftest import ADDRESS
+from tests.conftest import ADDRESS
 from tests import stores
 
 pytestmark = pytest.mark.slow
@@ -60,7 +64,7 @@ class ShopMachine(RuleBasedStateMachine):
         self.faults = Faults()
         self.db = FaultyClient(self.store, self.faults)["shop"]
         shop_db.ensure_indexes(self.db)
-        self.stores = services.Stores.on(self.db)
+        self.stores = Repositories.on(self.db)
         self.now = utcnow()
         users = UserRepository(self.db)
         self.admin = users.add("admin@example.com", "Admin", "admin", "x", self.now)
@@ -84,7 +88,8 @@ class ShopMachine(RuleBasedStateMachine):
                             for sku, stock in zip(TEE, stocks[len(SIMPLE):])]}
         product = products.create_product(self.stores.products, self.stores.ledger, tee, self.admin.id, self.now)
         for variant, stock in zip(product.variants, stocks[len(SIMPLE):]):
-            self.ids[variant.sku], self.stock[variant.sku], self.active[variant.sku] = (product.id, variant.id), stock, True
+            self.ids[variant.sku] = (product.id, variant.id)
+            self.stock[variant.sku], self.active[variant.sku] = stock, True
             self.prices[variant.sku] = tee["price"]
 
     # Rules ------------------------------------------------------------
@@ -98,7 +103,7 @@ class ShopMachine(RuleBasedStateMachine):
             wanted[sku] = wanted.get(sku, 0) + quantity
         items = [self._item(sku, quantity) for sku, quantity in lines]
         try:
-            order, created = services.place_order(self.stores, user, items, ADDRESS, None, self.now, TTL_MINUTES)
+            order, created = place_order(self.stores, user, Checkout(items, ADDRESS), None, self.now, TTL_MINUTES)
         except InvalidInput:
             assert not all(self.active[sku] for sku in wanted)
             return None
@@ -173,11 +178,11 @@ class ShopMachine(RuleBasedStateMachine):
         product_id, variant_id = self.ids[sku]
         lines = [{"product_id": product_id, "variant_id": variant_id, "quantity": units, "restock": restock}] \
             if units else []
-        request = services.RefundRequest(amount, lines, "Property")
+        request = RefundRequest(amount, lines, "Property")
         # With no discount and no tax a unit costs its price, whatever the rounding rule.
         expected = amount if amount is not None else self.prices[sku] * units
         try:
-            services.refund_order(self.stores, self.admin, order_id, request, None, self.now)
+            refund_order(self.stores, self.admin, order_id, request, None, self.now)
         except InvalidTransition:
             assert model.status not in ("paid", "shipped", "delivered")
             return
@@ -244,7 +249,7 @@ class ShopMachine(RuleBasedStateMachine):
 
     @rule()
     def expiry_job(self):
-        expired = services.expire_unpaid(self.stores, self.now)
+        expired = expire_unpaid(self.stores, self.now)
         due = [m for m in self.models.values() if m.status == "placed" and m.expires_at <= self.now]
         assert expired == len(due)
         for model in due:
@@ -296,7 +301,7 @@ class CrashingShopMachine(ShopMachine):
     def _attempt(self, flow, order_id):
         if flow == "place":
             items = [self._item(SKUS[0], 1), self._item(TEE[0], 1), self._item(TEE[1], 1)]
-            services.place_order(self.stores, self.shoppers[0], items, ADDRESS, None, self.now, TTL_MINUTES)
+            place_order(self.stores, self.shoppers[0], Checkout(items, ADDRESS), None, self.now, TTL_MINUTES)
         elif flow == "pay" and order_id:
             services.pay_order(self.stores, self.models[order_id].owner, order_id, {"card_number": GOOD}, self.now)
         elif flow == "cancel" and order_id:
@@ -305,7 +310,7 @@ class CrashingShopMachine(ShopMachine):
             products.adjust_stock(self.stores.products, self.stores.ledger, *self.ids[TEE[1]], 2, "restock", "",
                                   self.admin.id, self.now)
         elif flow == "expiry":
-            services.expire_unpaid(self.stores, self.now)
+            expire_unpaid(self.stores, self.now)
 
     def _follow_the_store(self):
         for doc in self.db.variants.find():
@@ -321,5 +326,6 @@ class CrashingShopMachine(ShopMachine):
 
 
 TestCrashingShopMachine = CrashingShopMachine.TestCase
-TestCrashingShopMachine.settings = settings(max_examples=examples(100), stateful_step_count=30, deadline=None, database=None,
+TestCrashingShopMachine.settings = settings(max_examples=examples(100), stateful_step_count=30, deadline=None,
+                                            database=None,
                                             suppress_health_check=[HealthCheck.too_slow])

@@ -9,6 +9,9 @@ from shop.auth.repository import UserRepository
 from shop.clock import utcnow
 from shop.errors import OutOfStock
 from shop.orders import services
+from shop.orders.expiry import expire_unpaid
+from shop.orders.placing import Checkout, place_order
+from shop.orders.repositories import Repositories
 from shop.products import services as product_services
 from shop.products.repository import LedgerRepository, ProductRepository
 from shop.products.variant_repository import VariantRepository
@@ -30,7 +33,7 @@ class StaleCatalogue(ProductRepository):
 
 @pytest.fixture
 def stores(db):
-    return services.Stores.on(db)
+    return Repositories.on(db)
 
 
 @pytest.fixture
@@ -61,7 +64,7 @@ def reasons(db, product):
 
 
 def place(stores, user, lines, key=None, now=None):
-    return services.place_order(stores, user, items(*lines), ADDRESS, key, now or utcnow(), TTL_MINUTES)
+    return place_order(stores, user, Checkout(items(*lines), ADDRESS), key, now or utcnow(), TTL_MINUTES)
 
 
 def test_a_line_found_short_while_taking_stock_gives_back_the_lines_already_taken(db, stores, ada, make_product):
@@ -71,7 +74,8 @@ def test_a_line_found_short_while_taking_stock_gives_back_the_lines_already_take
     with pytest.raises(OutOfStock) as raised:
         place(stores, ada, [(clock, 3), (mug, 2)], key="checkout-1")
 
-    assert raised.value.details["items"] == [{"product_id": mug.id, "variant_id": mug.id, "requested": 2, "available": 1}]
+    assert raised.value.details["items"] == [{"product_id": mug.id, "variant_id": mug.id, "requested": 2,
+                                              "available": 1}]
     assert (stock(db, clock), stock(db, mug)) == (10, 1)
     assert reasons(db, clock) == [("initial", 10), ("order_placed", -3), ("order_rejected", 3)]
     assert reasons(db, mug) == [("initial", 1)]
@@ -87,7 +91,8 @@ def test_a_key_freed_by_a_rejected_order_places_a_new_order(db, stores, ada, mak
     with pytest.raises(OutOfStock):
         place(stores, ada, [(clock, 3), (mug, 2)], key="checkout-1")
     stores.products = ProductRepository(db)
-    product_services.adjust_stock(ProductRepository(db), LedgerRepository(db), mug.id, None, 1, "restock", "", None, utcnow())
+    product_services.adjust_stock(ProductRepository(db), LedgerRepository(db), mug.id, None, 1, "restock", "", None,
+                                  utcnow())
 
     order, created = place(stores, ada, [(clock, 3), (mug, 2)], key="checkout-1")
 
@@ -101,9 +106,9 @@ def test_unpaid_orders_expire_once_their_window_has_passed(db, stores, ada, make
     now = utcnow()
     order, _ = place(stores, ada, [(clock, 4)], now=now)
 
-    assert services.expire_unpaid(stores, now + timedelta(minutes=TTL_MINUTES - 1)) == 0
-    assert services.expire_unpaid(stores, now + timedelta(minutes=TTL_MINUTES + 1)) == 1
-    assert services.expire_unpaid(stores, now + timedelta(minutes=TTL_MINUTES + 2)) == 0
+    assert expire_unpaid(stores, now + timedelta(minutes=TTL_MINUTES - 1)) == 0
+    assert expire_unpaid(stores, now + timedelta(minutes=TTL_MINUTES + 1)) == 1
+    assert expire_unpaid(stores, now + timedelta(minutes=TTL_MINUTES + 2)) == 0
 
     expired = stores.orders.get(order.id)
     assert expired.status == "cancelled"
@@ -119,7 +124,7 @@ def test_a_paid_order_never_expires(db, stores, ada, make_product):
     card = {"card_number": "4242424242424242", "exp_month": 12, "exp_year": 2099, "cvc": "123"}
     services.pay_order(stores, ada, order.id, card, now)
 
-    assert services.expire_unpaid(stores, now + timedelta(days=1)) == 0
+    assert expire_unpaid(stores, now + timedelta(days=1)) == 0
     assert stores.orders.get(order.id).status == "paid"
     assert stock(db, clock) == 6
 

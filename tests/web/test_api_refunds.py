@@ -53,7 +53,8 @@ def returned(product, quantity=1, restock=True):
 
 
 def charge_of(db, order):
-    return db.sandbox_charges.find_one({"_id": db.orders.find_one({"number": order["number"]})["payment"]["attempt_id"]})
+    attempt_id = db.orders.find_one({"number": order["number"]})["payment"]["attempt_id"]
+    return db.sandbox_charges.find_one({"_id": attempt_id})
 
 
 # Money back -------------------------------------------------------------------
@@ -119,14 +120,16 @@ def test_the_gateway_gives_back_each_refund_once(admin, paid_order, db):
 
 def test_the_gateways_refund_is_made_once_when_its_step_is_run_again(app, admin, paid_order, db):
     from shop.clock import utcnow
-    from shop.orders import services
+    from shop.orders.actions import run_actions
+    from shop.orders.links import OrderLinks
+    from shop.orders.repositories import Repositories
 
     body = refund(admin, paid_order, amount=500).get_json()
-    stores = services.Stores.for_app(app)
+    stores = Repositories.on(app.extensions["mongo_db"], OrderLinks.of(app.config))
     order = stores.orders.get(paid_order["id"])
     order.pending_actions = [f"refund:{body['refund']['id']}"]  # as if the step's end was never recorded
 
-    services.run_actions(stores, order, utcnow())
+    run_actions(stores, order, utcnow())
 
     assert charge_of(db, paid_order)["refunded_amount"] == 500
 
@@ -341,10 +344,12 @@ def test_the_dashboards_revenue_is_net_of_refunds(app, admin, paid_order):
 
     from shop.clock import utcnow
     from shop.orders import services
+    from shop.orders.repositories import Repositories
 
     refund(admin, paid_order, amount=1000)
     now = utcnow()
 
-    summary = services.sales_summary(services.Stores.for_app(app), now - timedelta(hours=1), now + timedelta(hours=1))
+    summary = services.sales_summary(Repositories.on(app.extensions["mongo_db"]), now - timedelta(hours=1),
+                                     now + timedelta(hours=1))
 
     assert summary["revenue"] == {"USD": paid_order["total"] - 1000}

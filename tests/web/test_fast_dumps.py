@@ -1,7 +1,7 @@
 """The API's fast dumps (shop/dumping.py) of orders answer what OrderSchema.dump does, for
 orders in every state: placed, paid, refunded, shipped with tracking, cancelled, a guest's."""
 from shop.dumping import dumper
-from shop.orders import services
+from shop.orders.repositories import Repositories
 from shop.orders.schemas import OrderSchema
 from tests.conftest import ADDRESS, GOOD_CARD, add_guest_order
 
@@ -14,7 +14,7 @@ def test_orders_in_every_state_dump_as_the_schema_dumps_them(app, admin, shopper
         body = {"items": [{"product_id": clock["id"], "quantity": 2}], "shipping_address": ADDRESS, **extra}
         return shopper.post("/orders", json=body).get_json()
 
-    placed, paid, refunded, shipped, cancelled = (place(), place(), place(discount_code="TEN"), place(), place())
+    _placed, paid, refunded, shipped, cancelled = (place(), place(), place(discount_code="TEN"), place(), place())
     for order in (paid, refunded, shipped, cancelled):
         shopper.post(f"/orders/{order['id']}/payments", json=GOOD_CARD)
     admin.post(f"/orders/{refunded['id']}/refunds", json={
@@ -23,7 +23,7 @@ def test_orders_in_every_state_dump_as_the_schema_dumps_them(app, admin, shopper
                                                              "tracking_number": "JD01"})
     shopper.post(f"/orders/{cancelled['id']}/cancel", json={"reason": "Changed my mind"})
     add_guest_order(app, clock["id"])
-    stores, schema = services.Stores.for_app(app), OrderSchema()
+    stores, schema = Repositories.on(app.extensions["mongo_db"]), OrderSchema()
     dump = dumper(schema)
 
     orders = [stores.orders.get(str(doc["_id"])) for doc in db.orders.find()]
