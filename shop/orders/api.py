@@ -1,4 +1,5 @@
-"""`/api/v1/orders`: place, list, read, pay, cancel and move orders along."""
+"""`/api/v1/orders`: place, list, read, pay, cancel and move orders along; `/api/v1/customers`, the
+accounts with the count of orders each placed."""
 import re
 
 from flask import Blueprint, current_app, jsonify, request, url_for
@@ -7,10 +8,13 @@ from ..addresses import services as address_book
 from ..addresses.repository import AddressRepository
 from ..api import load_args, load_body, page_response
 from ..auth.guards import admin_required, current_api_user, token_required
+from ..auth.repository import UserRepository
+from ..auth.schemas import CustomerListArgs, CustomerSchema
 from ..clock import utcnow
 from ..db import get_db
 from ..dumping import dumper
 from ..errors import InvalidInput, QuoteChanged
+from ..openapi import ADMIN, TOKEN_HOLDER, operation
 from . import lists, placing, refunding, services
 from .model import IDEMPOTENCY_KEY_PATTERN
 from .repositories import Repositories
@@ -34,13 +38,16 @@ TRANSITION = TransitionSchema()
 REFUND = RefundSchema()
 REFUND_RESULT = RefundResultSchema()
 CANCEL = CancelSchema()
+CUSTOMER = CustomerSchema()
+CUSTOMER_LIST_ARGS = CustomerListArgs()
 
 
 def _idempotency_key():
     key = request.headers.get("Idempotency-Key")
     if key is not None and not _KEY_PATTERN.fullmatch(key):
         raise InvalidInput({"Idempotency-Key": [
-            "Use 1 to 255 visible ASCII characters (letters, digits, punctuation; no spaces) for the Idempotency-Key."]})
+            "Use 1 to 255 visible ASCII characters (letters, digits, punctuation; no spaces) for the "
+            "Idempotency-Key."]})
     return key
 
 
@@ -54,6 +61,8 @@ def _checkout(body):
 
 
 @api_bp.post("/orders")
+@operation("Place an order (all or nothing)", who=TOKEN_HOLDER, body=PlaceOrderSchema, answer=OrderSchema, status=201,
+           errors=(409,), idempotent="order")
 @token_required
 def place_order():
     """Place an order, all or nothing; a repeated Idempotency-Key returns the first order."""
@@ -79,6 +88,8 @@ def place_order():
 
 
 @api_bp.post("/orders/quote")
+@operation("The order this body would place now (totals, shipping, discount, taxes, short lines); nothing moves",
+           who=TOKEN_HOLDER, body=PlaceOrderSchema, answer=QuoteOutSchema)
 @token_required
 def quote_order():
     """The order this body would place now (totals, shipping, discount, taxes) and the lines
@@ -90,6 +101,8 @@ def quote_order():
 
 
 @api_bp.get("/orders")
+@operation("Your orders (admins: all), newest first", who=TOKEN_HOLDER, args=OrderListArgs, answer=OrderSchema,
+           page=True)
 @token_required
 def list_orders():
     """Your orders, newest first; admins see everyone's and may filter."""
@@ -102,6 +115,7 @@ def list_orders():
 
 
 @api_bp.get("/orders/<oid:order_id>")
+@operation("One order", who=TOKEN_HOLDER, answer=OrderSchema)
 @token_required
 def get_order(order_id):
     """One order: yours, or any for an admin."""
@@ -110,6 +124,7 @@ def get_order(order_id):
 
 
 @api_bp.post("/orders/<oid:order_id>/payments")
+@operation("Pay an order by card", who=TOKEN_HOLDER, body=CardSchema, answer=OrderSchema, errors=(402, 403, 409))
 @token_required
 def pay_order(order_id):
     """Pay a placed order by card through the configured gateway."""
@@ -119,6 +134,8 @@ def pay_order(order_id):
 
 
 @api_bp.post("/orders/<oid:order_id>/cancel")
+@operation("Cancel an order, with an optional reason (a body is optional); stock returns, payment is refunded",
+           who=TOKEN_HOLDER, body=CancelSchema, body_required=False, answer=OrderSchema, errors=(409,))
 @token_required
 def cancel_order(order_id):
     """Cancel a placed or paid order: stock returns, a payment is refunded. An optional
@@ -130,6 +147,8 @@ def cancel_order(order_id):
 
 
 @api_bp.post("/orders/<oid:order_id>/transitions")
+@operation("Ship (with an optional carrier and tracking number) or deliver an order", who=ADMIN, body=TransitionSchema,
+           answer=OrderSchema, errors=(409,))
 @admin_required
 def transition_order(order_id):
     """Ship a paid order, or mark a shipped one delivered."""
@@ -140,6 +159,8 @@ def transition_order(order_id):
 
 
 @api_bp.post("/orders/<oid:order_id>/refunds")
+@operation("Refund money and take back units of a paid, shipped or delivered order (never more than was paid)",
+           who=ADMIN, body=RefundSchema, answer=RefundResultSchema, status=201, errors=(409,), idempotent="refund")
 @admin_required
 def refund_order(order_id):
     """Refund money and take back units of a paid, shipped or delivered order; never more than
@@ -149,3 +170,16 @@ def refund_order(order_id):
                                                     request_body, _idempotency_key(), utcnow())
     return REFUND_RESULT.dump({"refund": refund, "order": order}), 201 if created else 200
 
+
+@api_bp.get("/customers")
+@operation("The customers' accounts, newest first, each with how many orders it placed; q: the start of an e-mail "
+           "or a name, any case", who=ADMIN, args=CustomerListArgs, answer=CustomerSchema, page=True)
+@admin_required
+def list_customers():
+    """The customers' accounts, newest first, each with how many orders it placed; `q`: the
+    start of an e-mail or a name, any case."""
+    args = load_args(CUSTOMER_LIST_ARGS)
+    found, counts, total = lists.customers_page(Repositories.for_request(), UserRepository(get_db()), args.get("q"),
+                                                args["page"], args["per_page"])
+    return page_response(CUSTOMER, found, total, args["page"], args["per_page"],
+                         dump=lambda user: dict(CUSTOMER.dump(user), orders_count=counts.get(user.id, 0)))
