@@ -109,8 +109,10 @@ class ProductRepository:
         return self.products.find_one({"_id": object_id(product_id), "active_when_created": {"$exists": True}},
                                       {"_id": 1}) is not None
 
-    def drop_pending_variant(self, product_id, variant_id):
-        self.products.update_one({"_id": object_id(product_id)}, {"$pull": {"pending_variants": {"_id": variant_id}}})
+    def drop_pending_variant(self, product_id, draft):
+        """Take a drafted variant (VariantRepository.draft) off the product's pending list."""
+        self.products.update_one({"_id": object_id(product_id)},
+                                 {"$pull": {"pending_variants": {"_id": draft["_id"]}}})
 
     def _take_old_slug(self, slug):
         """A product taking `slug` wins it: no other product keeps it as a previous slug."""

@@ -6,12 +6,13 @@ ledger) is stock.py's.
 from ..categories import services as category_services
 from ..errors import Conflict, InvalidInput, NotFound, OutOfStock
 from ..ids import object_id
+from ..slugs import slugify
 from .model import (
-    INITIAL, Shortage, check_options, check_options_change, check_variants, combination_problem,
-    in_option_order, slugify,
+    Shortage, check_options, check_options_change, check_variants, combination_problem,
+    in_option_order,
 )
 from .stock import finish_movement, move
-from .variant_repository import DuplicateVariant, movement_from_doc, variant_doc, with_initial_stock
+from .variant_repository import DuplicateVariant
 
 
 # The catalogue ------------------------------------------------------------
@@ -26,15 +27,10 @@ def create_product(products, ledger, data, actor_id, now, categories=None):
     check_variants(options, wanted)
     _refuse_taken_skus(products, [variant["sku"] for variant in wanted])
     product_id = products.new_id()
-    docs = []
-    for position, variant in enumerate(wanted):
-        doc = variant_doc(product_id, variant["sku"], in_option_order(options, variant["options"]),
-                          variant.get("price", data["price"]),
-                          variant.get("stock", 0), position, now, variant_id=product_id if not options else None)
-        if doc["stock"]:
-            doc, _ = with_initial_stock(doc, {"reason": INITIAL, "order_id": None, "actor_id": actor_id,
-                                              "created_at": now})
-        docs.append(doc)
+    drafts = [products.variants.draft(product_id, variant["sku"], in_option_order(options, variant["options"]),
+                                      variant.get("price", data["price"]), variant.get("stock", 0), position, now,
+                                      actor_id, variant_id=product_id if not options else None)
+              for position, variant in enumerate(wanted)]
     fields = {
         "_id": product_id, "name": data["name"], "description": data.get("description", ""),
         "currency": data.get("currency", "USD"), "active": data.get("active", True), "options": options,
@@ -42,29 +38,29 @@ def create_product(products, ledger, data, actor_id, now, categories=None):
         "category_ids": category_services.require_existing(categories, data.get("category_ids")),
         "created_at": now, "updated_at": now,
     }
-    products.add(fields, docs)
-    store_pending_variants(products, ledger, product_id, docs)
+    products.add(fields, drafts)
+    store_pending_variants(products, ledger, product_id, drafts)
     return category_services.without_deleted(categories, products, products.get(product_id), now)
 
 
-def store_pending_variants(products, ledger, product_id, docs):
+def store_pending_variants(products, ledger, product_id, drafts):
     """Store the variants a product lists as pending, record their initial stock, then
     refresh its summary. Safe to repeat (the repair does, after a crash). When another
     product took an SKU meanwhile, a product being created is undone as a whole, and an
     added variant is dropped: nothing is left half-made."""
-    for doc in docs:
+    for draft in drafts:
         try:
-            products.variants.insert(doc)
+            products.variants.insert(draft)
         except DuplicateVariant:
             if products.being_created(product_id):
                 products.variants.delete_of_product(product_id)
                 products.delete(product_id)
             else:
-                products.drop_pending_variant(product_id, doc["_id"])
+                products.drop_pending_variant(product_id, draft)
             raise Conflict("A product with this SKU exists.", {"sku": ["A product with this SKU exists."]})
-    for doc in docs:
-        for movement in doc["pending"]:
-            finish_movement(products.variants, ledger, movement_from_doc(movement))
+    for draft in drafts:
+        for movement in products.variants.pending_in(draft):
+            finish_movement(products.variants, ledger, movement)
     products.refresh(product_id)
 
 
@@ -156,14 +152,12 @@ def add_variant(products, ledger, product_id, data, actor_id, now):
     if product.variant_with(data["options"]):
         raise Conflict("A variant with these options exists.", {"options": ["A variant with these options exists."]})
     _refuse_taken_skus(products, [data["sku"]])
-    doc = variant_doc(product.id, data["sku"], in_option_order(product.options, data["options"]),
-                      data.get("price", product.price),
-                      data.get("stock", 0), len(product.variants), now)
-    if doc["stock"]:
-        doc, _ = with_initial_stock(doc, {"reason": INITIAL, "order_id": None, "actor_id": actor_id, "created_at": now})
-    products.mark_changing(product.id, now, new_variant=doc)
-    store_pending_variants(products, ledger, product.id, [doc])
-    return products.variants.get(str(doc["_id"]))
+    draft = products.variants.draft(product.id, data["sku"], in_option_order(product.options, data["options"]),
+                                    data.get("price", product.price), data.get("stock", 0), len(product.variants),
+                                    now, actor_id)
+    products.mark_changing(product.id, now, new_variant=draft)
+    store_pending_variants(products, ledger, product.id, [draft])
+    return products.variants.get(products.variants.draft_id(draft))
 
 
 def get_variant(products, product_id, variant_id, include_inactive=True):

@@ -21,7 +21,8 @@ from pymongo.errors import DuplicateKeyError
 from ..db import at_most, at_or_before, uninterrupted
 from ..ids import object_id
 from ..retries import MAX_ATTEMPTS, backoff
-from .model import StockMovement, Variant
+from .model import INITIAL, StockMovement, Variant
+
 
 class StockBusy(Exception):
     """Too many concurrent writers on one variant; the caller may retry."""
@@ -114,6 +115,25 @@ class VariantRepository:
         return [variant_from_doc(doc) for doc in docs], total
 
     # Writing the catalogue --------------------------------------------------
+
+    @staticmethod
+    def draft(product_id, sku, options, price, stock, position, now, actor_id, variant_id=None):
+        """A new variant's document, not stored yet (the product lists it as pending until it is):
+        its initial stock, if any, is its first movement, pending in it."""
+        doc = variant_doc(product_id, sku, options, price, stock, position, now, variant_id)
+        if doc["stock"]:
+            doc, _ = with_initial_stock(doc, {"reason": INITIAL, "order_id": None, "actor_id": actor_id,
+                                              "created_at": now})
+        return doc
+
+    @staticmethod
+    def draft_id(draft):
+        return str(draft["_id"])
+
+    @staticmethod
+    def pending_in(draft):
+        """The movements pending in a drafted variant (its initial stock)."""
+        return _pending(draft)
 
     def insert(self, doc):
         """Store a new variant; True if stored now, False if it was stored already (same id).
