@@ -1,7 +1,7 @@
 """The one door to the database.
 
 `connect()` gives a pymongo MongoClient for a `mongodb://` URI, or the embedded
-store (shop/embedded.py: mongomock in this process's memory, made atomic across
+store (shop/embedded/: mongomock in this process's memory, made atomic across
 threads and indexed). Everything else in the app writes to pymongo's API and
 relies only on what a real MongoDB server does the same way: single-document
 atomic updates, conditional filters and unique indexes. This module knows

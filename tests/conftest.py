@@ -137,7 +137,7 @@ def fresh_store_per_app(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def nothing_left_frozen():
-    """A worker round freezes what is alive (shop/embedded.py keep_documents_out_of_full_collections);
+    """A worker round freezes what is alive (shop/embedded/speed.py keep_documents_out_of_full_collections);
     in the suite's one process that is every earlier test's garbage too, which would never be
     collected (and its finalizers, closing files and sockets, would run at no set time).
     Each test's end puts it back within the collector's reach."""

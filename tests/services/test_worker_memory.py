@@ -1,5 +1,5 @@
 """The worker's round keeps the embedded store's documents out of Python's full garbage
-collections (shop/embedded.py keep_documents_out_of_full_collections); a MongoDB's
+collections (shop/embedded/speed.py keep_documents_out_of_full_collections); a MongoDB's
 documents are not in the process, so nothing is frozen there."""
 import gc
 
