@@ -84,11 +84,10 @@ def register_blueprints(app):
     from . import health, openapi
     from .addresses import api as addresses_api
     from .auth import api as auth_api
-    from .categories import api as categories_api
     from .discounts import api as discounts_api
     from .images import api as images_api, media
     from .orders import api as orders_api
-    from .products import api as products_api
+    from .products import api as products_api, category_api as categories_api
     from .shipping import api as shipping_api
     from .taxes import api as taxes_api
 

@@ -1,16 +1,9 @@
-"""Categories in the browser: every category, and each one's products with the catalogue's
-search, filters, sorts and pages."""
-from flask import Blueprint, redirect, render_template, request, url_for
+"""Categories in the browser: every category, as a tree of links. Each category's page lists
+products, so it is the catalogue's (products.routes.category_page)."""
+from flask import Blueprint, render_template
 
 from .. import caching
 from ..db import get_db
-from ..fields import PageArgs
-from ..forms import page_args
-from ..ids import canonical_id
-from ..products import services as product_services
-from ..products.forms import CatalogSearchForm
-from ..products.repository import ProductRepository
-from ..products.routes import PER_PAGE
 from . import services
 from .repository import CategoryRepository
 
@@ -22,18 +15,3 @@ bp = Blueprint("categories", __name__)
 def all_categories():
     """Every category, as a tree of links."""
     return render_template("categories/index.html", tree=services.tree(CategoryRepository(get_db())))
-
-
-@bp.get("/categories/<slug>")
-@caching.public
-def category_page(slug):
-    """A category's products and those of the categories below it; its address is always its slug."""
-    category, tree = services.get_category(CategoryRepository(get_db()), canonical_id(slug))
-    if category.slug != slug:
-        return redirect(url_for("categories.category_page", slug=category.slug), 301)
-    form = CatalogSearchForm(formdata=request.args)
-    query = form.query(page_args(PageArgs(only=["page"]))["page"], PER_PAGE,
-                       category_ids=tuple(tree.descendant_ids(category)))
-    products, total = product_services.list_products(ProductRepository(get_db()), query)
-    return render_template("categories/page.html", category=category, ancestors=tree.ancestors(category), form=form,
-                           products=products, total=total, query=query)

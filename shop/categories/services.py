@@ -1,16 +1,20 @@
 """Category use cases. Repositories come in as arguments.
 
 Products refer to categories by id (`category_ids`), and `products.services`
-asks this module whether those exist. A delete and an assignment that race
-cannot leave a product in a deleted category: the delete takes the category out
-of every product after it is gone, and an assignment looks again after it is
-written and drops a category that was deleted meanwhile (each write comes after
-the other's read, so one of the two sees it).
+asks this module whether those exist. This package imports nothing of the
+products: the callers above it hand the tree's changes a `products` argument
+(the products' repository: `count_in_category`, `remove_category`).
+
+A delete and an assignment that race cannot leave a product in a deleted
+category: the delete takes the category out of every product after it is gone,
+and an assignment looks again after it is written and drops a category that was
+deleted meanwhile (each write comes after the other's read, so one of the two
+sees it).
 """
 from ..errors import Conflict, InvalidInput, NotFound
 from ..ids import canonical_id, object_id
-from ..products.model import slugify
-from ..products.variant_repository import MAX_ATTEMPTS, backoff
+from ..retries import MAX_ATTEMPTS, backoff
+from ..slugs import slugify
 from .model import CategoryTree
 from .repository import DUPLICATE_SLUG, DuplicateSlug
 

@@ -1,6 +1,4 @@
 """Products, their stock, and the ledger entries that explain every unit."""
-import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 

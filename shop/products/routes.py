@@ -1,4 +1,4 @@
-"""The catalogue in the browser: search and filter, and each product's page."""
+"""The catalogue in the browser: search and filter, each category's products, and each product's page."""
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -8,6 +8,7 @@ from ..categories.repository import CategoryRepository
 from ..db import get_db
 from ..fields import PageArgs
 from ..forms import page_args
+from ..ids import canonical_id
 from . import services
 from ..urls import absolute_url
 from .forms import CatalogSearchForm
@@ -30,6 +31,22 @@ def catalog():
     paging = Paging(query.page, query.per_page, total)
     return render_template("products/list.html", form=form, products=products, total=total, query=query,
                            categories=categories, paging=paging), 404 if paging.past_end else 200
+
+
+@bp.get("/categories/<slug>")
+@caching.public
+def category_page(slug):
+    """A category's products and those of the categories below it, with the catalogue's search,
+    filters, sorts and pages; its address is always its slug."""
+    category, tree = category_services.get_category(CategoryRepository(get_db()), canonical_id(slug))
+    if category.slug != slug:
+        return redirect(url_for("products.category_page", slug=category.slug), 301)
+    form = CatalogSearchForm(formdata=request.args)
+    query = form.query(page_args(PageArgs(only=["page"]))["page"], PER_PAGE,
+                       category_ids=tuple(tree.descendant_ids(category)))
+    products, total = services.list_products(ProductRepository(get_db()), query)
+    return render_template("categories/page.html", category=category, ancestors=tree.ancestors(category), form=form,
+                           products=products, total=total, query=query)
 
 
 @bp.get("/products/<slug>")

@@ -1,7 +1,7 @@
 """Slugs made from product names."""
 import pytest
 
-from shop.products.model import slugify
+from shop.slugs import slugify
 
 
 @pytest.mark.parametrize("name, slug", [

@@ -1,16 +1,21 @@
-"""`/api/v1/categories`: the tree for anyone; creating, changing and deleting for admins."""
+"""`/api/v1/categories`: the tree for anyone; creating, changing and deleting for admins.
+
+Here, above the categories, because a change to the tree may finish a delete, and a delete
+takes the category off every product: categories know nothing of products, so these views
+hand the category use cases the products' repository.
+"""
 from flask import Blueprint, jsonify, url_for
 
 from .. import caching
 from ..api import load_body
 from ..auth.guards import admin_required
+from ..categories import services
+from ..categories.repository import CategoryRepository
+from ..categories.schemas import CategoryCreateSchema, CategorySchema, CategoryUpdateSchema
 from ..clock import utcnow
 from ..db import get_db
 from ..openapi import ADMIN, operation
-from ..products.repository import ProductRepository
-from . import services
-from .repository import CategoryRepository
-from .schemas import CategoryCreateSchema, CategorySchema, CategoryUpdateSchema
+from .repository import ProductRepository
 
 api_bp = Blueprint("categories_api", __name__)
 
