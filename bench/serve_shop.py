@@ -25,6 +25,8 @@ from shop.config import tune_interpreter, waitress_options  # noqa: E402
 from shop.jobs import start_worker  # noqa: E402
 from shop.mail import MemoryBackend, Outbox, deliver_due  # noqa: E402
 from shop.orders import services as order_services  # noqa: E402
+from shop.orders.placing import Checkout, place_order  # noqa: E402
+from shop.orders.repositories import Repositories  # noqa: E402
 from shop.products import services as product_services  # noqa: E402
 from shop.products.repository import LedgerRepository, ProductRepository  # noqa: E402
 from shop.serving import serve  # noqa: E402
@@ -44,11 +46,11 @@ def grow(app, orders):
     users = UserRepository(db)
     shoppers = [auth_services.register(users, f"grown{n}@example.com", "bench-password-1", "Grown", now)
                 for n in range(20)]
-    stores, mail = order_services.Stores.on(db), MemoryBackend()
+    stores, mail = Repositories.on(db), MemoryBackend()
     for number in range(orders):
         user, now = shoppers[number % len(shoppers)], utcnow()
         items = [{"product_id": ids[number % len(ids)], "quantity": 1}]
-        order, _ = order_services.place_order(stores, user, items, ADDRESS, None, now, 30)
+        order, _ = place_order(stores, user, Checkout(items, ADDRESS), None, now, 30)
         if number % 10 < 7:
             order_services.pay_order(stores, user, order.id, CARD, now)
         elif number % 10 == 7:
