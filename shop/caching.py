@@ -27,8 +27,8 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 def public(view):
-    """Mark a catalogue view: its answers to anonymous GETs may be kept and revalidated
-    (as the module's docstring says), not only by the browser."""
+    """Mark a catalogue view: its answers carry an ETag and, to a caller nobody knows, may be
+    kept by anyone (as said above)."""
     view.publicly_cacheable = True
     return view
 

@@ -24,8 +24,8 @@ from .pricing import BASIS_POINTS
 
 bp = Blueprint("openapi", __name__)
 
-# Who may call an operation: anyone, a bearer token, an admin's token, or anyone, a token
-# widening what is shown.
+# Who may call an operation: anyone; the holder of a bearer token; an admin's token; anyone,
+# a token widening what is shown.
 ANYONE, TOKEN_HOLDER, ADMIN, TOKEN_OPTIONAL = "anyone", "token", "admin", "optional"
 
 
@@ -37,7 +37,7 @@ class Operation:
     `upload` the text fields of a multipart image upload; `args` the query's schema. The
     answer is `answer` with `status`, or a page of them (`page`), or a bare list of them
     that the document names `many`. `errors` are the statuses the view's own rules add to
-    the ones its shape implies (see `error_statuses`). `idempotent` names what a retry with
+    the ones its shape implies (see `_error_statuses`). `idempotent` names what a retry with
     the same Idempotency-Key returns again."""
     summary: str
     who: str = ANYONE
@@ -80,7 +80,7 @@ class HealthSchema(Schema):
 
 
 @cache
-def page_of(item_schema):
+def _page_of(item_schema):
     """The schema of a page of `item_schema`, one class per item schema."""
     name = item_schema.__name__.replace("Schema", "") + "PageSchema"
     return type(name, (Schema,), {
@@ -119,24 +119,24 @@ def build_spec(app):
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Error", schema=ErrorSchema)
-    operations = sorted(documented_operations(app), key=lambda found: found[:2])
-    register_named_schemas(spec, [recorded for _, _, recorded in operations])
+    operations = sorted(_documented_operations(app), key=lambda found: found[:2])
+    _register_named_schemas(spec, [recorded for _, _, recorded in operations])
     paths = {}
     for path, method, recorded in operations:
-        paths.setdefault(path, {})[method] = operation_object(path, method, recorded)
+        paths.setdefault(path, {})[method] = _operation_object(path, recorded)
     for path, methods in paths.items():
         spec.path(path=path, operations=methods)
     spec.path(path="/healthz", operations=HEALTH)
     document = spec.to_dict()
     for path, method, recorded in operations:
         if recorded.upload:
-            fill_upload_schema(document, document["paths"][path][method], recorded.upload)
-    rules_between_fields(document["components"]["schemas"])
-    card_years(document["components"]["schemas"])
+            _fill_upload_schema(document, document["paths"][path][method], recorded.upload)
+    _rules_between_fields(document["components"]["schemas"])
+    _card_years(document["components"]["schemas"])
     return document
 
 
-def documented_operations(app):
+def _documented_operations(app):
     """(OpenAPI path, method, Operation) for each route whose view records one."""
     for rule in app.url_map.iter_rules():
         recorded = getattr(app.view_functions[rule.endpoint], "openapi_operation", None)
@@ -147,26 +147,26 @@ def documented_operations(app):
             yield path, method.lower(), recorded
 
 
-def register_named_schemas(spec, operations):
+def _register_named_schemas(spec, operations):
     """The components that the operations name rather than reach through a schema: the items
     of a bare list, and an upload's text fields (copied into its multipart body)."""
     lists = {recorded.many: recorded.answer for recorded in operations if recorded.many}
     uploads = [recorded.upload for recorded in operations if recorded.upload]
     for schema in dict.fromkeys([*lists.values(), *uploads]):
-        spec.components.schema(schema_name(schema), schema=schema)
+        spec.components.schema(_schema_name(schema), schema=schema)
     for name, item in lists.items():
-        spec.components.schema(name, {"type": "array", "items": {"$ref": f"#/components/schemas/{schema_name(item)}"}})
+        spec.components.schema(name, {"type": "array", "items": {"$ref": f"#/components/schemas/{_schema_name(item)}"}})
 
 
-def schema_name(schema):
+def _schema_name(schema):
     """A schema's component name, as apispec gives it: the class name without `Schema`."""
     return schema.__name__.removesuffix("Schema")
 
 
-def operation_object(path, method, recorded):
-    operation = {"summary": recorded.summary, "parameters": parameters(path, recorded)}
+def _operation_object(path, recorded):
+    operation = {"summary": recorded.summary, "parameters": _parameters(path, recorded)}
     if recorded.upload:
-        operation["requestBody"] = upload_body()
+        operation["requestBody"] = _upload_body()
     elif recorded.body:
         operation["requestBody"] = {"required": recorded.body_required,
                                     "content": {"application/json": {"schema": recorded.body}}}
@@ -174,13 +174,13 @@ def operation_object(path, method, recorded):
         operation["security"] = [{"bearer": []}]
     elif recorded.who == TOKEN_OPTIONAL:
         operation["security"] = [{}, {"bearer": []}]
-    operation["responses"] = responses(path, recorded)
+    operation["responses"] = _responses(path, recorded)
     return operation
 
 
-def parameters(path, recorded):
+def _parameters(path, recorded):
     found = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-             for name in path_names(path)]
+             for name in _path_names(path)]
     if recorded.args:
         found.append({"in": "query", "schema": recorded.args})
     if recorded.idempotent:
@@ -192,8 +192,8 @@ def parameters(path, recorded):
     return found
 
 
-def responses(path, recorded):
-    answer = recorded.many or (page_of(recorded.answer) if recorded.page else recorded.answer)
+def _responses(path, recorded):
+    answer = recorded.many or (_page_of(recorded.answer) if recorded.page else recorded.answer)
     success = {"description": "OK"}
     if answer:
         success["content"] = {"application/json": {"schema": answer}}
@@ -201,17 +201,17 @@ def responses(path, recorded):
     if recorded.idempotent:
         found["200"] = {"description": "A replay of an earlier request with this Idempotency-Key",
                         "content": {"application/json": {"schema": answer}}}
-    for code in error_statuses(path, recorded):
+    for code in _error_statuses(path, recorded):
         found[str(code)] = {"description": ERROR_TEXT.get(code, "Unexpected error"),
                             "content": {"application/json": {"schema": "Error"}}}
     return found
 
 
-def error_statuses(path, recorded):
-    """The errors an operation's shape implies, with the ones its own rules add: a body can be
-    refused (an upload is not JSON, so never malformed), query args can be invalid, a token
-    missing (an admin's, not an admin's), a thing named in the path not found, and anything
-    can fail unexpectedly."""
+def _error_statuses(path, recorded):
+    """An operation's errors: those its own rules add, and those its shape implies. A body can
+    be refused (an upload is not JSON, so never malformed), query args invalid, a call without
+    a token unauthorized and one without an admin's forbidden, a thing its path names not
+    found, and anything can fail unexpectedly."""
     statuses = set(recorded.errors)
     if recorded.upload:
         statuses |= UPLOAD_ERRORS
@@ -223,16 +223,16 @@ def error_statuses(path, recorded):
         statuses.add(401)
     if recorded.who == ADMIN:
         statuses.add(403)
-    if path_names(path):
+    if _path_names(path):
         statuses.add(404)
     return sorted(statuses) + [500]
 
 
-def path_names(path):
+def _path_names(path):
     return [part[1:-1] for part in path.split("/") if part.startswith("{")]
 
 
-def card_years(schemas):
+def _card_years(schemas):
     """A card that expired in an earlier year is refused, so the document says the year it
     starts at, printed (26: 2000 + n) or in full (2026)."""
     year = utcnow().year
@@ -240,7 +240,7 @@ def card_years(schemas):
         {"minimum": year - 2000, "maximum": 99}, {"minimum": year, "maximum": 2100}]
 
 
-def rules_between_fields(schemas):
+def _rules_between_fields(schemas):
     """What the schemas' own checks say about fields together, as JSON Schema says it. Rules that
     depend on what is stored (a code's kind when a PATCH leaves it out, a product's options) or
     compare two values (a price range, a code's dates) stay in the descriptions."""
@@ -279,16 +279,16 @@ UPLOAD_TEXT = (
 )
 
 
-def upload_body():
-    """The image upload's multipart body; its schema is filled in by `fill_upload_schema`."""
+def _upload_body():
+    """The image upload's multipart body; its schema is filled in by `_fill_upload_schema`."""
     return {"required": True, "description": UPLOAD_TEXT, "content": {"multipart/form-data": {
         "schema": {}, "encoding": {"file": {"contentType": "image/jpeg, image/png, image/webp"}},
     }}}
 
 
-def fill_upload_schema(document, operation, upload):
+def _fill_upload_schema(document, operation, upload):
     """The upload schema's text fields (as apispec wrote them) with the binary `file` beside them."""
-    text_fields = document["components"]["schemas"][schema_name(upload)]
+    text_fields = document["components"]["schemas"][_schema_name(upload)]
     schema = {**text_fields, "properties": {**text_fields["properties"],
                                             "file": {"type": "string", "format": "binary", "maxLength": MAX_BYTES}},
               "required": sorted({*text_fields.get("required", []), "file"})}
