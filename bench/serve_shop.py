@@ -18,6 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench import catalog  # noqa: E402
 from shop.app import create_app  # noqa: E402
+from shop.bootstrap import prepare  # noqa: E402
 from shop.auth import services as auth_services  # noqa: E402
 from shop.auth.repository import UserRepository  # noqa: E402
 from shop.clock import utcnow  # noqa: E402
@@ -73,6 +74,7 @@ def main():
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     app = create_app()
+    prepare(app)  # the admin from the environment, as wsgi.py prepares it
     add_bench_routes(app)
     if args.orders:
         started = time.monotonic()
