@@ -119,7 +119,7 @@ def waitress_options(config):
         "max_request_body_size": SERVER_BODY_LIMIT,
         # waitress 3 drops X-Forwarded-For from a peer it was not told to trust. Behind
         # TRUSTED_PROXIES the header goes on to the app, whose ProxyFix alone takes the
-        # client's address from it (shop/__init__.py trust_proxies): waitress's own
+        # client's address from it (shop/app.py trust_proxies): waitress's own
         # trusted_proxy_* would take it a second time, and only under waitress.
         "clear_untrusted_proxy_headers": config["TRUSTED_PROXIES"] == 0,
     }

@@ -17,7 +17,7 @@ from .repository import TokenRepository, UserRepository
 
 def client_address():
     """The caller's address for the attempt limits: `TRUSTED_PROXIES` decides what it is
-    (shop/__init__.py trust_proxies), never a header this code reads."""
+    (shop/app.py trust_proxies), never a header this code reads."""
     return request.remote_addr or "unknown"
 
 
