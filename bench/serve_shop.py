@@ -24,10 +24,11 @@ from shop.auth.repository import UserRepository  # noqa: E402
 from shop.clock import utcnow  # noqa: E402
 from shop.config import tune_interpreter, waitress_options  # noqa: E402
 from shop.jobs import start_worker  # noqa: E402
-from shop.mail import MemoryBackend, Outbox, deliver_due  # noqa: E402
+from shop.mail import MemoryBackend, deliver_due  # noqa: E402
 from shop.orders import services as order_services  # noqa: E402
 from shop.orders.placing import Checkout, place_order  # noqa: E402
 from shop.orders.repositories import Repositories  # noqa: E402
+from shop.outbox_repository import OutboxRepository  # noqa: E402
 from shop.products import services as product_services  # noqa: E402
 from shop.products.repository import LedgerRepository, ProductRepository  # noqa: E402
 from shop.serving import serve  # noqa: E402
@@ -57,14 +58,14 @@ def grow(app, orders):
         elif number % 10 == 7:
             order_services.cancel_order(stores, user, order.id, now)
         if number % 20 == 19:
-            deliver_due(Outbox(db), mail, now)  # as the worker would have meanwhile
+            deliver_due(OutboxRepository(db), mail, now)  # as the worker would have meanwhile
 
 
 def add_bench_routes(app):
     """What only the benchmark asks, and only this process can answer (its store is in memory)."""
     @app.get("/bench/outbox")
     def outbox_counts():
-        return Outbox(app.extensions["mongo_db"]).counts()
+        return OutboxRepository(app.extensions["mongo_db"]).counts()
 
 
 def main():

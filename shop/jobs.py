@@ -15,7 +15,8 @@ import time
 
 from .clock import utcnow
 from .db import settle_memory
-from .mail import Outbox, deliver_due
+from .mail import deliver_due
+from .outbox_repository import OutboxRepository
 from .orders import repair as order_repair
 from .orders.expiry import expire_unpaid
 from .orders.links import OrderLinks
@@ -37,7 +38,7 @@ MAIL_ROUND_SECONDS = 1.0
 
 def deliver_emails(db, backend, deadline=None):
     """Send the messages due now, until `deadline` (time.monotonic()) if given; how many were sent."""
-    return deliver_due(Outbox(db), backend, utcnow(), deadline)
+    return deliver_due(OutboxRepository(db), backend, utcnow(), deadline)
 
 
 def repair(db, stale_after_seconds, links=None):

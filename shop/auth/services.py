@@ -9,7 +9,7 @@ from marshmallow import ValidationError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import Conflict, InvalidInput, NotFound, RateLimited, Unauthorized
-from ..mail import Outbox
+from ..outbox_repository import OutboxRepository
 from .emails import password_reset_email
 from .model import ADMIN, CUSTOMER, normalize_email
 from .repository import LoginFailures, PasswordResets, ResetRequests, TokenRepository, UserRepository
@@ -32,12 +32,12 @@ class Accounts:
     failures: LoginFailures
     resets: PasswordResets
     reset_requests: ResetRequests
-    outbox: Outbox
+    outbox: OutboxRepository
 
     @classmethod
     def of(cls, db):
         return cls(UserRepository(db), TokenRepository(db), LoginFailures(db), PasswordResets(db), ResetRequests(db),
-                   Outbox(db))
+                   OutboxRepository(db))
 
 
 def hash_password(password):

@@ -7,7 +7,7 @@ from flask import current_app
 from .. import db as store
 from ..discounts.repository import DiscountCodeRepository
 from ..discounts.use_repository import DiscountUseRepository
-from ..mail import Outbox
+from ..outbox_repository import OutboxRepository
 from ..products.repository import LedgerRepository, ProductRepository
 from ..shipping.repository import ShippingMethodRepository
 from ..taxes.repository import TaxRateRepository
@@ -21,7 +21,7 @@ class Repositories:
     orders: OrderRepository
     products: ProductRepository
     ledger: LedgerRepository
-    outbox: Outbox
+    outbox: OutboxRepository
     gateway: SandboxGateway
     shipping: ShippingMethodRepository
     taxes: TaxRateRepository
@@ -31,9 +31,9 @@ class Repositories:
 
     @classmethod
     def on(cls, db, links=None):
-        return cls(OrderRepository(db), ProductRepository(db), LedgerRepository(db), Outbox(db), SandboxGateway(db),
-                   ShippingMethodRepository(db), TaxRateRepository(db), DiscountCodeRepository(db),
-                   DiscountUseRepository(db), links)
+        return cls(OrderRepository(db), ProductRepository(db), LedgerRepository(db), OutboxRepository(db),
+                   SandboxGateway(db), ShippingMethodRepository(db), TaxRateRepository(db),
+                   DiscountCodeRepository(db), DiscountUseRepository(db), links)
 
     @classmethod
     def for_request(cls):

@@ -13,7 +13,8 @@ from bson import ObjectId
 from pymongo.errors import AutoReconnect
 
 from shop.clock import utcnow
-from shop.mail import Outbox, deliver_due
+from shop.mail import deliver_due
+from shop.outbox_repository import OutboxRepository
 from shop.orders import repair
 from shop.orders.expiry import expire_unpaid
 from shop.orders.repositories import Repositories
@@ -206,7 +207,7 @@ def repair_and_retry(base, store, flow):
         expire_unpaid(stores, utcnow())
         if db.orders.find_one({"_id": _oid(base["placed"])})["status"] != "cancelled":
             found.append("the expired order was not cancelled")
-    deliver_due(Outbox(db), app.extensions["mail_backend"], utcnow() + timedelta(hours=2))
+    deliver_due(OutboxRepository(db), app.extensions["mail_backend"], utcnow() + timedelta(hours=2))
     sent = [(m["to"], m["subject"]) for m in app.extensions["mail_backend"].sent]
     if len(sent) != len(set(sent)):
         found.append(f"an e-mail was sent twice: {sent}")

@@ -11,7 +11,8 @@ from conftest import GOOD_CARD
 from invariants import problems
 from shop import jobs
 from shop.clock import utcnow
-from shop.mail import CLAIM_SECONDS, Outbox, deliver_due
+from shop.mail import deliver_due
+from shop.outbox_repository import CLAIM_SECONDS, OutboxRepository
 
 PROCESSES = 6
 
@@ -114,9 +115,9 @@ def test_a_failing_mail_server_neither_fails_nor_repeats_an_order_and_the_messag
 
     working = CountingBackend()
     later = message["next_attempt_at"]
-    assert deliver_due(Outbox(db), working, later - timedelta(seconds=1)) == 0  # backing off
-    assert deliver_due(Outbox(db), working, later) == 1
-    assert deliver_due(Outbox(db), working, later + timedelta(hours=2)) == 0
+    assert deliver_due(OutboxRepository(db), working, later - timedelta(seconds=1)) == 0  # backing off
+    assert deliver_due(OutboxRepository(db), working, later) == 1
+    assert deliver_due(OutboxRepository(db), working, later + timedelta(hours=2)) == 0
     assert working.sent == [("ada@example.com", message["subject"])]
     assert db.orders.count_documents({}) == 1
 
@@ -124,7 +125,7 @@ def test_a_failing_mail_server_neither_fails_nor_repeats_an_order_and_the_messag
 def test_a_message_whose_sender_died_mid_delivery_is_sent_by_another_process_later(db, shopper, add_product,
                                                                                   place_order):
     place_order(shopper, [(add_product("RETRO-CLOCK", stock=5), 1)])
-    outbox = Outbox(db)
+    outbox = OutboxRepository(db)
     now = utcnow()
     assert outbox.claim_batch(now, 1)  # ...and the sender dies here, before sending
     backend = CountingBackend()

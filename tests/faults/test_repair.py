@@ -8,7 +8,8 @@ import pytest
 from pymongo.errors import AutoReconnect
 
 from shop.clock import utcnow
-from shop.mail import Outbox, deliver_due
+from shop.mail import deliver_due
+from shop.outbox_repository import OutboxRepository
 from shop.orders import repair as order_repair
 from shop.orders.repositories import Repositories
 from tests.faults.harness import Crash, Faults, clone_store, kinds_at, make_app
@@ -110,7 +111,7 @@ def test_repairs_run_at_once_restock_refund_and_email_once(debris, round_):
     assert problems(db) == []
     refunds = db.sandbox_charges.count_documents({"refunded": True})
     assert refunds == 1
-    deliver_due(Outbox(db), app.extensions["mail_backend"], utcnow())
+    deliver_due(OutboxRepository(db), app.extensions["mail_backend"], utcnow())
     sent = [m["subject"] for m in app.extensions["mail_backend"].sent]
     assert len(sent) == len(set(sent)) == db.emails.count_documents({})
 

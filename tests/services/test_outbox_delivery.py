@@ -10,7 +10,8 @@ import pytest
 
 from shop import jobs
 from shop.clock import utcnow
-from shop.mail import CLAIM_SECONDS, Outbox, deliver_due
+from shop.mail import deliver_due
+from shop.outbox_repository import CLAIM_SECONDS, OutboxRepository
 
 
 class RecordingBackend:
@@ -31,7 +32,7 @@ class RecordingBackend:
 
 
 def queue(db, count, now, to="ada@example.com"):
-    outbox = Outbox(db)
+    outbox = OutboxRepository(db)
     for number in range(count):
         outbox.enqueue(f"order-{number}-placed", to, f"Order {number} placed", "Thank you.", now)
     return outbox
@@ -49,7 +50,7 @@ def test_two_senders_draining_one_outbox_send_each_message_exactly_once(db):
 
     def sender():
         start.wait()
-        counts.append(deliver_due(Outbox(db), backend, now, batch=7))  # small batches: many races
+        counts.append(deliver_due(OutboxRepository(db), backend, now, batch=7))  # small batches: many races
 
     threads = [threading.Thread(target=sender) for _ in range(2)]
     for thread in threads:
@@ -83,8 +84,8 @@ class FindsThen:
 def test_a_sender_takes_none_of_the_messages_another_claimed_after_it_looked(db):
     now = utcnow()
     queue(db, 3, now)
-    other, taken_by_other = Outbox(db), []
-    slow = Outbox(db)
+    other, taken_by_other = OutboxRepository(db), []
+    slow = OutboxRepository(db)
     slow.emails = FindsThen(slow.emails, lambda: taken_by_other.extend(other.claim_batch(now, 2)))
 
     mine = slow.claim_batch(now)
@@ -112,7 +113,7 @@ def test_one_round_sends_every_due_message_beyond_the_old_cap_of_a_hundred(db):
     queue(db, 260, now)
     backend = RecordingBackend()
 
-    sent = deliver_due(Outbox(db), backend, now)
+    sent = deliver_due(OutboxRepository(db), backend, now)
 
     assert sent == len(backend.sent) == 260
     assert db.emails.count_documents({"status": "sent"}) == 260
@@ -121,9 +122,9 @@ def test_one_round_sends_every_due_message_beyond_the_old_cap_of_a_hundred(db):
 def test_a_message_queued_after_the_round_began_waits_for_the_next_round(db):
     now = utcnow()
     queue(db, 2, now)
-    Outbox(db).enqueue("late-placed", "ada@example.com", "Late", "Thank you.", now + timedelta(seconds=1))
+    OutboxRepository(db).enqueue("late-placed", "ada@example.com", "Late", "Thank you.", now + timedelta(seconds=1))
 
-    sent = deliver_due(Outbox(db), RecordingBackend(), now)
+    sent = deliver_due(OutboxRepository(db), RecordingBackend(), now)
 
     assert sent == 2
     assert db.emails.find_one({"key": "late-placed"})["status"] == "queued"
@@ -169,7 +170,7 @@ def test_a_round_stops_at_its_deadline_and_leaves_the_rest_queued(db):
     now = utcnow()
     queue(db, 30, now)
 
-    sent = deliver_due(Outbox(db), RecordingBackend(), now, deadline=time.monotonic() - 1, batch=10)
+    sent = deliver_due(OutboxRepository(db), RecordingBackend(), now, deadline=time.monotonic() - 1, batch=10)
 
     assert sent == 0
     assert db.emails.count_documents({"status": "queued"}) == 30

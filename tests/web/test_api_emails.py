@@ -6,7 +6,8 @@ import pytest
 from tests.conftest import GOOD_CARD, deliver_emails
 from shop import jobs
 from shop.clock import utcnow
-from shop.mail import Outbox, deliver_due
+from shop.mail import deliver_due
+from shop.outbox_repository import OutboxRepository
 
 
 class BrokenBackend:
@@ -78,8 +79,8 @@ def test_a_failed_delivery_stays_queued_and_is_sent_once_on_a_retry(app, order, 
     backend = app.extensions["mail_backend"]
     assert jobs.deliver_emails(db, backend) == 0  # not due yet: it backs off
     later = utcnow() + timedelta(minutes=5)
-    assert deliver_due(Outbox(db), backend, later) == 1
-    assert deliver_due(Outbox(db), backend, later + timedelta(hours=1)) == 0
+    assert deliver_due(OutboxRepository(db), backend, later) == 1
+    assert deliver_due(OutboxRepository(db), backend, later + timedelta(hours=1)) == 0
     assert subjects(mailbox) == [f"Order {order['number']} is placed"]
     assert db.emails.find_one()["status"] == "sent"
 
@@ -89,7 +90,7 @@ def test_each_failed_attempt_backs_off_longer(order, db):
     now = utcnow()
     waits = []
     for _ in range(3):
-        deliver_due(Outbox(db), broken, now)
+        deliver_due(OutboxRepository(db), broken, now)
         queued = db.emails.find_one()
         waits.append(queued["next_attempt_at"] - now)
         now = queued["next_attempt_at"]
