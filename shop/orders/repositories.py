@@ -12,7 +12,7 @@ from ..products.repository import LedgerRepository, ProductRepository
 from ..shipping.repository import ShippingMethodRepository
 from ..taxes.repository import TaxRateRepository
 from .links import OrderLinks
-from .payments import SandboxGateway
+from .gateway_repository import SandboxGateway
 from .repository import OrderRepository
 
 

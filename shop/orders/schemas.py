@@ -8,7 +8,7 @@ from ..clock import utcnow
 from ..fields import ObjectIdString, PageArgs, StrictInteger, TrimmedString, UtcDateTime, trimmed_pattern, visible_text
 from ..messages import MINOR_UNITS, ShopSchema
 from .model import DELIVERED, MAX_LINES, MAX_QUANTITY, MAX_REASON, SHIPPED, VISIBLE
-from .payments import luhn_valid
+from .cards import luhn_valid
 
 
 class OrderItemSchema(ShopSchema):

@@ -34,7 +34,7 @@ from shop.categories.repository import CategoryRepository
 from shop.clock import utcnow
 from shop.ids import canonical_id
 from shop.orders.model import MAX_QUANTITY
-from shop.orders.payments import luhn_valid
+from shop.orders.cards import luhn_valid
 from tests import stores
 from tests.web.image_files import multipart, picture_bytes
 

@@ -1,7 +1,7 @@
 """The sandbox gateway's pure pieces: the Luhn check and the card brand."""
 import pytest
 
-from shop.orders.payments import card_brand, luhn_valid
+from shop.orders.cards import card_brand, luhn_valid
 
 
 @pytest.mark.parametrize("number", [

@@ -1,4 +1,5 @@
-"""The payment gateway. The built-in sandbox behaves like a card processor's test mode.
+"""`sandbox_charges`: the built-in payment gateway, which behaves like a card processor's test
+mode, and keeps its charges in the shop's database.
 
 It approves 4242 4242 4242 4242, declines 4000 0000 0000 0002 and any other
 valid number, and keeps its own record of each charge by attempt id (as a real
@@ -9,6 +10,8 @@ stored: only the brand and the last four digits.
 from dataclasses import dataclass
 
 from pymongo.errors import DuplicateKeyError
+
+from .cards import card_brand
 
 APPROVED_TEST_CARD = "4242424242424242"
 
@@ -21,24 +24,6 @@ class Charge:
     last4: str
     amount: int
     currency: str
-
-
-def luhn_valid(number):
-    digits = [int(d) for d in reversed(number)]
-    total = sum(digits[0::2]) + sum(sum(divmod(2 * d, 10)) for d in digits[1::2])
-    return total % 10 == 0
-
-
-def card_brand(number):
-    if number.startswith("4"):
-        return "visa"
-    if number[:2] in {"51", "52", "53", "54", "55"} or 2221 <= int(number[:4]) <= 2720:
-        return "mastercard"
-    if number[:2] in {"34", "37"}:
-        return "amex"
-    if number.startswith("6011") or number.startswith("65"):
-        return "discover"
-    return "unknown"
 
 
 class SandboxGateway:
