@@ -72,9 +72,9 @@ class UserRepository:
 
     def set_password_hash(self, user_id, password_hash):
         """The new hash and the next password version, in one write; that version."""
-        doc = self.users.find_one_and_update({"_id": object_id(user_id)},
-                                             {"$set": {"password_hash": password_hash}, "$inc": {"password_version": 1}},
-                                             projection={"password_version": True}, return_document=ReturnDocument.AFTER)
+        doc = self.users.find_one_and_update(
+            {"_id": object_id(user_id)}, {"$set": {"password_hash": password_hash}, "$inc": {"password_version": 1}},
+            projection={"password_version": True}, return_document=ReturnDocument.AFTER)
         return doc["password_version"] if doc else None
 
 

@@ -48,5 +48,6 @@ class CheckoutForm(AddressFields, SchemaForm):
 
     def terms_data(self):
         """The shipping method, code and expected total as typed, for PlaceOrderSchema."""
-        return present(shipping_method_id=self.shipping_method_id.data, discount_code=(self.discount_code.data or "").strip(),
+        return present(shipping_method_id=self.shipping_method_id.data,
+                       discount_code=(self.discount_code.data or "").strip(),
                        expected_total=typed_integer(self.expected_total.data))

@@ -71,8 +71,8 @@ def add_item():
             return redirect(url_for("cart.show_cart"))
     product = get_product(ProductRepository(get_db()), form.product_id.data or "")
     chosen = product.chosen_by_position(form.option_values())
-    return render_template("products/detail.html", **product_page_context(product, form.variant_id.data, form, chosen)), \
-        form.status()
+    context = product_page_context(product, form.variant_id.data, form, chosen)
+    return render_template("products/detail.html", **context), form.status()
 
 
 def _chosen_page(form):

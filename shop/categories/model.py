@@ -108,7 +108,8 @@ class CategoryTree:
         if parent is None:
             return "Choose a parent category that exists, or none to make it a top-level category."
         if category is not None and (parent.id == category.id or parent.id in self.descendant_ids(category)):
-            return "Choose another parent: a category cannot be placed under itself or under one of its own subcategories."
+            return ("Choose another parent: a category cannot be placed under itself or under one of its own "
+                    "subcategories.")
         levels = self.height(category) if category is not None else 1
         if self.depth(parent) + levels > MAX_DEPTH:
             return f"Choose a parent higher up: categories go at most {MAX_DEPTH} levels deep."

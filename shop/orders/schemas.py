@@ -81,7 +81,8 @@ class CardSchema(ShopSchema):
                        "with exp_month, not before the current month (UTC).",
     })
     cvc = fields.String(required=True, load_only=True,
-                        validate=validate.Regexp(r"^[0-9]{3,4}$", error="Enter the card's security code (CVC): three or four digits."))
+                        validate=validate.Regexp(r"^[0-9]{3,4}$",
+                                                 error="Enter the card's security code (CVC): three or four digits."))
 
     @validates_schema
     def check_card(self, data, **kwargs):
@@ -99,7 +100,8 @@ class CardSchema(ShopSchema):
 
 class RefundLineSchema(ShopSchema):
     product_id = ObjectIdString(required=True)
-    variant_id = ObjectIdString(metadata={"description": "Required when the order has several variants of the product."})
+    variant_id = ObjectIdString(metadata={
+        "description": "Required when the order has several variants of the product."})
     quantity = StrictInteger(required=True, validate=validate.Range(min=1, max=MAX_QUANTITY))
     restock = fields.Boolean(required=True, metadata={
         "description": "Whether these units come back into stock (ledger reason `returned`)."})
@@ -244,7 +246,8 @@ class HistoryEntrySchema(ShopSchema):
     at = UtcDateTime()
     by = fields.String(metadata={"description": "The user id who made the change, or `system`."})
     note = fields.String()
-    reason = fields.String(metadata={"description": "Why it was cancelled or refunded, when the admin or shopper said."})
+    reason = fields.String(metadata={
+        "description": "Why it was cancelled or refunded, when the admin or shopper said."})
     refund_id = fields.String(metadata={"description": "On a refund's entry (its status is the order's, unchanged)."})
 
 

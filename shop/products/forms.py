@@ -13,9 +13,9 @@ from ..forms import SchemaForm, present, typed_integer
 from .model import ADJUSTMENT_REASONS, MAX_OPTIONS, ProductQuery
 from .schemas import ProductListArgs
 
-SORT_CHOICES = [SelectChoice("relevance", "Best match"), SelectChoice("-created_at", "Newest"), SelectChoice("name", "Name, A to Z"),
-                SelectChoice("-name", "Name, Z to A"), SelectChoice("price", "Price, low to high"),
-                SelectChoice("-price", "Price, high to low")]
+SORT_CHOICES = [SelectChoice("relevance", "Best match"), SelectChoice("-created_at", "Newest"),
+                SelectChoice("name", "Name, A to Z"), SelectChoice("-name", "Name, Z to A"),
+                SelectChoice("price", "Price, low to high"), SelectChoice("-price", "Price, high to low")]
 
 
 class CatalogSearchForm(SchemaForm):
@@ -156,7 +156,8 @@ class StockAdjustmentForm(SchemaForm):
     variant_id = SelectField("Variant", choices=[], validate_choice=False)
     delta = StringField("Change in units", description="Positive to add units, negative to remove them.",
                         render_kw={"inputmode": "numeric"})
-    reason = SelectField("Reason", choices=[SelectChoice(r, r.title()) for r in ADJUSTMENT_REASONS], validate_choice=False)
+    reason = SelectField("Reason", choices=[SelectChoice(r, r.title()) for r in ADJUSTMENT_REASONS],
+                         validate_choice=False)
     note = StringField("Note (optional)")
 
     def for_product(self, product):

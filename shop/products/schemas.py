@@ -93,7 +93,8 @@ class VariantUpdateSchema(ShopSchema):
 class ProductUpdateSchema(ShopSchema):
     name = TrimmedString(validate=validate.Length(min=1, max=200))
     description = fields.String(validate=validate.Length(max=5000))
-    price = money(metadata={"description": "Only for a product with one variant (422 otherwise: prices are per variant)."})
+    price = money(metadata={
+        "description": "Only for a product with one variant (422 otherwise: prices are per variant)."})
     active = StrictBoolean()
     slug = fields.String(validate=validate.Regexp(SLUG_PATTERN, error="Lower-case letters, digits and single dashes."))
     category_ids = category_ids()
@@ -112,7 +113,8 @@ class ProductCreateSchema(ShopSchema):
     stock = StrictInteger(validate=validate.Range(min=0, max=MAX_STOCK),
                           metadata={"description": "Without options: the initial stock of its one variant."})
     active = StrictBoolean()
-    slug = fields.String(validate=[validate.Length(max=100), validate.Regexp(SLUG_PATTERN, error="Lower-case letters, digits and single dashes.")])
+    slug = fields.String(validate=[
+        validate.Length(max=100), validate.Regexp(SLUG_PATTERN, error="Lower-case letters, digits and single dashes.")])
     options = options_field()
     category_ids = category_ids()
     variants = fields.List(fields.Nested(NewVariantSchema), validate=validate.Length(min=1, max=MAX_VARIANTS),
@@ -122,7 +124,8 @@ class ProductCreateSchema(ShopSchema):
     @validates_schema
     def sku_or_variants(self, data, **kwargs):
         if data.get("options"):
-            beside = {name: ["Give each variant its own SKU and stock instead."] for name in ("sku", "stock") if name in data}
+            beside = {name: ["Give each variant its own SKU and stock instead."]
+                      for name in ("sku", "stock") if name in data}
             if beside:
                 raise ValidationError(beside)
             if not data.get("variants"):

@@ -71,7 +71,8 @@ def sitemap():
 def _active_products():
     products, page = ProductRepository(get_db()), 1
     while True:
-        batch, total = product_services.list_products(products, ProductQuery(sort="name", page=page, per_page=SITEMAP_PAGE))
+        query = ProductQuery(sort="name", page=page, per_page=SITEMAP_PAGE)
+        batch, total = product_services.list_products(products, query)
         yield from batch
         if page * SITEMAP_PAGE >= total:
             return
