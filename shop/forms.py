@@ -195,6 +195,10 @@ class SchemaForm(FlaskForm):
         return reading.value
 
 
+class ActionForm(SchemaForm):
+    """A button that changes state (log out, cancel, archive): only its CSRF token."""
+
+
 class ConfirmForm(SchemaForm):
     """The second step of a change that cannot be undone (cancel, archive, refund): an
     optional reason, validated by the feature's own schema (`reason` field)."""

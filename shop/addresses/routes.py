@@ -3,13 +3,12 @@ and choose the default."""
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import login_required
 
-from ..auth.forms import ActionForm
 from ..auth.session import signed_in_user
 from ..clock import utcnow
 from ..countries import COUNTRY_NAMES
 from ..db import get_db
 from ..errors import InvalidInput
-from ..forms import keeps_typed_input
+from ..forms import ActionForm, keeps_typed_input
 from . import services
 from .forms import AddressForm
 from .model import MAX_ADDRESSES, printed_lines

@@ -2,7 +2,7 @@
 list links to a page saying what will happen, whose "Yes" posts back to that same address."""
 from flask import redirect, render_template, request
 
-from ..auth.forms import ActionForm
+from ..forms import ActionForm
 
 
 def two_steps(template, act, yes_label, keep_url, **page):

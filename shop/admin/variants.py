@@ -2,11 +2,10 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..auth.forms import ActionForm
 from ..clock import utcnow
 from ..db import get_db
 from ..errors import Conflict, InvalidInput
-from ..forms import keeps_typed_input
+from ..forms import ActionForm, keeps_typed_input
 from ..money import format_amount
 from ..products import services
 from ..products.forms import NewVariantForm, VariantEditForm

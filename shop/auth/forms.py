@@ -24,10 +24,6 @@ class LoginForm(SchemaForm):
         return present(email=self.email.data, password=self.password.data)
 
 
-class ActionForm(SchemaForm):
-    """A button that changes state (log out, cancel, archive): only its CSRF token."""
-
-
 class CustomerSearchForm(SchemaForm):
     """The back office's customer search (a GET form)."""
     class Meta:

@@ -7,10 +7,8 @@ from ..clock import utcnow
 from ..db import get_db
 from ..errors import Conflict, InvalidInput, NotFound, RateLimited, Unauthorized
 from . import services
-from ..forms import keeps_typed_input
-from .forms import (
-    ActionForm, ChangePasswordForm, ForgotPasswordForm, LoginForm, NameForm, RegisterForm, ResetPasswordForm,
-)
+from ..forms import ActionForm, keeps_typed_input
+from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NameForm, RegisterForm, ResetPasswordForm
 from .guards import client_address
 from .repository import LoginFailures, UserRepository
 from .schemas import (

@@ -2,12 +2,11 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import login_required
 
-from ..auth.forms import ActionForm
 from ..auth.session import signed_in_user
 from ..clock import utcnow
 from ..errors import ClaimedOrder, InvalidTransition, PaymentDeclined
 from ..fields import PageArgs
-from ..forms import keeps_typed_input, page_args
+from ..forms import ActionForm, keeps_typed_input, page_args
 from . import lists, services
 from .forms import PayForm
 from .pages import confirm_cancel

@@ -2,10 +2,10 @@
 from flask import Blueprint, current_app, render_template, request
 
 from .. import caching
-from ..auth.forms import ActionForm
 from ..categories import services as category_services
 from ..categories.repository import CategoryRepository
 from ..db import get_db
+from ..forms import ActionForm
 from ..money import format_money
 from ..products import services as product_services
 from ..products.model import ProductQuery
