@@ -19,9 +19,13 @@ def start_shop(tmp_path):
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_the_shop_says_what_to_do_next_and_stops_cleanly(start_shop, stop):
-    shop = start_shop(SHOP_ADMIN_EMAIL="boss@example.com", SHOP_ADMIN_PASSWORD="boss-password-1")
+    # DEMO_CATALOG empty is unset, as for `make run`: the embedded store gets the demo catalogue.
+    shop = start_shop(SHOP_ADMIN_EMAIL="boss@example.com", SHOP_ADMIN_PASSWORD="boss-password-1", DEMO_CATALOG="")
     port = shop.port
     assert requests.get(f"http://127.0.0.1:{port}/products", timeout=10).status_code == 200
+    assert requests.get(f"http://127.0.0.1:{port}/api/v1/products", timeout=10).json()["total"] > 0
+    login = {"email": "boss@example.com", "password": "boss-password-1"}
+    assert requests.post(f"http://127.0.0.1:{port}/api/v1/auth/tokens", json=login, timeout=10).status_code == 201
 
     shop.signal(stop)
     shop.process.wait(30)
