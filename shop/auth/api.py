@@ -110,4 +110,3 @@ def change_password():
     services.change_password(services.Accounts.of(get_db()), current_api_user(), data["current_password"],
                              data["new_password"], client_address(), current_app.config, utcnow(), bearer_token())
     return "", 204
-
