@@ -10,8 +10,9 @@ import logging
 
 from ..db import StoreError
 from ..errors import Conflict, OutOfStock
+from ..retries import MAX_ATTEMPTS, backoff
 from .model import ORDER_PLACED, ORDER_REJECTED, RETURNED, Shortage
-from .variant_repository import MAX_ATTEMPTS, StockBusy, backoff
+from .variant_repository import StockBusy
 
 log = logging.getLogger(__name__)
 BUSY = "This product is being changed by many requests at once; please retry."
