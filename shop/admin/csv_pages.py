@@ -9,7 +9,7 @@ from ..clock import utcnow
 from ..db import get_db
 from ..input_rules import upload_limit
 from ..products import csv_apply, csv_file, csv_import
-from ..products.csv_uploads import APPLIED, REFUSED, UploadRepository
+from ..products.csv_upload_repository import APPLIED, REFUSED, UploadRepository
 from ..products.forms import ConfirmImportForm, ImportForm
 from ..products.repository import LedgerRepository, ProductRepository
 from .routes import bp
