@@ -32,9 +32,11 @@ SIZES, COLOURS = ["XS", "S", "M", "L", "XL"], ["Sand", "Slate"]
 def products_with_variants(count=10):
     """`count` product bodies with 10 variants each (5 sizes x 2 colours), identical on every run."""
     return [{
-        "name": f"Linen Shirt {number:02d}", "price": 3900, "description": "Washed linen; a shirt of the bench catalogue.",
+        "name": f"Linen Shirt {number:02d}", "price": 3900,
+        "description": "Washed linen; a shirt of the bench catalogue.",
         "options": [{"name": "Size", "values": SIZES}, {"name": "Colour", "values": COLOURS}],
-        "variants": [{"sku": f"BENCH-SHIRT-{number:02d}-{size}-{colour.upper()}", "options": {"Size": size, "Colour": colour},
+        "variants": [{"sku": f"BENCH-SHIRT-{number:02d}-{size}-{colour.upper()}",
+                      "options": {"Size": size, "Colour": colour},
                       "price": 3900 + 100 * index, "stock": STOCK}
                      for index, (size, colour) in enumerate((s, c) for s in SIZES for c in COLOURS)],
     } for number in range(count)]

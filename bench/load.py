@@ -43,7 +43,7 @@ def _wrk(port, paths, connections, seconds, method, body, token):
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
                "-s", WRK_SCRIPT, f"http://127.0.0.1:{port}{paths[0]}"]
     output = subprocess.run(command, env=env, capture_output=True, text=True, timeout=seconds + 60).stdout
-    line = next(l for l in output.splitlines() if l.startswith("BENCH "))
+    line = next(each for each in output.splitlines() if each.startswith("BENCH "))
     data = json.loads(line[len("BENCH "):])
     failed = data["status_errors"] + data["socket_errors"]
     ok = data["requests"] - data["status_errors"]

@@ -41,6 +41,8 @@ BURST_ROUNDS = 3  # the reads-after-a-burst case, repeated: its goal takes the m
 ORDER_ROUNDS = 3  # each order case, repeated: its row is the median round
 # One word, several words (every one must occur), a part of a word, a number, an accent.
 SEARCH_TERMS = ["oak", "lamp", "retro", "steel mug", "042", "clock walnut", "eapo", "CRÈME", "bench catalogue"]
+# The shopper every order case logs in as (registered on first use).
+SHOPPER = ("bench-shopper@example.com", "bench-password-1")
 
 
 def free_port():
@@ -202,7 +204,7 @@ def settle(port, timeout=60):
         time.sleep(0.5)
 
 
-def main():
+def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=5, help="length of each case (default 5)")
     parser.add_argument("--connections", type=int, default=32, help="concurrency of most cases (default 32)")
@@ -215,63 +217,89 @@ def main():
                              "burst; scaling: product JSON at 16 and 128 connections; checkout: a quote and an "
                              "order with shipping, tax and a code "
                              "(each a quick smoke; implies --no-docs)")
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def shop_environment():
+    """(the admin's e-mail, their password, the environment every server starts with)."""
     email = os.environ.get("SHOP_ADMIN_EMAIL") or "bench-admin@example.com"
     password = os.environ.get("SHOP_ADMIN_PASSWORD") or secrets.token_urlsafe(16)
     env = dict(os.environ, SHOP_ADMIN_EMAIL=email, SHOP_ADMIN_PASSWORD=password, DEMO_CATALOG="0",
                SECRET_KEY=secrets.token_hex(32), MONGO_URI="", PYTHONUNBUFFERED="1")
-    logdir = tempfile.mkdtemp(prefix="shop-bench-")
-    servers = []
-    rows = []
-    seconds, conns = args.seconds, args.connections
+    return email, password, env
 
-    def case(label, server, paths, connections=conns, goal=None, **request):
+
+class Bench:
+    """One run: the servers it started (all stopped by `stop_servers`), the ceiling every case is
+    measured against, and the rows measured so far, in order."""
+
+    def __init__(self, args, env, logdir):
+        self.args, self.env, self.logdir = args, env, logdir
+        self.seconds, self.conns = args.seconds, args.connections
+        self.servers, self.rows = [], []
+        self.ceiling_server = None
+
+    def start(self, name, script, *extra, ready="/healthz", timeout=60):
+        server = Server(name, script, *extra, env=self.env, logdir=self.logdir)
+        self.servers.append(server)
+        server.wait_ready(ready, timeout)
+        return server
+
+    def stop_servers(self):
+        for server in self.servers:
+            server.stop()
+
+    def keep(self, row):
+        self.rows.append(row)
+        print(report.line(row), flush=True)
+
+    def case(self, label, server, paths, connections=None, goal=None, **request):
         """The ceiling, then the case, back to back: the machine's load drifts less in between."""
-        ceiling = load.drive(ceiling_server.port, ["/ping"], connections, max(2, seconds // 2))
-        result = load.drive(server.port, paths, connections, seconds, **request)
+        connections = self.conns if connections is None else connections
+        ceiling = load.drive(self.ceiling_server.port, ["/ping"], connections, max(2, self.seconds // 2))
+        result = load.drive(server.port, paths, connections, self.seconds, **request)
         return report.Row(label, connections, result, goal, ceiling)
 
-    def measure(label, server, paths, connections=conns, goal=None, rounds=1, **request):
+    def measure(self, label, server, paths, connections=None, goal=None, rounds=1, **request):
         """`case`, shown and kept. With several `rounds`, each against its own ceiling, the row is
         the median round's, every round's ratio in its note (one round of placing orders ran from
         0.074 to 0.133 of its ceiling on the same code, more than the goal's margin)."""
-        measured = sorted((case(label, server, paths, connections, goal, **request) for _ in range(rounds)),
+        measured = sorted((self.case(label, server, paths, connections, goal, **request) for _ in range(rounds)),
                           key=lambda row: row.ratio)
         row = measured[len(measured) // 2]
         if rounds > 1:
             row.note = (f"ratios in each of {rounds} rounds: " + ", ".join(f"{each.ratio:.3f}" for each in measured)
                         + "; the median round is shown")
-        rows.append(row)
-        print(report.line(row), flush=True)
+        self.keep(row)
         return row
 
-    def burst_round(server, paths, body, token):
+    def burst_round(self, server, paths, body, token):
         """Product JSON by id right before and right after `seconds` of orders, with nothing in
         between: the worker is delivering the burst's e-mail meanwhile. The ceiling is measured
         before the first read and after the second (these machines' load drifts). Then the
         outbox at the burst's end, after the reads, and 3 s on: delivery keeps up.
         Returns (the read before, the read after), each a Row with its ceiling."""
+        seconds, conns = self.seconds, self.conns
         settle(server.port)
-        before = case("product JSON by id, before an order burst", server, paths)
+        before = self.case("product JSON by id, before an order burst", server, paths)
         earlier = outbox(server.port)[0]
         burst = load.drive(server.port, ["/api/v1/orders"], conns, seconds, method="POST", body=body, token=token)
         at_end = outbox(server.port)
         after = load.drive(server.port, paths, conns, seconds)
         after_reads = outbox(server.port)
-        ceiling = load.drive(ceiling_server.port, ["/ping"], conns, max(2, seconds // 2))
+        ceiling = load.drive(self.ceiling_server.port, ["/ping"], conns, max(2, seconds // 2))
         time.sleep(3)
         later = outbox(server.port)
         counts = [f"{sent - earlier}/{waiting}" for sent, waiting in (at_end, after_reads, later)]
-        note = (f"{burst.requests - burst.failed} orders in {seconds} s ({burst.rps:.0f}/s); their e-mails sent/waiting: "
-                f"{counts[0]} at the burst's end, {counts[1]} after {seconds} s of reads, {counts[2]} later; "
-                f"req/s after vs before {after.rps / before.result.rps:.3f}")
+        note = (f"{burst.requests - burst.failed} orders in {seconds} s ({burst.rps:.0f}/s); "
+                f"their e-mails sent/waiting: {counts[0]} at the burst's end, {counts[1]} after {seconds} s of reads, "
+                f"{counts[2]} later; req/s after vs before {after.rps / before.result.rps:.3f}")
         return before, report.Row("product JSON by id, right after the burst", conns, after, None, ceiling, note=note)
 
-    def order_burst(server, paths, body, token):
+    def order_burst(self, server, paths, body, token):
         """BURST_ROUNDS rounds of burst_round; the goal compares the two reads' ratios to their
         ceilings in the median round (one round's two short ceilings swing by a fifth here)."""
-        rounds = sorted((burst_round(server, paths, body, token) for _ in range(BURST_ROUNDS)),
+        rounds = sorted((self.burst_round(server, paths, body, token) for _ in range(BURST_ROUNDS)),
                         key=lambda pair: pair[1].ratio / pair[0].ratio)
         before, after = rounds[len(rounds) // 2]
         each = ", ".join(f"{a.ratio / b.ratio:.3f} (req/s {a.result.rps / b.result.rps:.3f})" for b, a in rounds)
@@ -279,87 +307,112 @@ def main():
         after.scaling = (after.ratio / before.ratio, 0.9,
                          f"product JSON after an order burst vs before (ratios, median of {BURST_ROUNDS} rounds)")
         for row in (before, after):
-            rows.append(row)
-            print(report.line(row), flush=True)
+            self.keep(row)
 
-    def start(name, script, *extra, ready="/healthz", timeout=60):
-        server = Server(name, script, *extra, env=env, logdir=logdir)
-        servers.append(server)
-        server.wait_ready(ready, timeout)
-        return server
+    def measure_category_pages(self, shop):
+        # A top-level category's page lists its subcategories' products (about 75 of them, 7 pages).
+        pages = [f"/categories/{top.lower()}?page={n}" for top in catalog.CATEGORIES for n in (1, 2, 3)]
+        self.measure("category page HTML", shop, pages)
 
-    try:
-        print(f"load generator: {load.generator()}; {seconds}s per case; logs in {logdir}", flush=True)
-        ceiling_server = start("ceiling", "ceiling.py", ready="/ping")
-        shop = start("shop", "serve_shop.py")
+    def measure_reads(self, shop, products, ids):
+        """The catalogue's JSON reads, then its HTML pages where the shop has them."""
+        self.measure("product JSON by id", shop, ids, goal=0.30)
+        self.measure("product list JSON (20/page)", shop, ["/api/v1/products?page=%d" % n for n in range(1, 16)],
+                     goal=0.10)
+        self.measure("search JSON (?q=, best match first)", shop,
+                     ["/api/v1/products?q=" + urllib.parse.quote(t) for t in SEARCH_TERMS], goal=0.10)
+        self.measure_product_pages(shop, products)
+        if page_exists(shop.port, "/products"):
+            self.measure("catalog page HTML", shop, ["/products?page=%d" % n for n in range(1, 16)])
+            self.measure("front page HTML (newest in stock)", shop, ["/"])
+        else:
+            print("catalog page HTML: /products is not there yet; skipped", flush=True)
+
+    def measure_product_pages(self, shop, products):
+        slugs = [f"/products/{p['slug']}" for p in products[:50]]
+        if not page_exists(shop.port, slugs[0]):
+            print("product page HTML: /products/<slug> is not there yet; skipped", flush=True)
+            return
+        self.measure("product page HTML", shop, slugs, goal=0.15)
+        with_variants = [p for p in products if len(p["variants"]) == 10]
+        self.measure("product with 10 variants JSON", shop, [f"/api/v1/products/{p['id']}" for p in with_variants])
+        self.measure("product with 10 variants page HTML", shop,
+                     [f"/products/{p['slug']}?o0=M&o1=Slate" for p in with_variants])
+
+    def measure_scaling(self, shop, ids):
+        at16 = self.measure("product JSON by id", shop, ids, 16)
+        at128 = self.measure("product JSON by id", shop, ids, 128)
+        # No collapse: requests per second themselves, not ratios, at 128 against 16 connections.
+        at128.scaling = (at128.result.rps / at16.result.rps, 0.8, "product JSON, 128 vs 16 connections (req/s)")
+
+    def measure_checkout(self, shop, admin, shopper, products):
+        """A quote and an order with shipping, tax and a code: from here on the shop ships, taxes and
+        takes a code."""
+        terms = dict(order_body(products), **seed_checkout(shop.port, admin))
+        self.measure("quote (shipping, tax, a code)", shop, ["/api/v1/orders/quote"], goal=0.15,
+                     method="POST", body=terms, token=shopper)
+        self.measure("place an order with shipping, tax and a code", shop, ["/api/v1/orders"], goal=0.10,
+                     rounds=ORDER_ROUNDS, method="POST", body=terms, token=shopper)
+
+    def measure_grown_shop(self, empty):
+        """A new shop grown to `--orders` orders: a read, and placing an order compared with
+        placing one in the empty store (the `empty` row)."""
+        orders = self.args.orders
+        print(f"growing a shop to {orders} orders in-process ...", flush=True)
+        grown = self.start("grown", "serve_shop.py", "--orders", str(orders), timeout=900)
+        shopper = token_for(grown.port, *SHOPPER, register=True)
+        products = all_products(grown.port)
+        self.measure(f"product JSON by id ({orders} orders)", grown,
+                     [f"/api/v1/products/{p['id']}" for p in products[:50]])
+        grown_row = self.measure(f"place an order ({orders} orders)", grown, ["/api/v1/orders"],
+                                 rounds=ORDER_ROUNDS, method="POST", body=order_body(products), token=shopper)
+        # Two processes measured a minute apart: compare ratios to their own ceilings.
+        grown_row.scaling = (grown_row.ratio / empty.ratio, 0.8, f"place an order, {orders} orders vs empty (ratios)")
+
+    def run(self, email, password):
+        """Every case `--only` asks for, in order, on a shop seeded through the API."""
+        only = self.args.only
+        print(f"load generator: {load.generator()}; {self.seconds}s per case; logs in {self.logdir}", flush=True)
+        self.ceiling_server = self.start("ceiling", "ceiling.py", ready="/ping")
+        shop = self.start("shop", "serve_shop.py")
         admin = token_for(shop.port, email, password)
         seed_catalog(shop.port, admin)
-        shopper = token_for(shop.port, "bench-shopper@example.com", "bench-password-1", register=True)
+        shopper = token_for(shop.port, *SHOPPER, register=True)
         products = all_products(shop.port)
         ids = [f"/api/v1/products/{p['id']}" for p in products[:50]]
-        slugs = [f"/products/{p['slug']}" for p in products[:50]]
-        # A top-level category's page lists its subcategories' products (about 75 of them, 7 pages).
-        category_pages = [f"/categories/{top.lower()}?page={n}" for top in catalog.CATEGORIES for n in (1, 2, 3)]
-        if args.only in ("all", "category"):
-            measure("category page HTML", shop, category_pages)
-        if args.only in ("all", "images"):
-            measure("image file /media/ (640 px JPEG)", shop, upload_images(shop.port, admin, products[:10]))
-        if args.only in ("all", "reads"):
-            measure("product JSON by id", shop, ids, goal=0.30)
-            measure("product list JSON (20/page)", shop, ["/api/v1/products?page=%d" % n for n in range(1, 16)],
-                    goal=0.10)
-            measure("search JSON (?q=, best match first)", shop,
-                    ["/api/v1/products?q=" + urllib.parse.quote(t) for t in SEARCH_TERMS], goal=0.10)
-            if page_exists(shop.port, slugs[0]):
-                measure("product page HTML", shop, slugs, goal=0.15)
-                with_variants = [p for p in products if len(p["variants"]) == 10]
-                measure("product with 10 variants JSON", shop, [f"/api/v1/products/{p['id']}" for p in with_variants])
-                measure("product with 10 variants page HTML", shop,
-                        [f"/products/{p['slug']}?o0=M&o1=Slate" for p in with_variants])
-            else:
-                print("product page HTML: /products/<slug> is not there yet; skipped", flush=True)
-            if page_exists(shop.port, "/products"):
-                measure("catalog page HTML", shop, ["/products?page=%d" % n for n in range(1, 16)])
-                measure("front page HTML (newest in stock)", shop, ["/"])
-            else:
-                print("catalog page HTML: /products is not there yet; skipped", flush=True)
-        if args.only == "burst":
-            order_burst(shop, ids, order_body(products), shopper)
-        if args.only in ("all", "scaling"):
-            at16 = measure("product JSON by id", shop, ids, 16)
-            at128 = measure("product JSON by id", shop, ids, 128)
-            # No collapse: requests per second themselves, not ratios, at 128 against 16 connections.
-            at128.scaling = (at128.result.rps / at16.result.rps, 0.8, "product JSON, 128 vs 16 connections (req/s)")
-        if args.only == "all":
-            empty = measure("place an order (empty store)", shop, ["/api/v1/orders"], goal=0.10, rounds=ORDER_ROUNDS,
-                            method="POST", body=order_body(products), token=shopper)
-            order_burst(shop, ids, order_body(products), shopper)
-        if args.only in ("all", "checkout"):  # from here on the shop ships, taxes and takes a code
-            terms = dict(order_body(products), **seed_checkout(shop.port, admin))
-            measure("quote (shipping, tax, a code)", shop, ["/api/v1/orders/quote"], goal=0.15,
-                    method="POST", body=terms, token=shopper)
-            measure("place an order with shipping, tax and a code", shop, ["/api/v1/orders"], goal=0.10,
-                    rounds=ORDER_ROUNDS, method="POST", body=terms, token=shopper)
-        if args.only == "all":  # the grown shop
+        if only in ("all", "category"):
+            self.measure_category_pages(shop)
+        if only in ("all", "images"):
+            self.measure("image file /media/ (640 px JPEG)", shop, upload_images(shop.port, admin, products[:10]))
+        if only in ("all", "reads"):
+            self.measure_reads(shop, products, ids)
+        if only == "burst":
+            self.order_burst(shop, ids, order_body(products), shopper)
+        if only in ("all", "scaling"):
+            self.measure_scaling(shop, ids)
+        if only == "all":
+            empty = self.measure("place an order (empty store)", shop, ["/api/v1/orders"], goal=0.10,
+                                 rounds=ORDER_ROUNDS, method="POST", body=order_body(products), token=shopper)
+            self.order_burst(shop, ids, order_body(products), shopper)
+        if only in ("all", "checkout"):
+            self.measure_checkout(shop, admin, shopper, products)
+        if only == "all":
             shop.stop()
+            self.measure_grown_shop(empty)
 
-            print(f"growing a shop to {args.orders} orders in-process ...", flush=True)
-            grown = start("grown", "serve_shop.py", "--orders", str(args.orders), timeout=900)
-            shopper = token_for(grown.port, "bench-shopper@example.com", "bench-password-1", register=True)
-            products = all_products(grown.port)
-            measure(f"product JSON by id ({args.orders} orders)", grown,
-                    [f"/api/v1/products/{p['id']}" for p in products[:50]])
-            grown_row = measure(f"place an order ({args.orders} orders)", grown, ["/api/v1/orders"], rounds=ORDER_ROUNDS,
-                                method="POST", body=order_body(products), token=shopper)
-            # Two processes measured a minute apart: compare ratios to their own ceilings.
-            grown_row.scaling = (grown_row.ratio / empty.ratio, 0.8, f"place an order, {args.orders} orders vs empty (ratios)")
+
+def main():
+    args = parse_args()
+    email, password, env = shop_environment()
+    bench = Bench(args, env, tempfile.mkdtemp(prefix="shop-bench-"))
+    try:
+        bench.run(email, password)
     finally:
-        for server in servers:
-            server.stop()
+        bench.stop_servers()
 
-    print(report.summary(rows), flush=True)
+    print(report.summary(bench.rows), flush=True)
     if not args.no_docs and args.only == "all":
-        report.write(rows, os.path.join(ROOT, "docs"), seconds, conns, load.generator())
+        report.write(bench.rows, os.path.join(ROOT, "docs"), bench.seconds, bench.conns, load.generator())
 
 
 if __name__ == "__main__":
