@@ -9,7 +9,7 @@ from shop.bootstrap import prepare
 from shop.config import tune_interpreter, waitress_options
 from shop.db import close, is_embedded
 from shop.jobs import start_worker
-from shop.orders.payments import APPROVED_TEST_CARD
+from shop.orders.gateway_repository import APPROVED_TEST_CARD
 from shop.serving import serve
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
