@@ -41,17 +41,27 @@ def label(name, field):
 
 def say(name, field, message):
     """`message` (one of Marshmallow's) for a person: what to enter in this field."""
-    what = label(name, field)
+    what, unit = label(name, field), field.metadata.get("unit")
     kind = next((key for key, text in field.error_messages.items() if text == message), None)
-    bounds, unit = _bounds(field), field.metadata.get("unit")
+    return (_missing(what, kind) or _wrong_type(what, field, kind, unit)
+            or _broken_rule(what, field, message, unit) or _not_an_id(what, message) or message)
+
+
+def _missing(what, kind):
+    """Nothing given, or only spaces."""
     if kind in ("required", "null"):
         return f"Enter {what}."
     if kind == "blank":
         return f"Enter {what}: it cannot be only spaces."
+    return None
+
+
+def _wrong_type(what, field, kind, unit):
+    """A value the field cannot read as its type: what to give instead."""
     if kind == "invalid" and isinstance(field, fields.Email):
         return "Enter an email address, such as ada@example.com."
     if kind in ("invalid", "too_large") and isinstance(field, fields.Integer):
-        return f"Enter {what}{_in(unit)} as a whole number{bounds}{_example(unit)}."
+        return f"Enter {what}{_in(unit)} as a whole number{_bounds(field)}{_example(unit)}."
     if kind == "invalid" and isinstance(field, fields.Boolean):
         return f"Answer true or false for {what}."
     if kind == "invalid" and isinstance(field, fields.String):
@@ -60,16 +70,28 @@ def say(name, field, message):
         return f"Give {what} as a list."
     if kind in ("invalid", "type") and isinstance(field, fields.Nested):
         return f"Give {what} as an object with its fields."
+    return None
+
+
+LENGTH_MESSAGES = ("Shorter than", "Longer than", "Length must")
+
+
+def _broken_rule(what, field, message, unit):
+    """A value of the right type that one of the field's validators refused: its range, length or choices."""
     for validator in field.validators:
         if isinstance(validator, validate.Range) and message.startswith("Must be "):
             return RangeMessage(what, validator.min, validator.max, unit)
-        if isinstance(validator, validate.Length) and message.startswith(("Shorter than", "Longer than", "Length must")):
+        if isinstance(validator, validate.Length) and message.startswith(LENGTH_MESSAGES):
             return _length(what, validator, isinstance(field, fields.List))
         if isinstance(validator, validate.OneOf) and message.startswith("Must be one of"):
             return f"Choose {what}: one of {', '.join(str(choice) for choice in validator.choices)}."
+    return None
+
+
+def _not_an_id(what, message):
     if message == "Not a valid id.":
         return f"Enter {what} by its id (24 letters and digits)."
-    return message
+    return None
 
 
 def _bounds(field):
@@ -131,10 +153,16 @@ def voice(schema, messages):
     for name, problem in messages.items():
         field = schema.fields.get(name)
         if field is None:  # an unknown field, or the whole schema ("_schema")
-            spoken[name] = [SCHEMA_MESSAGES.get(text, text) for text in problem] if isinstance(problem, list) else problem
+            spoken[name] = _voice_schema(problem)
         else:
             spoken[name] = _voice_field(name, field, problem)
     return spoken
+
+
+def _voice_schema(problem):
+    if isinstance(problem, list):
+        return [SCHEMA_MESSAGES.get(text, text) for text in problem]
+    return problem
 
 
 def _voice_field(name, field, problem):
