@@ -165,8 +165,9 @@ def _merge_fields(group, catalogue):
             if name not in group.fields:
                 group.fields[name] = value
             elif group.fields[name] != value:
-                row.error(COLUMN_OF.get(name, name), f"Row {first.number} gives this product another "
-                                                     f"{LABELS[name]}: give each of its rows the same, or leave it empty.")
+                row.error(COLUMN_OF.get(name, name),
+                          f"Row {first.number} gives this product another {LABELS[name]}: "
+                          "give each of its rows the same, or leave it empty.")
     if "categories" not in group.fields:
         return
     slugs = list(dict.fromkeys(group.fields.pop("categories")))
@@ -183,8 +184,28 @@ def _option_names(row):
 
 
 def _decide_new(group):
+    """A product the catalogue does not have yet: made from the group's rows, one variant each."""
     first = group.rows[0]
     names = _option_names(first)
+    _check_new(group, first, names)
+    if any(row.errors for row in group.rows):
+        return
+    data = _new_product(group, first, names)
+    group.create = data
+    currency = data.get("currency", NEW_PRODUCT_CURRENCY)
+    what = f"creates the product {data['name']}" + (f" with {len(group.rows)} variants" if names else "")
+    group.changes.append(Change(first.number, "create", first.variant["sku"],
+                                f"{what} at {_price(first, data['price'], currency)}"))
+    for row in group.rows:
+        if row is not first:  # made with the product: counted with it, but not "nothing to change"
+            group.changes.append(Change(row.number, "variant", row.variant["sku"],
+                                        f"a variant of {data['name']} at {_price(row, data['price'], currency)}"))
+        _target(group, row, row.variant["sku"], 0)
+
+
+def _check_new(group, first, names):
+    """Mark what a new product's rows lack or contradict: a name, a price on the first row, the
+    first row's options on every row (a product without options has one row), no combination twice."""
     if "name" not in group.fields:
         first.error("name", "Enter a name.")
     if "price" not in first.variant:
@@ -200,8 +221,10 @@ def _decide_new(group):
             _unique_combination(row, combinations)
     if len(group.rows) > MAX_VARIANTS:
         group.rows[MAX_VARIANTS].error("sku", f"A product has at most {MAX_VARIANTS} variants.")
-    if any(row.errors for row in group.rows):
-        return
+
+
+def _new_product(group, first, names):
+    """The body the new product is created with: its options and variants, or its one SKU."""
     data = dict(group.fields)
     data["price"] = first.variant["price"]
     if names:
@@ -212,16 +235,7 @@ def _decide_new(group):
                             for row in group.rows]
     else:
         data["sku"] = first.variant["sku"]
-    group.create = data
-    currency = data.get("currency", NEW_PRODUCT_CURRENCY)
-    what = f"creates the product {data['name']}" + (f" with {len(group.rows)} variants" if names else "")
-    group.changes.append(Change(first.number, "create", first.variant["sku"],
-                                f"{what} at {_price(first, data['price'], currency)}"))
-    for row in group.rows:
-        if row is not first:  # made with the product: counted with it, but not "nothing to change"
-            group.changes.append(Change(row.number, "variant", row.variant["sku"],
-                                        f"a variant of {data['name']} at {_price(row, data['price'], currency)}"))
-        _target(group, row, row.variant["sku"], 0)
+    return data
 
 
 def _price(row, product_price, currency):
@@ -258,7 +272,8 @@ def _decide_existing(group):
                         **({"price": row.variant["price"]} if "price" in row.variant else {})}
                 group.additions.append((row, data))
                 price = _price(row, product.price, product.currency)
-                group.changes.append(Change(row.number, "add", data["sku"], f"adds the variant {data['sku']} at {price}"))
+                group.changes.append(Change(row.number, "add", data["sku"],
+                                            f"adds the variant {data['sku']} at {price}"))
                 _target(group, row, data["sku"], 0)
     if options != product.options:
         group.updates["options"] = options
@@ -284,7 +299,12 @@ def _describe(name, old, new):
     if name == "price":
         old, new = format_amount(old), format_amount(new)
     label = {"active": "on sale"}.get(name, name)
-    return f"{label} {str(old).lower() if isinstance(old, bool) else old} → {str(new).lower() if isinstance(new, bool) else new}"
+    return f"{label} {_shown(old)} → {_shown(new)}"
+
+
+def _shown(value):
+    """A value as the dry run shows it: true and false as a CSV cell gives them."""
+    return str(value).lower() if isinstance(value, bool) else value
 
 
 def _variant_updates(group, row, variant):
