@@ -62,7 +62,8 @@ def money(**kwargs):
 
 def currency(**kwargs):
     return fields.String(
-        validate=validate.OneOf(sorted(CURRENCIES), error="Choose a currency by its three-letter code, such as USD or EUR."),
+        validate=validate.OneOf(sorted(CURRENCIES),
+                                error="Choose a currency by its three-letter code, such as USD or EUR."),
         **kwargs,
     )
 
@@ -126,7 +127,8 @@ VISIBLE_TEXT = r"^[^\x00-\x1f\x7f]*$"
 
 
 def visible_text():
-    return validate.Regexp(VISIBLE_TEXT, error="Use letters, digits, spaces and punctuation only (no control characters).")
+    return validate.Regexp(VISIBLE_TEXT,
+                           error="Use letters, digits, spaces and punctuation only (no control characters).")
 
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -45,7 +45,8 @@ SHIPPING = Setting("shipping method", "Shipping methods", "shipping_methods", Sh
                    ("get_method", "list_methods", "create_method", "update_method", "delete_method"),
                    lambda method: method.name)
 TAXES = Setting("tax rate", "Tax rates", "tax_rates", TaxRateRepository, TaxRateForm, TaxRateCreateSchema,
-                TaxRateUpdateSchema, tax_services, ("get_rate", "list_rates", "create_rate", "update_rate", "delete_rate"),
+                TaxRateUpdateSchema, tax_services,
+                ("get_rate", "list_rates", "create_rate", "update_rate", "delete_rate"),
                 lambda rate: f"The tax rate of {rate.country}")
 DISCOUNTS = Setting("discount code", "Discount codes", "discount_codes", DiscountCodeRepository, DiscountCodeForm,
                     DiscountCodeCreateSchema, DiscountCodeUpdateSchema, discount_services,

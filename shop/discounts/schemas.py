@@ -25,8 +25,10 @@ def _refuse_uses(value):
     raise ValidationError("Remove uses: it counts the orders that used the code, and only they change it.")
 
 
-DATE_MESSAGES = {"invalid": "Enter a date and time such as 2026-12-24T08:00:00Z.",
-                 "invalid_awareness": "Give the time zone too, such as 2026-12-24T08:00:00Z or 2026-12-24T09:00:00+01:00."}
+DATE_MESSAGES = {
+    "invalid": "Enter a date and time such as 2026-12-24T08:00:00Z.",
+    "invalid_awareness": "Give the time zone too, such as 2026-12-24T08:00:00Z or 2026-12-24T09:00:00+01:00.",
+}
 
 
 def _date(name, **kwargs):
@@ -95,6 +97,7 @@ class DiscountCodeSchema(ShopSchema):
     max_uses = fields.Integer(dump_only=True, allow_none=True)
     max_uses_per_customer = fields.Integer(dump_only=True, allow_none=True)
     active = fields.Boolean(dump_only=True)
-    uses = fields.Integer(dump_only=True, metadata={"description": "Orders that used it (cancelled ones give it back)."})
+    uses = fields.Integer(dump_only=True,
+                          metadata={"description": "Orders that used it (cancelled ones give it back)."})
     created_at = UtcDateTime(dump_only=True)
     updated_at = UtcDateTime(dump_only=True)

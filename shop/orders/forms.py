@@ -13,7 +13,8 @@ class PayForm(SchemaForm):
         "Card number", description="Sandbox: 4242 4242 4242 4242 is approved, 4000 0000 0000 0002 declined.",
         render_kw={"autocomplete": "cc-number", "inputmode": "numeric"},
     )
-    exp_month = StringField("Expiry month", render_kw={"autocomplete": "cc-exp-month", "inputmode": "numeric", "size": 3})
+    exp_month = StringField("Expiry month",
+                            render_kw={"autocomplete": "cc-exp-month", "inputmode": "numeric", "size": 3})
     exp_year = StringField("Expiry year", render_kw={"autocomplete": "cc-exp-year", "inputmode": "numeric", "size": 5})
     cvc = StringField("CVC", render_kw={"autocomplete": "cc-csc", "inputmode": "numeric", "size": 5})
 
@@ -48,7 +49,8 @@ class OrderSearchForm(SchemaForm):
 
     number = StringField("Order number starts with", render_kw={"maxlength": 20, "autocomplete": "off", "size": 11})
     customer = StringField("Customer: e-mail or name", render_kw={"maxlength": 254, "autocomplete": "off"})
-    status = SelectField("Status", choices=[SelectChoice("", "Any status")] + [SelectChoice(s, s.title()) for s in VISIBLE],
+    status = SelectField("Status",
+                         choices=[SelectChoice("", "Any status")] + [SelectChoice(s, s.title()) for s in VISIBLE],
                          validate_choice=False)
 
     def link_args(self, args):

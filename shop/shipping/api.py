@@ -43,7 +43,8 @@ def list_methods():
 def get_method(method_id):
     """One method; an inactive one only for admins."""
     user = optional_api_user()
-    return jsonify(METHOD.dump(services.get_method(_methods(), method_id, include_inactive=bool(user and user.is_admin))))
+    method = services.get_method(_methods(), method_id, include_inactive=bool(user and user.is_admin))
+    return jsonify(METHOD.dump(method))
 
 
 @api_bp.post("/shipping-methods")
