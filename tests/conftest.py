@@ -9,10 +9,10 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
-from shop.app import create_app
-from shop.bootstrap import prepare
 from shop import db as shop_db
+from shop.app import create_app
 from shop.auth import services as auth_services
+from shop.bootstrap import prepare
 from tests import stores
 from tests.url_builders import compile_each_builder_once
 
@@ -60,8 +60,8 @@ def _measured_seconds():
 
 
 def modules_of_shard(items, number, count, measured=None):
-    """The test files of shard `number` of `count`: whole files (a module's tests may count on
-    each other, as the fuzz module's last test counts what the others reached), the slowest
+    """The test files of shard `number` of `count`: whole files (a module's tests share what it
+    builds once, as the fuzz module's app and the fault tests' base store), the slowest
     first, each to the shard with the least time so far. A file's time is what it took when
     last measured; a file not measured yet counts its tests at the measured seconds per test."""
     measured = _measured_seconds() if measured is None else measured

@@ -44,6 +44,19 @@ def problems(db, settled=True):
 def _order_problems(order, moves, emails, charges, settled):
     oid, status = str(order["_id"]), order["status"]
     label = f"order {order['number']} ({status})"
+    history = [entry["status"] for entry in order["history"] if "refund_id" not in entry]  # a refund moves no status
+    found = _state_problems(order, label, history, settled)
+    for line in order["items"]:
+        found += _line_problems(line, (oid, line.get("variant_id", line["product_id"])), status, label, moves, settled)
+    if settled and status in PLACED_STATUSES:
+        found += [f"{label} never queued its '{step}' e-mail" for step in history
+                  if step in EMAILED and f"order:{oid}:{step}" not in emails]
+    found += _payment_problems(order, label, charges, settled)
+    return found
+
+
+def _state_problems(order, label, history, settled):
+    status = order["status"]
     found = []
     if settled and status == PENDING:
         found.append(f"{label} is half-placed")
@@ -51,32 +64,30 @@ def _order_problems(order, moves, emails, charges, settled):
         found.append(f"{label} has follow-ups not done: {order['pending_actions']}")
     if settled and (order.get("payment") or {}).get("status") == "processing":
         found.append(f"{label} has a payment stuck in processing")
-    history = [entry["status"] for entry in order["history"] if "refund_id" not in entry]  # a refund moves no status
     if status in PLACED_STATUSES and not _valid_path(history, status):
         found.append(f"{label} has a history that is not a path of the state machine: {history}")
-    for line in order["items"]:
-        key, quantity, sku = (oid, line.get("variant_id", line["product_id"])), line["quantity"], line["sku"]
-        net, returned = moves[key + ("net",)], moves[key + ("order_cancelled",)]
-        sent_back, restocked, refunded = moves[key + ("returned",)], line.get("restocked", 0), line.get("refunded", 0)
-        if not sent_back <= restocked <= refunded <= quantity or (settled and status in LIVE_STATUSES
-                                                                  and sent_back != restocked):
-            found.append(f"{label} took back {sent_back} of {sku} for {restocked} restocked, {refunded} refunded "
-                         f"of {quantity}")
-        if status in LIVE_STATUSES and (moves[key + ("order_placed", -quantity)] != 1 or net != sent_back - quantity):
-            found.append(f"{label} holds {-net} of {sku} for a line of {quantity} ({sent_back} returned)")
-        if status in LIVE_STATUSES and (returned or moves[key + ("order_rejected",)]):
-            found.append(f"{label} gave {sku} back but is not cancelled")
-        if not -quantity <= net <= 0:
-            found.append(f"{label} moved {sku} by {net} in all, outside 0..-{quantity}")
-        if settled and status in (CANCELLED, REJECTED, PENDING) and net != 0:
-            found.append(f"{label} still holds {-net} of {sku}")
-        if status == CANCELLED and moves[key + ("order_placed", -quantity)] != 1:
-            found.append(f"{label} took {sku} {moves[key + ('order_placed', -quantity)]} times")
-    if settled and status in PLACED_STATUSES:
-        for step in history:
-            if step in EMAILED and f"order:{oid}:{step}" not in emails:
-                found.append(f"{label} never queued its '{step}' e-mail")
-    found += _payment_problems(order, label, charges, settled)
+    return found
+
+
+def _line_problems(line, key, status, label, moves, settled):
+    quantity, sku = line["quantity"], line["sku"]
+    net, returned = moves[key + ("net",)], moves[key + ("order_cancelled",)]
+    sent_back, restocked, refunded = moves[key + ("returned",)], line.get("restocked", 0), line.get("refunded", 0)
+    live = status in LIVE_STATUSES
+    found = []
+    if not sent_back <= restocked <= refunded <= quantity or (settled and live and sent_back != restocked):
+        found.append(f"{label} took back {sent_back} of {sku} for {restocked} restocked, {refunded} refunded "
+                     f"of {quantity}")
+    if live and (moves[key + ("order_placed", -quantity)] != 1 or net != sent_back - quantity):
+        found.append(f"{label} holds {-net} of {sku} for a line of {quantity} ({sent_back} returned)")
+    if live and (returned or moves[key + ("order_rejected",)]):
+        found.append(f"{label} gave {sku} back but is not cancelled")
+    if not -quantity <= net <= 0:
+        found.append(f"{label} moved {sku} by {net} in all, outside 0..-{quantity}")
+    if settled and status in (CANCELLED, REJECTED, PENDING) and net != 0:
+        found.append(f"{label} still holds {-net} of {sku}")
+    if status == CANCELLED and moves[key + ("order_placed", -quantity)] != 1:
+        found.append(f"{label} took {sku} {moves[key + ('order_placed', -quantity)]} times")
     return found
 
 
@@ -137,12 +148,14 @@ def stored_state(db):
               "categories", "images.files", "images.chunks", "shipping_methods", "tax_rates", "discount_codes")}
     state["stock"] = sorted((v["sku"], v["stock"], v["price"], v["active"]) for v in db.variants.find())
     state["products"] = sorted((p["slug"], p["name"], p["active"]) for p in db.products.find())
-    state["images"] = sorted((p["slug"], [(i["id"], i["alt"]) for i in p.get("images") or []]) for p in db.products.find())
+    state["images"] = sorted((p["slug"], [(i["id"], i["alt"]) for i in p.get("images") or []])
+                             for p in db.products.find())
     state["statuses"] = sorted((str(o["_id"]), o["status"]) for o in db.orders.find())
     state["addresses"] = sorted(repr(sorted(doc.items())) for doc in db.addresses.find())
     state["address_books"] = sorted(repr(sorted(doc.items())) for doc in db.address_books.find())
     state["settings"] = sorted(repr(sorted((k, v) for k, v in doc.items() if k != "_id"))
-                               for name in ("shipping_methods", "tax_rates", "discount_codes") for doc in db[name].find())
+                               for name in ("shipping_methods", "tax_rates", "discount_codes")
+                               for doc in db[name].find())
     return state
 
 

@@ -57,7 +57,8 @@ class MongoServer:
         deadline = time.monotonic() + timeout
         while True:
             if self.process.poll() is not None:
-                raise RuntimeError(f"the test MongoDB server exited with {self.process.returncode}; see {self.log_path}")
+                raise RuntimeError(f"the test MongoDB server exited with {self.process.returncode};"
+                                   f" see {self.log_path}")
             try:
                 with pymongo.MongoClient(self.uri, serverSelectionTimeoutMS=500) as client:
                     client.admin.command("ping")

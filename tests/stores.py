@@ -12,8 +12,6 @@ import itertools
 import os
 import uuid
 
-from shop import db as shop_db
-
 SERVER_URI = os.environ.get("TEST_MONGO_URI") or None
 ON_SERVER = SERVER_URI is not None
 STORE_NAME = "server" if ON_SERVER else "embedded"

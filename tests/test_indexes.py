@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from shop import db as shop_db, jobs
+from shop import db as shop_db
+from shop import jobs
 from shop.clock import utcnow
 from tests.conftest import GOOD_CARD, TEST_SETTINGS, started_app
 from tests.web.site_helpers import ADMIN_LOGIN, Site
@@ -62,7 +63,8 @@ class Shape:
         return (self.collection, self.equality, self.range, self.sort)
 
     def __str__(self):
-        parts = [f"={','.join(self.equality)}" if self.equality else "", f"~{','.join(self.range)}" if self.range else "",
+        parts = [f"={','.join(self.equality)}" if self.equality else "",
+                 f"~{','.join(self.range)}" if self.range else "",
                  f"sort {','.join(self.sort)}" if self.sort else ""]
         return f"{self.collection}: " + (" ".join(p for p in parts if p) or "everything")
 
@@ -206,7 +208,8 @@ def representative_run(app):
                                            "new_password": "a new passphrase"})
     api("post", "/auth/password-resets", json={"email": "bea@example.com"})
     api("post", "/auth/password-resets/not-a-token-we-sent", json={"password": "a newer passphrase"})
-    clock = api("post", "/products", admin, json={"sku": "RETRO-CLOCK", "name": "Retro Clock", "price": 3450, "stock": 50})
+    clock = api("post", "/products", admin,
+                json={"sku": "RETRO-CLOCK", "name": "Retro Clock", "price": 3450, "stock": 50})
     mug = api("post", "/products", admin, json={"sku": "MUG-STONE", "name": "Stone Mug", "price": 1800, "stock": 2})
     api("post", "/products", admin, json={"sku": "RETRO-CLOCK-2", "name": "Retro Clock", "price": 10})
     api("post", "/products", admin, json={"sku": "MUG-STONE", "name": "Other", "price": 10})
@@ -223,7 +226,8 @@ def representative_run(app):
     body = {"items": [{"product_id": clock["id"], "quantity": 1}], "shipping_address": address}
     paid = api("post", "/orders", ada, json=body, headers={"Idempotency-Key": "order-1"})
     api("post", "/orders", ada, json=body, headers={"Idempotency-Key": "order-1"})
-    api("post", "/orders", ada, json={"items": [{"product_id": mug["id"], "quantity": 99}], "shipping_address": address})
+    api("post", "/orders", ada,
+        json={"items": [{"product_id": mug["id"], "quantity": 99}], "shipping_address": address})
     api("post", f"/orders/{paid['id']}/payments", ada, json=GOOD_CARD)
     api("post", f"/orders/{paid['id']}/transitions", admin, json={"status": "shipped"})
     cancelled = api("post", "/orders", ada, json=body)

@@ -47,7 +47,8 @@ def in_page(page, text, timeout_ms=10_000):
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:
-        page.wait_for_function("text => !!document.documentElement && document.documentElement.outerHTML.includes(text)",
+        page.wait_for_function("text => !!document.documentElement"
+                               " && document.documentElement.outerHTML.includes(text)",
                                arg=text, timeout=timeout_ms)
         return True
     except PlaywrightTimeout:
@@ -106,7 +107,8 @@ PHONE = 390
 OVERFLOW = """width => [...document.querySelectorAll('body *')].filter(element => {
     const box = element.getBoundingClientRect();
     const hidden = getComputedStyle(element).clip === 'rect(0px, 0px, 0px, 0px)' || box.width <= 1;
-    return !hidden && (box.right > width + 0.5 || element.scrollWidth > element.clientWidth + 1 && getComputedStyle(element).overflowX !== 'visible');
+    return !hidden && (box.right > width + 0.5 || element.scrollWidth > element.clientWidth + 1
+                       && getComputedStyle(element).overflowX !== 'visible');
 }).map(element => element.tagName + '.' + element.className + ' ' + (element.textContent || '').trim().slice(0, 40))"""
 
 
@@ -119,7 +121,6 @@ def fits_the_phone(page, path):
 def on_screen(locator):
     box = locator.bounding_box()
     return locator.is_visible() and box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE
-
 
 
 # Every control a person may use (links, buttons, fields, labels tied to a field) that the page
@@ -138,7 +139,8 @@ COVERED_CONTROLS = """() => {
     };
     const laidOut = element => element.getClientRects().length > 0 && getComputedStyle(element).visibility === 'visible'
         && element.type !== 'hidden';
-    const candidates = [...document.querySelectorAll('a[href], button, input, select, textarea, label[for]')].filter(laidOut);
+    const candidates = [...document.querySelectorAll('a[href], button, input, select, textarea, label[for]')]
+        .filter(laidOut);
     // A link or a label may be there for screen readers only; a field or a button never is.
     const field = element => ['BUTTON', 'INPUT', 'SELECT', 'TEXTAREA'].includes(element.tagName);
     const covered = candidates.filter(element => field(element) && clipped(element)).map(element =>
@@ -179,7 +181,8 @@ def covered_controls(page):
 # The cells of a table row drawn off its lines: one that is not a table cell (a cell made a flex
 # box is laid out in an anonymous cell, and its own border drawn a pixel off the row's collapsed
 # one, though its box is the row's height), or whose box does not span its row.
-CELLS_OFF_THEIR_ROW = """() => [...document.querySelectorAll('tr')].filter(row => getComputedStyle(row).display === 'table-row')
+CELLS_OFF_THEIR_ROW = """() => [...document.querySelectorAll('tr')]
+    .filter(row => getComputedStyle(row).display === 'table-row')
     .flatMap(row => {
         const line = row.getBoundingClientRect();
         return [...row.cells].filter(cell => {

@@ -8,9 +8,25 @@ them), and to a temporary folder otherwise, so a test run leaves the tree clean.
 """
 import pytest
 
-from tests.e2e.browser import (ADMIN, CHROMIUM, CHROMIUM_ARGS, PHONE, SHOPPER, api_call, ask_for_a_reset_link,
-                               browser_or_skip, fill_address, fits_the_phone, in_page, log_in, on_screen,
-                               pay_with_the_sandbox_card, review_and_place, shot, upload_picture)
+from tests.e2e.browser import (
+    ADMIN,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE,
+    SHOPPER,
+    api_call,
+    ask_for_a_reset_link,
+    browser_or_skip,
+    fill_address,
+    fits_the_phone,
+    in_page,
+    log_in,
+    on_screen,
+    pay_with_the_sandbox_card,
+    review_and_place,
+    shot,
+    upload_picture,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -89,7 +105,6 @@ def test_the_storefront_reads_well_on_a_phone(page):
     assert page.get_by_role("button", name="Add to cart").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "product-phone")
-
 
 
 def test_a_shopper_picks_a_variant_sees_its_price_buys_it_and_the_order_shows_its_options(page, live_url):
@@ -178,7 +193,6 @@ def test_a_guest_checks_out_with_shipping_tax_and_a_code_and_pays_through_the_pr
     assert "/guest/" in page.url
 
 
-
 def test_every_page_fits_a_phone_and_the_tables_show_every_column(page):
     page.set_viewport_size({"width": PHONE, "height": 844})
     for path in ("/", "/products", "/products?q=teapot&page=9", "/products/cast-iron-teapot", "/cart", "/login",
@@ -259,7 +273,6 @@ def test_a_cart_with_short_and_unavailable_lines_fits_a_phone_with_every_remove_
     page.get_by_role("button", name="Remove Tall Porcelain Vase").click()
     assert in_page(page, "The item is removed from your cart.")
     assert page.get_by_role("button", name="Remove Tall Porcelain Vase").count() == 0
-
 
 
 def test_a_shopper_who_forgot_the_password_resets_it_through_the_emailed_link_and_logs_in(live_app):

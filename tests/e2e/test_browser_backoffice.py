@@ -4,7 +4,17 @@ with the mouse (the link, the page saying what will happen, "Yes", the result), 
 putting an archived variant back on sale."""
 from tests.conftest import ADDRESS, GOOD_CARD
 from tests.e2e.browser import (
-    ADMIN, OVERFLOW, PHONE, SHOPPER, api_call, cells_off_their_row, covered_controls, in_page, log_in, shot, upload_picture,
+    ADMIN,
+    OVERFLOW,
+    PHONE,
+    SHOPPER,
+    api_call,
+    cells_off_their_row,
+    covered_controls,
+    in_page,
+    log_in,
+    shot,
+    upload_picture,
 )
 
 

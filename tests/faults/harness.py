@@ -20,6 +20,7 @@ from pymongo.errors import AutoReconnect
 
 from shop import db as shop_db
 from tests import stores
+from tests.conftest import TEST_SETTINGS, started_app
 
 WRITES = frozenset({
     "insert_one", "insert_many", "update_one", "update_many", "replace_one", "delete_one", "delete_many",
@@ -28,6 +29,11 @@ WRITES = frozenset({
 READS = frozenset({"find", "find_one", "count_documents", "aggregate", "distinct", "estimated_document_count"})
 KINDS = ("error", "lost", "die", "die_after")
 FAULT_TEXT = "injected fault: connection to the database lost"
+
+
+def make_app(store, faults=None):
+    """The app on `store`, through a FaultyClient that `faults` arms."""
+    return started_app(dict(TEST_SETTINGS), mongo_client=FaultyClient(store, faults or Faults()))
 
 
 def kinds_at(n):

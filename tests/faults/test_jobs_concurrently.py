@@ -7,12 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from conftest import GOOD_CARD
-from invariants import problems
 from shop import jobs
 from shop.clock import utcnow
 from shop.mail import deliver_due
 from shop.outbox_repository import CLAIM_SECONDS, OutboxRepository
+from tests.conftest import GOOD_CARD
+from tests.invariants import problems
 
 PROCESSES = 6
 

@@ -2,8 +2,8 @@
 not valid, an admin action by a shopper, fields that only the shop may set."""
 import pytest
 
-from conftest import ADDRESS, GOOD_CARD, assert_error
-from invariants import stored_state
+from tests.conftest import ADDRESS, GOOD_CARD, assert_error
+from tests.invariants import stored_state
 
 
 @pytest.fixture
@@ -136,7 +136,8 @@ def test_nobody_registers_as_an_admin(anonymous, db, body):
     assert db.users.count_documents({"role": "admin"}) == 1
 
 
-@pytest.mark.parametrize("extra", [{"status": "paid"}, {"total": 1}, {"user_id": "0" * 24}, {"payment": {"status": "paid"}},
+@pytest.mark.parametrize("extra", [{"status": "paid"}, {"total": 1}, {"user_id": "0" * 24},
+                                   {"payment": {"status": "paid"}},
                                    {"items_price": 0}])
 def test_a_shopper_cannot_set_what_the_shop_decides_on_an_order(shopper, add_product, db, extra):
     clock = add_product("RETRO-CLOCK", stock=10)

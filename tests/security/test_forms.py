@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ADDRESS, TEST_SETTINGS, add_checkout_settings, add_guest_order, started_app
-from invariants import stored_state
 from shop.errors import FORM_EXPIRED, FORM_EXPIRED_KEPT
+from tests.conftest import ADDRESS, TEST_SETTINGS, add_checkout_settings, add_guest_order, started_app
+from tests.invariants import stored_state
 from tests.web.image_files import multipart, picture_bytes
 
 
@@ -44,9 +44,11 @@ def csrf_client():
                      headers=headers).get_json()
     guest = add_guest_order(app, product["id"], red)
     # Two saved addresses: the forged forms target the second, which is not the default.
-    address_id = [api.post("/api/v1/me/addresses", json=dict(ADDRESS, name=f"Admin {n}"), headers=headers).get_json()["id"]
+    address_id = [api.post("/api/v1/me/addresses", json=dict(ADDRESS, name=f"Admin {n}"),
+                           headers=headers).get_json()["id"]
                   for n in range(2)][1]
-    settings = add_checkout_settings(lambda path, body: api.post("/api/v1" + path, json=body, headers=headers).get_json())
+    settings = add_checkout_settings(
+        lambda path, body: api.post("/api/v1" + path, json=body, headers=headers).get_json())
     browser = app.test_client()
     login = browser.post("/login", data={"email": "admin@example.com", "password": "admin-password-1",
                                          "csrf_token": token_on(browser, "/login")})

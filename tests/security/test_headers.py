@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from conftest import TEST_SETTINGS, started_app
+from tests.conftest import TEST_SETTINGS, started_app
 
 HEADERS = {
     "X-Content-Type-Options": "nosniff",

@@ -2,7 +2,7 @@
 and names the same thing as in lower case (shop/ids.py)."""
 import re
 
-from conftest import ADDRESS, add_checkout_settings, add_guest_order
+from tests.conftest import ADDRESS, add_checkout_settings, add_guest_order
 from tests.web.image_files import uploaded
 
 
@@ -23,7 +23,8 @@ def test_every_get_route_answers_an_upper_case_id_as_the_lower_case_one(app, cli
     category = admin.post("/categories", json={"name": "Clocks"}).get_json()
     image_id = uploaded(admin, clock["id"])["id"]
     address_id = admin.post("/me/addresses", json=ADDRESS).get_json()["id"]  # the caller's own: the admin's
-    ids = {"address_id": address_id, "user_id": shopper.user["id"], "product_id": clock["id"], "order_id": order["id"], "slug": clock["slug"], "category_id": category["id"],
+    ids = {"address_id": address_id, "user_id": shopper.user["id"], "product_id": clock["id"],
+           "order_id": order["id"], "slug": clock["slug"], "category_id": category["id"],
            "image_id": image_id, "variant_id": clock["id"], "line_id": clock["id"],
            **add_guest_order(app, clock["id"]),
            **add_checkout_settings(lambda path, body: admin.post(path, json=body).get_json())}
@@ -38,7 +39,8 @@ def test_every_get_route_answers_an_upper_case_id_as_the_lower_case_one(app, cli
         lower = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda match: ids[match.group(1)], rule.rule)
         # Only ids: a token (a guest's private link) is case-sensitive, as any secret is.
         upper = re.sub(r"<(?:([^:>]+):)?([^>]+)>",
-                       lambda match: ids[match.group(2)].upper() if match.group(1) in ("id", "oid") else ids[match.group(2)],
+                       lambda match: ids[match.group(2)].upper() if match.group(1) in ("id", "oid")
+                       else ids[match.group(2)],
                        rule.rule)
         caller = browser if not rule.rule.startswith("/api/") else client
         headers = admin.headers() if rule.rule.startswith("/api/") else {}

@@ -5,9 +5,8 @@ import json
 
 import pytest
 
-from conftest import ADDRESS, GOOD_CARD, assert_error
-from invariants import stored_state
-
+from tests.conftest import ADDRESS, GOOD_CARD, assert_error
+from tests.invariants import stored_state
 from tests.web.site_helpers import shown_quote
 
 OPERATORS = [{"$ne": None}, {"$gt": ""}, {"$regex": ".*"}, {"$where": "sleep(100)"}]
@@ -26,7 +25,8 @@ def bodies(world):
     """(caller, path, a valid body) for every JSON endpoint that takes a body."""
     pid, oid = world["product"]["id"], world["order"]["id"]
     return [
-        ("anonymous", "post", "/auth/register", {"email": "new@example.com", "password": "long enough pw", "name": "New"}),
+        ("anonymous", "post", "/auth/register",
+         {"email": "new@example.com", "password": "long enough pw", "name": "New"}),
         ("anonymous", "post", "/auth/tokens", {"email": "ada@example.com", "password": "correct horse battery"}),
         ("admin", "post", "/products", {"sku": "NEW-1", "name": "New", "price": 100, "description": "d",
                                         "currency": "USD", "stock": 1, "active": True, "slug": "new-one"}),
@@ -183,7 +183,8 @@ def test_the_login_form_with_operators_typed_in_logs_nobody_in(world, client, db
 
 
 def test_the_checkout_form_stores_operator_text_as_plain_text(world, client, db):
-    assert client.post("/login", data={"email": "ada@example.com", "password": "correct horse battery"}).status_code == 302
+    logged_in = client.post("/login", data={"email": "ada@example.com", "password": "correct horse battery"})
+    assert logged_in.status_code == 302
     client.post("/cart/items", data={"product_id": world["product"]["id"], "quantity": "1"})
     address = dict(ADDRESS, name='{"$ne": null}', city="$where", idempotency_key="checkout-key-0123456789")
 

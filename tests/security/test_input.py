@@ -3,8 +3,8 @@ prices and stock deltas: each is refused in the contract's shape and moves
 nothing."""
 import pytest
 
-from conftest import ADDRESS, assert_error
-from invariants import problems, stored_state
+from tests.conftest import ADDRESS, assert_error
+from tests.invariants import problems, stored_state
 
 
 @pytest.fixture
@@ -112,7 +112,8 @@ def test_a_stock_adjustment_below_zero_is_refused_with_the_units_available(admin
     response = admin.post(f"/products/{clock['id']}/stock-adjustments", json={"delta": -11, "reason": "damaged"})
 
     details = assert_error(response, 409, "insufficient_stock")
-    assert details["items"] == [{"product_id": clock["id"], "variant_id": clock["id"], "requested": 11, "available": 10}]
+    assert details["items"] == [{"product_id": clock["id"], "variant_id": clock["id"], "requested": 11,
+                                 "available": 10}]
     assert problems(db) == []
 
 

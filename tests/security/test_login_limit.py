@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from conftest import TEST_SETTINGS, assert_error, started_app
 from shop.db import connect
+from tests.conftest import TEST_SETTINGS, assert_error, started_app
 
 LIMIT = 3
 
@@ -172,17 +172,18 @@ def test_one_client_is_limited_after_four_times_the_limit_across_emails(app, reg
     assert elsewhere.status_code == SUCCEEDED[channel]
 
 
-
 def limited_form(app, form):
     """The form, sent once more (with the right password) after LIMIT wrong ones from one browser."""
     browser = app.test_client()
     browser.post("/register", data={"email": "ada@example.com", "password": "correct horse battery", "name": "Ada"})
     if form == "log-in":
         browser.post("/logout")
-        send = lambda password: browser.post("/login", data={"email": "ada@example.com", "password": password})
-    else:
-        send = lambda password: browser.post("/account/password", data={"current_password": password,
-                                                                        "new_password": "a brand new passphrase"})
+
+    def send(password):
+        if form == "log-in":
+            return browser.post("/login", data={"email": "ada@example.com", "password": password})
+        return browser.post("/account/password", data={"current_password": password,
+                                                       "new_password": "a brand new passphrase"})
     for _ in range(LIMIT):
         assert send("a wrong guess").status_code == 422
     return send("correct horse battery")

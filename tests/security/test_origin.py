@@ -6,8 +6,8 @@ import re
 import pytest
 import requests
 
-from conftest import ADDRESS, TEST_SETTINGS, add_checkout_settings, add_guest_order, assert_error, started_app
 from shop.config import SERVER_BODY_LIMIT, waitress_options
+from tests.conftest import ADDRESS, TEST_SETTINGS, add_checkout_settings, add_guest_order, started_app
 from tests.serving import Served
 from tests.web.image_files import uploaded
 
@@ -29,7 +29,8 @@ def ids(app, admin, add_product, place_order, register):
     order = place_order(shopper, [(clock, 1)]).get_json()
     image = uploaded(admin, clock["id"])
     address = shopper.post("/me/addresses", json=ADDRESS).get_json()
-    return {"address_id": address["id"], "user_id": shopper.user["id"], "product_id": clock["id"], "order_id": order["id"], "slug": clock["slug"], "category_id": category["id"],
+    return {"address_id": address["id"], "user_id": shopper.user["id"], "product_id": clock["id"],
+            "order_id": order["id"], "slug": clock["slug"], "category_id": category["id"],
             "image_id": image["id"], "file_name": image["urls"]["640"].rpartition("/")[2],
             "variant_id": clock["id"], "line_id": clock["id"],
             **add_guest_order(app, clock["id"]),
@@ -128,7 +129,8 @@ class TestTheClientAddress:
         statuses = []
         for n in range(count):
             response = client.post("/api/v1/auth/tokens", json={"email": f"guess{n}@example.com", "password": "nope"},
-                                   headers={"X-Forwarded-For": forwarded_for(n)}, environ_base={"REMOTE_ADDR": "10.9.9.9"})
+                                   headers={"X-Forwarded-For": forwarded_for(n)},
+                                   environ_base={"REMOTE_ADDR": "10.9.9.9"})
             statuses.append(response.status_code)
         return statuses
 
@@ -193,4 +195,3 @@ def test_waitress_cuts_off_a_body_over_the_servers_own_limit(app):
     assert over_server.status_code == 413  # waitress's own answer, not the app's
     assert over_app.status_code == 413
     assert over_app.json()["error"]["code"] == "payload_too_large"
-    assert SERVER_BODY_LIMIT == 16 * 1024 * 1024

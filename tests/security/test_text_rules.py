@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from conftest import ADDRESS, add_checkout_settings, add_guest_order, assert_error
-from invariants import stored_state
+from tests.conftest import ADDRESS, add_checkout_settings, add_guest_order, assert_error
+from tests.invariants import stored_state
 from tests.web.image_files import multipart, picture_bytes, uploaded
 
 LONE_SURROGATE_JSON = '"\\ud800"'  # JSON's escape for a lone surrogate: valid JSON, not valid text
@@ -26,7 +26,8 @@ def ids(app, admin, add_product, place_order, register):
     category = admin.post("/categories", json={"name": "Clocks"}).get_json()
     image = uploaded(admin, clock["id"])
     address = shopper.post("/me/addresses", json=ADDRESS).get_json()
-    return {"address_id": address["id"], "user_id": shopper.user["id"], "product_id": clock["id"], "order_id": order["id"], "slug": clock["slug"], "id_or_slug": clock["id"],
+    return {"address_id": address["id"], "user_id": shopper.user["id"], "product_id": clock["id"],
+            "order_id": order["id"], "slug": clock["slug"], "id_or_slug": clock["id"],
             "variant_id": clock["id"], "line_id": clock["id"], "category_id": category["id"],
             "image_id": image["id"], "file_name": image["urls"]["640"].rpartition("/")[2],
             **add_guest_order(app, clock["id"]),
@@ -45,7 +46,8 @@ def routes(app, ids, methods, api):
 
 
 def body_routes(app, ids):
-    return [(method, path.removeprefix("/api/v1")) for method, path in routes(app, ids, {"POST", "PATCH", "PUT", "DELETE"}, api=True)]
+    return [(method, path.removeprefix("/api/v1"))
+            for method, path in routes(app, ids, {"POST", "PATCH", "PUT", "DELETE"}, api=True)]
 
 
 def test_a_lone_surrogate_in_any_json_field_of_any_endpoint_is_a_422(app, admin, ids, db):

@@ -31,7 +31,8 @@ def _setup(database):
     database.things.create_index([("owner", 1), ("n", -1)])
     database.things.create_index("meta.kind")
     # A code once per owner, among the documents that have one (a null one too): the orders' idempotency keys.
-    database.things.create_index([("owner", 1), ("code", 1)], unique=True, partialFilterExpression={"code": {"$exists": True}})
+    database.things.create_index([("owner", 1), ("code", 1)], unique=True,
+                                 partialFilterExpression={"code": {"$exists": True}})
     database.things.create_index([("n", 1), ("code", 1)], unique=True)  # no code: a null one, for every document
     return database.things
 
@@ -59,19 +60,8 @@ def _filter(rng):
     values = {"sku": SKUS, "tags": ["x", "y", "z"], "owner": OWNERS, "meta.kind": ["k1", "k2", "k3"],
               "_id": [1, 2.0, "id3", 4], "n": [1, 2, 3]}[field]
     shape = rng.randrange(11)
-    if shape == 9:  # a range on a field of mixed types (the outbox's "due by now" is one)
-        bound = rng.choice([2, "S3", START, START.replace(tzinfo=None)])
-        return {"owner": {"$in": OWNERS}, rng.choice(["n", "sku", "at", "tags"]): {
-            op: bound for op in rng.sample(["$lt", "$lte", "$gt", "$gte"], k=rng.randint(1, 2))}}
-    if shape == 10:  # `$in` of one plain type, on fields holding other types, lists or nothing
-        return {"owner": {"$in": OWNERS}, rng.choice(["sku", "tags", "n", "meta"]): {
-            "$in": rng.choice([["A", "B"], [1, 2], ["x"], [OWNERS[0]]])}}
-    if shape == 7:  # the search's clauses, on fields holding strings, lists, numbers or nothing
-        pattern = {"$regex": rng.choice(["^S", "1", "x", "^(?=[\\s\\S]*k)"])}
-        clause = {rng.choice(["sku", "tags", "meta", "n"]): pattern if rng.random() < 0.5 else {"$not": pattern}}
-        return dict(clause, owner={"$in": OWNERS})  # an indexed field shortlists, the clause decides
-    if shape == 8:  # plain values on fields that are not indexed: True is not 1 there
-        return {"owner": {"$in": OWNERS}, rng.choice(["n", "at", "sku"]): rng.choice([1, True, 2, "S3", START])}
+    if shape >= 7:
+        return _unindexed_filter(rng, shape)
     if shape == 6:
         return {field: rng.choice(values), "at": {"$lte": START + timedelta(minutes=rng.randrange(60))}}
     if shape == 0:
@@ -87,6 +77,23 @@ def _filter(rng):
     else:
         condition = {"$ne": rng.choice(values)}
     return {field: condition}
+
+
+def _unindexed_filter(rng, shape):
+    """Shapes 7 to 10: an indexed field shortlists, a clause on other fields decides."""
+    if shape == 9:  # a range on a field of mixed types (the outbox's "due by now" is one)
+        bound = rng.choice([2, "S3", START, START.replace(tzinfo=None)])
+        return {"owner": {"$in": OWNERS}, rng.choice(["n", "sku", "at", "tags"]): {
+            op: bound for op in rng.sample(["$lt", "$lte", "$gt", "$gte"], k=rng.randint(1, 2))}}
+    if shape == 10:  # `$in` of one plain type, on fields holding other types, lists or nothing
+        return {"owner": {"$in": OWNERS}, rng.choice(["sku", "tags", "n", "meta"]): {
+            "$in": rng.choice([["A", "B"], [1, 2], ["x"], [OWNERS[0]]])}}
+    if shape == 7:  # the search's clauses, on fields holding strings, lists, numbers or nothing
+        pattern = {"$regex": rng.choice(["^S", "1", "x", "^(?=[\\s\\S]*k)"])}
+        clause = {rng.choice(["sku", "tags", "meta", "n"]): pattern if rng.random() < 0.5 else {"$not": pattern}}
+        return dict(clause, owner={"$in": OWNERS})  # an indexed field shortlists, the clause decides
+    if shape == 8:  # plain values on fields that are not indexed: True is not 1 there
+        return {"owner": {"$in": OWNERS}, rng.choice(["n", "at", "sku"]): rng.choice([1, True, 2, "S3", START])}
 
 
 def _projection(rng):
@@ -122,7 +129,8 @@ def _apply(rng, things, step):
                 return_document=rng.choice([ReturnDocument.BEFORE, ReturnDocument.AFTER]),
             )
         if kind == 7:
-            sort = rng.choice([[("n", 1)], [("n", -1)], [("sku", 1)], [("owner", -1), ("n", 1)], [("meta.kind", 1)], [("at", -1), ("_id", 1)]])
+            sort = rng.choice([[("n", 1)], [("n", -1)], [("sku", 1)], [("owner", -1), ("n", 1)], [("meta.kind", 1)],
+                               [("at", -1), ("_id", 1)]])
             return list(things.find(_filter(rng), _projection(rng), sort=sort, skip=rng.randrange(3),
                                     limit=rng.randrange(0, 4)))
         return things.delete_one(_filter(rng)).deleted_count
@@ -175,7 +183,8 @@ def test_a_remembered_answer_never_outlives_a_write():
                 (things.find_one({"n": 1}, {"_id": 0}) or {}).get("sku"))
 
     writes = [("update_one", {"sku": "S1"}, {"$set": {"n": 2}}), ("update_many", {"n": 2}, {"$inc": {"n": -1}}),
-              ("find_one_and_update", {"sku": "S4"}, {"$set": {"n": 0}}), ("replace_one", {"sku": "S0"}, {"sku": "S0", "n": 1}),
+              ("find_one_and_update", {"sku": "S4"}, {"$set": {"n": 0}}),
+              ("replace_one", {"sku": "S0"}, {"sku": "S0", "n": 1}),
               ("insert_one", {"sku": "S9", "n": 1}), ("delete_one", {"sku": "S7"}), ("delete_many", {"n": 1})]
     for method, *arguments in writes:
         read(indexed)  # remembered now

@@ -51,7 +51,8 @@ def fill(app):
 def two_apps():
     """(this pass's store, the store it is compared with), filled alike, product by product."""
     other_client = embedded.connect() if stores.ON_SERVER else mongomock.MongoClient(tz_aware=True)
-    apps = [started_app(dict(TEST_SETTINGS)), started_app(dict(TEST_SETTINGS, MONGO_URI=None), mongo_client=other_client)]
+    apps = [started_app(dict(TEST_SETTINGS)),
+            started_app(dict(TEST_SETTINGS, MONGO_URI=None), mongo_client=other_client)]
     for app in apps:
         fill(app)
     yield apps
@@ -71,7 +72,8 @@ def test_every_search_answers_alike_on_both_stores(two_apps):
                                                          [4, 100], [None, "true"]):
         pages = range(1, 4) if per_page == 4 else [1]
         for page in pages:
-            args = {"q": q, "sort": sort, "per_page": per_page, "page": page, **({"in_stock": in_stock} if in_stock else {})}
+            args = {"q": q, "sort": sort, "per_page": per_page, "page": page,
+                    **({"in_stock": in_stock} if in_stock else {})}
             answers = [answer(client, **args) for client in clients]
             asked += 1
             if answers[0] != answers[1]:

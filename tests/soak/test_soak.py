@@ -19,11 +19,11 @@ from datetime import timedelta
 import pytest
 import requests
 
-from conftest import ADDRESS, DECLINED_CARD, GOOD_CARD, TEST_SETTINGS, started_app
-from invariants import problems
 from shop import jobs
 from shop.clock import utcnow
 from shop.products.model import ADJUSTMENT_REASONS, INITIAL
+from tests.conftest import ADDRESS, DECLINED_CARD, GOOD_CARD, TEST_SETTINGS, started_app
+from tests.invariants import problems
 from tests.serving import Served
 
 SECONDS = 30
@@ -73,7 +73,8 @@ class Client:
 
 
 def login(url, email, password):
-    return requests.post(url + "/api/v1/auth/tokens", json={"email": email, "password": password}, timeout=30).json()["token"]
+    answer = requests.post(url + "/api/v1/auth/tokens", json={"email": email, "password": password}, timeout=30)
+    return answer.json()["token"]
 
 
 def shopper_loop(client, product_ids, deadline, rng):
@@ -88,19 +89,7 @@ def shopper_loop(client, product_ids, deadline, rng):
         elif roll < 0.40:
             client.call("page", "GET", rng.choice(["/", "/products", "/products?q=mug"]))
         elif roll < 0.70:
-            lines = rng.sample(product_ids, rng.randint(1, 3))
-            body = {"items": [{"product_id": p, "variant_id": v, "quantity": rng.randint(1, 3)} for p, v in lines],
-                    "shipping_address": ADDRESS}
-            key = f"soak-{rng.getrandbits(64):x}" if rng.random() < 0.3 else None
-            headers = {"Idempotency-Key": key} if key else {}
-            placed = client.call("place", "POST", "/api/v1/orders", json=body, headers=headers)
-            if placed is not None and placed.status_code == 201:
-                order_id = placed.json()["id"]
-                mine.append(order_id)
-                client.traffic.event("placed")
-                if key:
-                    again = client.call("place-retry", "POST", "/api/v1/orders", json=body, headers=headers)
-                    assert again is None or (again.status_code == 200 and again.json()["id"] == order_id), again.text
+            _place(client, product_ids, rng, mine)
         elif roll < 0.88 and mine:
             card = GOOD_CARD if rng.random() < 0.8 else DECLINED_CARD
             paid = client.call("pay", "POST", f"/api/v1/orders/{rng.choice(mine)}/payments", json=card)
@@ -112,19 +101,38 @@ def shopper_loop(client, product_ids, deadline, rng):
                 client.traffic.event("cancelled")
 
 
+def _place(client, product_ids, rng, mine):
+    """A shopper's order of one to three lines; some sent twice with one Idempotency-Key."""
+    lines = rng.sample(product_ids, rng.randint(1, 3))
+    body = {"items": [{"product_id": p, "variant_id": v, "quantity": rng.randint(1, 3)} for p, v in lines],
+            "shipping_address": ADDRESS}
+    key = f"soak-{rng.getrandbits(64):x}" if rng.random() < 0.3 else None
+    headers = {"Idempotency-Key": key} if key else {}
+    placed = client.call("place", "POST", "/api/v1/orders", json=body, headers=headers)
+    if placed is not None and placed.status_code == 201:
+        order_id = placed.json()["id"]
+        mine.append(order_id)
+        client.traffic.event("placed")
+        if key:
+            again = client.call("place-retry", "POST", "/api/v1/orders", json=body, headers=headers)
+            assert again is None or (again.status_code == 200 and again.json()["id"] == order_id), again.text
+
+
 def admin_loop(client, product_ids, deadline, rng):
     while time.monotonic() < deadline:
         roll = rng.random()
         if roll < 0.4:
             product_id, variant_id = rng.choice(product_ids)
-            body = {"variant_id": variant_id, "delta": rng.choice([-3, -1, 2, 5, 8]), "reason": rng.choice(ADJUSTMENT_REASONS)}
+            body = {"variant_id": variant_id, "delta": rng.choice([-3, -1, 2, 5, 8]),
+                    "reason": rng.choice(ADJUSTMENT_REASONS)}
             adjusted = client.call("adjust", "POST", f"/api/v1/products/{product_id}/stock-adjustments", json=body)
             if adjusted is not None and adjusted.status_code == 201:
                 client.traffic.event("adjusted")
         elif roll < 0.8:
             listed = client.call("admin-orders", "GET", "/api/v1/orders?status=paid&per_page=10")
             for order in (listed.json()["items"] if listed is not None and listed.status_code == 200 else [])[:2]:
-                moved = client.call("ship", "POST", f"/api/v1/orders/{order['id']}/transitions", json={"status": "shipped"})
+                moved = client.call("ship", "POST", f"/api/v1/orders/{order['id']}/transitions",
+                                    json={"status": "shipped"})
                 if moved is not None and moved.status_code == 200:
                     client.traffic.event("shipped")
                     client.call("deliver", "POST", f"/api/v1/orders/{order['id']}/transitions",
@@ -132,7 +140,8 @@ def admin_loop(client, product_ids, deadline, rng):
         else:
             client.call("low-stock", "GET", "/api/v1/inventory/low-stock?threshold=10")
             product_id, variant_id = rng.choice(product_ids)
-            client.call("ledger", "GET", f"/api/v1/products/{product_id}/stock-movements", params={"variant_id": variant_id})
+            client.call("ledger", "GET", f"/api/v1/products/{product_id}/stock-movements",
+                        params={"variant_id": variant_id})
 
 
 def clock_loop(db, deadline, traffic):
@@ -183,7 +192,8 @@ def test_mixed_traffic_for_half_a_minute_keeps_every_promise():
 
         threads = [threading.Thread(target=guarded, args=(shopper_loop, c, product_ids, deadline, random.Random(i)))
                    for i, c in enumerate(shoppers)]
-        threads.append(threading.Thread(target=guarded, args=(admin_loop, admin, product_ids, deadline, random.Random(99))))
+        threads.append(threading.Thread(target=guarded,
+                                        args=(admin_loop, admin, product_ids, deadline, random.Random(99))))
         threads.append(threading.Thread(target=guarded, args=(clock_loop, db, deadline, traffic)))
         for thread in threads:
             thread.start()

@@ -46,12 +46,14 @@ def test_a_method_as_the_pricing_sees_it_is_free_over_its_threshold():
 def test_a_usable_code_has_no_problem():
     assert code().problem(1000, "USD", NOW, 0) is None
     assert code(kind="fixed", value=500, currency="EUR", min_subtotal=1000, max_uses=5, uses=4,
-                max_uses_per_customer=2, starts_at=NOW, ends_at=NOW + timedelta(seconds=1)).problem(1000, "EUR", NOW, 1) is None
+                max_uses_per_customer=2, starts_at=NOW, ends_at=NOW + timedelta(seconds=1)
+                ).problem(1000, "EUR", NOW, 1) is None
 
 
 @pytest.mark.parametrize("discount, subtotal, currency, uses_by_customer, words", [
     (code(active=False), 1000, "USD", 0, "not active"),
-    (code(starts_at=NOW + timedelta(minutes=1)), 1000, "USD", 0, "cannot be used yet: it starts on 01 December 2026, 12:01 UTC"),
+    (code(starts_at=NOW + timedelta(minutes=1)), 1000, "USD", 0,
+     "cannot be used yet: it starts on 01 December 2026, 12:01 UTC"),
     (code(ends_at=NOW), 1000, "USD", 0, "has expired: it ended on 01 December 2026, 12:00 UTC"),
     (code(ends_at=NOW - timedelta(days=1)), 1000, "USD", 0, "has expired"),
     (code(max_uses=5, uses=5), 1000, "USD", 0, "used up"),

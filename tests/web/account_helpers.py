@@ -1,8 +1,6 @@
 """Helpers for the account tests (password resets, /me, the account page): the e-mailed
-reset link, and a clock the account views read moved forward."""
+reset link (the clock the account views read is moved by conftest.py's move_clock)."""
 import re
-
-import pytest
 
 from tests.conftest import deliver_emails
 
@@ -25,16 +23,3 @@ def token_of(link):
 def reset_emails_sent(app, mailbox):
     deliver_emails(app)
     return [message for message in mailbox if message["subject"] == "Reset your password"]
-
-
-@pytest.fixture
-def move_clock(monkeypatch):
-    """move_clock(timedelta): the account views (API and site) see the time that much later."""
-    from shop.auth import api, routes
-    from shop.clock import utcnow
-
-    def move(delta):
-        for module in (api, routes):
-            monkeypatch.setattr(module, "utcnow", lambda: utcnow() + delta)
-
-    return move

@@ -1,12 +1,9 @@
-"""Fixtures and helpers for the HTML site's tests (tests/web/test_pages_*.py import them):
-a browser-like session helper, and an app with CSRF protection switched on (the
-shared TEST_SETTINGS switch it off)."""
+"""Helpers for the HTML site's tests (tests/web/test_pages_*.py import them): a browser-like
+session, and readers of what a page shows. Their fixtures are in conftest.py beside this file."""
 import html as html_text
 import re
 
-import pytest
-
-from tests.conftest import ADDRESS, TEST_SETTINGS, CheckedClient, started_app
+from tests.conftest import ADDRESS
 
 ADMIN_LOGIN = {"email": "admin@example.com", "password": "admin-password-1"}
 CHECKOUT_KEY = "checkout-key-0123456789"
@@ -100,25 +97,6 @@ def shown_quote(page):
     """What a checkout page showing a quote sends to place it: its total and its fingerprint."""
     quoted = re.search(r'name="quoted" type="hidden" value="([^"]+)"', page).group(1)
     return {"expected_total": shown_total(page), "quoted": html_text.unescape(quoted)}
-
-
-@pytest.fixture
-def site(client):
-    return Site(client)
-
-
-@pytest.fixture
-def other_site(app):
-    """A second browser on the same app (another person)."""
-    return Site(app.test_client())
-
-
-@pytest.fixture
-def csrf_app():
-    """The app as it runs for real: every form POST needs a valid CSRF token."""
-    app = started_app({**TEST_SETTINGS, "WTF_CSRF_ENABLED": True})
-    app.test_client_class = CheckedClient
-    return app
 
 
 def csrf_token(html):

@@ -4,7 +4,7 @@ printed wherever an address is: the address book (API and pages), an order's shi
 import pytest
 
 from tests.conftest import ADDRESS, assert_error, deliver_emails
-from tests.web.site_helpers import field_errors, input_value, shown_quote, site  # noqa: F401  (fixtures)
+from tests.web.site_helpers import field_errors, input_value, shown_quote
 
 REGION, PHONE = "Illinois", "+1 (555) 010-0199"
 WITH_BOTH = dict(ADDRESS, region=REGION, phone=PHONE)

@@ -365,7 +365,8 @@ def test_a_v1_body_digests_exactly_as_it_did_before_saved_addresses(shopper, clo
 
 def test_a_site_session_alone_never_reaches_the_address_book_api(client, shopper, save):
     save()
-    assert client.post("/login", data={"email": "ada@example.com", "password": "correct horse battery"}).status_code == 302
+    logged_in = client.post("/login", data={"email": "ada@example.com", "password": "correct horse battery"})
+    assert logged_in.status_code == 302
 
     assert_error(client.get("/api/v1/me/addresses"), 401, "unauthorized")
     assert_error(client.post("/api/v1/me/addresses", json=WORK), 401, "unauthorized")

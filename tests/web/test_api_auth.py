@@ -3,9 +3,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.conftest import PRODUCTION_HASH_PASSWORD, TEST_SETTINGS, Api, assert_error, login_token, started_app
 from shop import db as shop_db
 from shop.auth.services import token_hash
+from tests.conftest import PRODUCTION_HASH_PASSWORD, TEST_SETTINGS, Api, assert_error, login_token, started_app
 
 PASSWORD = "correct horse battery"
 
@@ -132,7 +132,8 @@ def test_logging_in_with_malformed_credentials_is_a_validation_error(anonymous, 
 def test_repeated_failed_logins_for_one_email_are_rate_limited_even_with_the_right_password(anonymous, register, db):
     register("grace@example.com")
     for _ in range(5):
-        assert anonymous.post("/auth/tokens", json={"email": "grace@example.com", "password": "wrong password"}).status_code == 401
+        wrong = anonymous.post("/auth/tokens", json={"email": "grace@example.com", "password": "wrong password"})
+        assert wrong.status_code == 401
 
     response = anonymous.post("/auth/tokens", json={"email": "grace@example.com", "password": PASSWORD})
 

@@ -1,8 +1,8 @@
 """`/api/v1/categories` and products in categories, through the JSON API."""
 import pytest
 
-from conftest import assert_error
 from shop.categories.model import MAX_DEPTH, MAX_PER_PRODUCT
+from tests.conftest import assert_error
 
 CATEGORY_FIELDS = {"id", "slug", "name", "description", "parent_id", "children"}
 
@@ -73,13 +73,15 @@ def test_a_slug_that_is_taken_is_a_conflict_on_create_and_on_change(admin, add_c
     add_category("Kitchen")
     desk = add_category("Desk")
 
-    assert "slug" in assert_error(admin.post("/categories", json={"name": "Cuisine", "slug": "kitchen"}), 409, "conflict")
+    taken = admin.post("/categories", json={"name": "Cuisine", "slug": "kitchen"})
+    assert "slug" in assert_error(taken, 409, "conflict")
     assert "slug" in assert_error(admin.patch(f"/categories/{desk['id']}", json={"slug": "kitchen"}), 409, "conflict")
     assert admin.get(f"/categories/{desk['id']}").get_json()["slug"] == "desk"
 
 
 @pytest.mark.parametrize("body, field", [
-    ({}, "name"), ({"name": "   "}, "name"), ({"name": "x" * 101}, "name"), ({"name": "A", "slug": "Not A Slug"}, "slug"),
+    ({}, "name"), ({"name": "   "}, "name"), ({"name": "x" * 101}, "name"),
+    ({"name": "A", "slug": "Not A Slug"}, "slug"),
     ({"name": "A", "parent_id": "nope"}, "parent_id"), ({"name": "A", "parent_id": "a" * 24}, "parent_id"),
     ({"name": "A", "position": 1}, "position"),
 ])
@@ -361,7 +363,8 @@ def test_a_new_category_whose_parent_is_deleted_meanwhile_is_refused_and_not_kep
 
     categories.add = parent_deleted_right_after_the_check
     with pytest.raises(InvalidInput):
-        services.create_category(categories, ProductRepository(db), {"name": "Pans", "parent_id": kitchen["cooking"]["id"]},
+        services.create_category(categories, ProductRepository(db),
+                                 {"name": "Pans", "parent_id": kitchen["cooking"]["id"]},
                                  utcnow())
 
     assert db.categories.count_documents({"name": "Pans"}) == 0

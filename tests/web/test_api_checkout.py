@@ -210,7 +210,8 @@ def test_an_inactive_method_neither_serves_nor_is_asked_for(admin, shopper, tee)
 def test_a_code_the_order_may_not_use_is_refused_and_nothing_is_placed(admin, shopper, tee, db, fields, expected):
     now = utcnow()
     fields = {name: isoformat(now + timedelta(days=1)) if value == "LATER"
-              else isoformat(now - timedelta(days=1)) if value == "EARLIER" else value for name, value in fields.items()}
+              else isoformat(now - timedelta(days=1)) if value == "EARLIER" else value
+              for name, value in fields.items()}
     if "ends_at" in fields:
         fields["starts_at"] = isoformat(now - timedelta(days=2))
     code(admin, "SPRING", **fields)

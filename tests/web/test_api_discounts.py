@@ -2,7 +2,7 @@
 codes; a code is unique ignoring case, and its uses are never written through the API."""
 import pytest
 
-from conftest import ADDRESS, assert_error
+from tests.conftest import ADDRESS, assert_error
 
 CODE_FIELDS = {"id", "code", "kind", "value", "currency", "min_subtotal", "starts_at", "ends_at", "max_uses",
                "max_uses_per_customer", "active", "uses", "created_at", "updated_at"}
@@ -49,7 +49,8 @@ def test_a_fixed_code_keeps_its_currency_limits_and_dates_in_utc(add_code):
     ({"kind": "fixed", "currency": "XYZ"}, "currency"), ({"kind": "fixed", "value": -5, "currency": "EUR"}, "value"),
     ({"min_subtotal": -1}, "min_subtotal"), ({"max_uses": 0}, "max_uses"), ({"max_uses": 1.5}, "max_uses"),
     ({"max_uses_per_customer": -1}, "max_uses_per_customer"), ({"starts_at": "2026-12-24T08:00:00"}, "starts_at"),
-    ({"ends_at": "tomorrow"}, "ends_at"), ({"starts_at": "2027-01-01T00:00:00Z", "ends_at": "2026-12-31T00:00:00Z"}, "ends_at"),
+    ({"ends_at": "tomorrow"}, "ends_at"),
+    ({"starts_at": "2027-01-01T00:00:00Z", "ends_at": "2026-12-31T00:00:00Z"}, "ends_at"),
     ({"starts_at": "2027-01-01T00:00:00Z", "ends_at": "2027-01-01T01:00:00+01:00"}, "ends_at"),
     ({"uses": 3}, "uses"), ({"uses": 0}, "uses"), ({"active": 1}, "active"), ({"stackable": True}, "stackable"),
 ])

@@ -3,7 +3,7 @@ API, in the shipped e-mail and on the order pages."""
 import pytest
 
 from tests.conftest import GOOD_CARD, add_guest_order, assert_error, deliver_emails
-from tests.web.site_helpers import field_errors, input_value, other_site, site  # noqa: F401  (fixtures)
+from tests.web.site_helpers import field_errors, input_value
 
 
 @pytest.fixture

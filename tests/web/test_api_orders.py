@@ -390,7 +390,8 @@ def test_the_card_number_and_cvc_are_stored_nowhere(shopper, placed, db):
             assert '"cvc"' not in text and '"card_number"' not in text, name
             # The CVC in any text the shop wrote; random hex (ids, token hashes) may spell
             # four digits by chance, and is no place a CVC could hide.
-            assert not [value for value in stored_texts(doc) if "7391" in value and not RANDOM_HEX.fullmatch(value)], name
+            assert not [value for value in stored_texts(doc)
+                        if "7391" in value and not RANDOM_HEX.fullmatch(value)], name
 
 
 RANDOM_HEX = re.compile(r"[0-9a-f]{24,}")

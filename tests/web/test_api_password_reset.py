@@ -13,9 +13,7 @@ from shop.db import connect
 from tests.conftest import TEST_SETTINGS, assert_error, login_token, started_app
 from tests.racing import call, race
 from tests.serving import Served
-from tests.web.account_helpers import (  # noqa: F401  (move_clock is a fixture)
-    BASE_URL, NEW_PASSWORD, move_clock, reset_emails_sent, reset_links, token_of,
-)
+from tests.web.account_helpers import BASE_URL, NEW_PASSWORD, reset_emails_sent, reset_links, token_of
 
 OLD_PASSWORD = "correct horse battery"
 
@@ -299,7 +297,8 @@ def test_a_log_in_that_checked_the_old_password_just_before_a_reset_issues_no_to
             log_in = pool.submit(call, served.port, "POST", "/auth/tokens",
                                  body={"email": "ada@example.com", "password": OLD_PASSWORD})
             assert checked.wait(30)
-            reset_status, _ = call(served.port, "POST", f"/auth/password-resets/{token}", body={"password": NEW_PASSWORD})
+            reset_status, _ = call(served.port, "POST", f"/auth/password-resets/{token}",
+                                   body={"password": NEW_PASSWORD})
             reset.set()
             log_in_status, issued = log_in.result()
     finally:

@@ -6,8 +6,8 @@ import pytest
 from pymongo.errors import ServerSelectionTimeoutError
 
 from shop import health
-from tests.conftest import TEST_SETTINGS, assert_error, started_app
 from shop.products import services as product_services
+from tests.conftest import TEST_SETTINGS, assert_error, started_app
 
 JSON_ENDPOINTS = [
     ("post", "/api/v1/auth/register"),
@@ -214,7 +214,8 @@ def test_an_idempotency_key_the_document_refuses_the_api_refuses_too(app, client
 
 
 @pytest.mark.parametrize("typed", [
-    "4242424242424242", "4242 4242 4242 4242", "4242-4242-4242-4242", " 4242 4242 4242 4242 ", "4 2 4 2-4242 4242-42 42",
+    "4242424242424242", "4242 4242 4242 4242", "4242-4242-4242-4242", " 4242 4242 4242 4242 ",
+    "4 2 4 2-4242 4242-42 42",
     "4242  4242 4242 4242", "4242 - 4242 4242 4242", "-4242424242424242", "4242424242424242-", "42424242424",
     "4242 4242 4242 4242 4242", "4242 4242 4242 424x",
 ])

@@ -2,7 +2,7 @@
 that serve a country."""
 import pytest
 
-from conftest import assert_error
+from tests.conftest import assert_error
 
 METHOD_FIELDS = {"id", "name", "countries", "price", "free_over", "currency", "active", "created_at", "updated_at"}
 STANDARD = {"name": "Standard", "countries": ["US", "CA"], "price": 500, "free_over": 5000}
@@ -20,7 +20,8 @@ def add_method(admin):
 
 
 def test_an_admin_adds_a_method_with_defaults_and_reads_it_back(admin, db):
-    response = admin.post("/shipping-methods", json={"name": " Standard ", "countries": ["us", " ca", "US"], "price": 500})
+    response = admin.post("/shipping-methods",
+                          json={"name": " Standard ", "countries": ["us", " ca", "US"], "price": 500})
 
     assert response.status_code == 201
     method = response.get_json()

@@ -1,7 +1,7 @@
 """`/api/v1/tax-rates` through the JSON API: one rate per country, for admins."""
 import pytest
 
-from conftest import assert_error
+from tests.conftest import assert_error
 
 RATE_FIELDS = {"id", "country", "rate_bp", "created_at", "updated_at"}
 

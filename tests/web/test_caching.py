@@ -1,6 +1,5 @@
 """HTTP caching: the public catalogue revalidates with a 304, nothing private is stored."""
 import pytest
-from tests.web.site_helpers import csrf_app, site  # noqa: F401  (fixtures)
 
 
 def test_the_public_product_list_carries_an_etag_and_a_short_public_lifetime(anonymous, add_product):

@@ -8,7 +8,7 @@ from bson import ObjectId
 from shop.clock import utcnow
 from shop.orders.schemas import CARD_YEAR
 from tests.conftest import GOOD_CARD, assert_error
-from tests.web.site_helpers import field_errors, site  # noqa: F401  (fixtures)
+from tests.web.site_helpers import field_errors
 
 EXPIRED = "This card has expired: check its expiry date, or use another card."
 LAST_YEAR = utcnow().year - 1

@@ -7,16 +7,15 @@ import io
 import re
 
 import pytest
-
 from werkzeug.security import generate_password_hash
 
-from conftest import CHEAP_SCRYPT
-from invariants import assert_holds, stored_state
 from shop.auth.repository import UserRepository
 from shop.clock import utcnow
 from shop.products.csv_file import COLUMNS
+from tests.conftest import CHEAP_SCRYPT
+from tests.invariants import assert_holds, stored_state
 from tests.web.image_files import multipart
-from tests.web.site_helpers import csrf_app, csrf_token, other_site, site, Site  # noqa: F401  (fixtures)
+from tests.web.site_helpers import Site, csrf_token
 
 
 def read_csv(text):
@@ -238,7 +237,8 @@ def test_a_known_sku_updates_its_variant_and_its_product(site, catalogue, db):
     confirm(site, checked)
 
     tee = db.products.find_one({"_id": db.variants.find_one({"sku": "TEE-S-SAND"})["product_id"]})
-    assert (tee["name"], tee["description"], tee["active"], tee["slug"]) == ("Linen T-Shirt", "Soft.", False, "linen-tee")
+    assert (tee["name"], tee["description"], tee["active"], tee["slug"]) == (
+        "Linen T-Shirt", "Soft.", False, "linen-tee")
     assert tee["category_ids"] == [str(db.categories.find_one({"slug": "gifts"})["_id"])]
     assert db.variants.find_one({"sku": "TEE-S-SAND"})["price"] == 2100
     assert db.variants.find_one({"sku": "TEE-M-SAND"})["active"] is True

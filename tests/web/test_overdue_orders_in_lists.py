@@ -4,7 +4,6 @@ come back once."""
 import pytest
 
 from tests.conftest import ledger_sum, stock_of
-from tests.web.site_helpers import other_site, site  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.parametrize("settings", [{"ORDER_PAYMENT_TTL_MINUTES": 0}])
 

@@ -6,10 +6,8 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import assert_error, login_token
-from tests.web.account_helpers import (  # noqa: F401  (move_clock is a fixture)
-    BASE_URL, NEW_PASSWORD, move_clock, reset_emails_sent, reset_links,
-)
-from tests.web.site_helpers import Site, field_errors, input_value, other_site, site  # noqa: F401  (fixtures)
+from tests.web.account_helpers import BASE_URL, NEW_PASSWORD, reset_emails_sent, reset_links
+from tests.web.site_helpers import Site, field_errors, input_value
 
 OLD_PASSWORD = "correct horse battery"
 

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from tests.web.site_helpers import field_errors, input_value, other_site, site  # noqa: F401  (fixtures)
+from tests.web.site_helpers import field_errors, input_value
 
 WORK = {"name": "Ada at Work", "line1": "5 Engine Road", "line2": "Floor 3", "city": "London",
         "postal_code": "EC1A 1BB", "country": "GB"}

@@ -1,6 +1,7 @@
 """The back office: only admins get in; dashboard, products, stock and orders through forms."""
 import pytest
-from tests.web.site_helpers import field_errors, input_value, other_site, site  # noqa: F401  (fixtures)
+
+from tests.web.site_helpers import field_errors, input_value
 
 ADMIN_PAGES = ["/admin/", "/admin/products", "/admin/products/new", "/admin/orders"]
 NEW_PRODUCT = {"sku": "LAMP-DESK", "name": "Brass Desk Lamp", "price": "89.00", "currency": "USD",
@@ -62,7 +63,8 @@ def test_a_new_product_form_shows_schema_errors_next_to_fields_and_keeps_them(si
 
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert field_errors(html, "sku") == ["Enter an SKU of up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit."]
+    assert field_errors(html, "sku") == [
+        "Enter an SKU of up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit."]
     assert field_errors(html, "price") == ["Enter an amount such as 12.50."]
     assert field_errors(html, "stock") == ["Enter a stock level between 0 and 1000000000."]
     assert input_value(html, "name") == "Brass Desk Lamp" and input_value(html, "price") == "12.3x"
@@ -95,7 +97,8 @@ def test_editing_a_product_shows_its_values_and_saves_changes(site, add_product,
 
     form = site.text(f"/admin/products/{product['id']}/edit")
     response = site.post(f"/admin/products/{product['id']}/edit",
-                         {"name": "Big Teapot", "slug": "big-teapot", "price": "61.5", "description": "", "active": "y"})
+                         {"name": "Big Teapot", "slug": "big-teapot", "price": "61.5", "description": "",
+                          "active": "y"})
 
     assert input_value(form, "price") == "59.00" and input_value(form, "name") == "Cast Iron Teapot"
     assert response.status_code == 302

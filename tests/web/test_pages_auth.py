@@ -3,7 +3,8 @@ import re
 from urllib.parse import quote
 
 import pytest
-from tests.web.site_helpers import csrf_app, csrf_token, field_errors, input_value, site  # noqa: F401  (fixtures)
+
+from tests.web.site_helpers import csrf_token, field_errors, input_value
 
 
 def test_register_and_login_pages_render_their_forms(site):

@@ -6,7 +6,6 @@ import pytest
 from bson import ObjectId
 
 from tests.conftest import GOOD_CARD, add_guest_order
-from tests.web.site_helpers import site  # noqa: F401  (fixtures)
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from typing import Callable
 
 import pytest
 
-from tests.web.image_files import uploaded
-from tests.web.site_helpers import Site, csrf_app, csrf_token  # noqa: F401  (fixtures)
 from tests.conftest import Api, login_token
+from tests.web.image_files import uploaded
+from tests.web.site_helpers import Site, csrf_token
 
 TEE = {"name": "Field Tee", "price": 2000, "options": [{"name": "Size", "values": ["S", "M"]}],
        "variants": [{"sku": "TEE-S", "options": {"Size": "S"}, "stock": 12},

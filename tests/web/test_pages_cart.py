@@ -8,7 +8,7 @@ import pytest
 from shop.cart import model as cart_model
 from shop.money import format_money
 from shop.pricing import price
-from tests.web.site_helpers import CHECKOUT_KEY, field_errors, input_value, other_site, shown_quote, site  # noqa: F401  (fixtures)
+from tests.web.site_helpers import CHECKOUT_KEY, field_errors, input_value, shown_quote
 
 
 def test_a_visitor_adds_to_the_cart_and_it_is_stored_in_mongodb_not_in_the_cookie(site, add_product, db):
@@ -277,7 +277,8 @@ def test_a_line_asking_for_more_than_the_stock_is_marked_on_the_cart_with_what_i
     site.add_to_cart(teapot, 10)
     html = site.text("/cart")
 
-    assert f'<p class="stock-note" id="stock-{teapot["id"]}">Only 3 left: lower the quantity to 3 to check out.</p>' in html
+    assert (f'<p class="stock-note" id="stock-{teapot["id"]}">'
+            'Only 3 left: lower the quantity to 3 to check out.</p>') in html
     assert "Cast Iron Teapot: you asked for 10, 3 left." in html
     assert "Check out</a>" not in html and "Change the lines marked above to check out." in html
     assert db.carts.find_one()["items"] == {teapot["id"]: 10}

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.conftest import TEST_SETTINGS, CheckedClient, started_app
-from tests.web.site_helpers import csrf_app, csrf_token, field_errors, input_value, site  # noqa: F401  (fixtures)
+from tests.web.site_helpers import csrf_token, field_errors, input_value
 
 
 @pytest.fixture
@@ -31,7 +31,8 @@ def test_a_category_page_shows_breadcrumbs_its_subcategories_and_its_products_an
     html = site.text("/categories/tea-and-coffee")
 
     crumbs = re.search(r'<nav class="breadcrumbs" aria-label="Breadcrumb">(.*?)</nav>', html).group(1)
-    assert re.findall(r'<a href="([^"]+)">([^<]+)</a>', crumbs) == [("/products", "Catalog"), ("/categories/kitchen", "Kitchen")]
+    assert re.findall(r'<a href="([^"]+)">([^<]+)</a>', crumbs) == [("/products", "Catalog"),
+                                                                    ("/categories/kitchen", "Kitchen")]
     assert '<span aria-current="page">Tea and coffee</span>' in crumbs
     assert "<h1>Tea and coffee</h1>" in html and '<a href="/categories/teapots">Teapots</a>' in html
     assert "Cast Iron Teapot" in html and "Stoneware Mug" in html and "Chef&#39;s Knife" not in html
@@ -42,7 +43,8 @@ def test_a_category_page_has_a_title_a_meta_description_and_a_canonical_url(site
     kitchen_page, tea_page = site.text("/categories/kitchen"), site.text("/categories/tea-and-coffee?page=2&sort=name")
 
     assert "<title>Kitchen · Shop</title>" in kitchen_page
-    assert '<meta name="description" content="Things to cook with, serve with and wear while doing it.">' in kitchen_page
+    assert ('<meta name="description" content="Things to cook with, serve with and wear while doing it.">'
+            in kitchen_page)
     assert '<link rel="canonical" href="http://127.0.0.1:8000/categories/kitchen">' in kitchen_page
     assert "<title>Tea and coffee, page 2 · Shop</title>" in tea_page
     assert re.search(r'<meta name="description" content="Tea and coffee in our shop: [^"]+">', tea_page)
@@ -124,7 +126,8 @@ def test_the_sitemap_lists_every_category_page(site, kitchen):
     body = site.get("/sitemap.xml").get_data(as_text=True)
 
     for slug in ("kitchen", "tea-and-coffee", "teapots", "cooking"):
-        assert re.search(rf"<loc>http://127.0.0.1:8000/categories/{slug}</loc><lastmod>\d{{4}}-\d\d-\d\d</lastmod>", body)
+        assert re.search(rf"<loc>http://127.0.0.1:8000/categories/{slug}</loc>"
+                         rf"<lastmod>\d{{4}}-\d\d-\d\d</lastmod>", body)
     assert "<loc>http://127.0.0.1:8000/categories</loc>" in body
 
 
@@ -181,7 +184,8 @@ def test_a_bad_new_category_is_shown_next_to_its_fields_and_keeps_what_was_typed
     assert field_errors(html, "name") == ["Enter a name: it cannot be only spaces."]
     assert field_errors(html, "slug") and input_value(html, "slug") == "Not A Slug" and "Kept." in html
     assert taken.status_code == 422
-    assert field_errors(taken.get_data(as_text=True), "slug") == ["A category with this slug exists: choose another slug."]
+    assert field_errors(taken.get_data(as_text=True), "slug") == [
+        "A category with this slug exists: choose another slug."]
     assert db.categories.count_documents({}) == 4
 
 
@@ -242,7 +246,8 @@ def test_the_product_form_puts_a_product_in_categories(site, kitchen, add_produc
     assert product["category_ids"] == [kitchen["teapots"]["id"], kitchen["cooking"]["id"]]
     edit = f"/admin/products/{product['_id']}/edit"
     assert re.search(rf'value="{kitchen["teapots"]["id"]}" checked>', site.text(edit))
-    site.post(edit, {"name": "Cast Iron Teapot", "price": "59.00", "active": "y", "category_ids": [kitchen["tea"]["id"]]})
+    site.post(edit, {"name": "Cast Iron Teapot", "price": "59.00", "active": "y",
+                     "category_ids": [kitchen["tea"]["id"]]})
     assert db.products.find_one({"skus": "TEAPOT-CAST"})["category_ids"] == [kitchen["tea"]["id"]]
     site.post(edit, {"name": "Cast Iron Teapot", "price": "59.00", "active": "y"})
     assert db.products.find_one({"skus": "TEAPOT-CAST"})["category_ids"] == []

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tests.conftest import deliver_emails
-from tests.web.site_helpers import field_errors, other_site, shown_quote, shown_total, site  # noqa: F401  (fixtures)
+from tests.web.site_helpers import field_errors, shown_quote, shown_total
 
 
 @pytest.fixture
@@ -156,13 +156,16 @@ def test_a_visitor_checks_out_as_a_guest_and_pays_through_the_private_link(app, 
 def test_a_private_link_opens_its_own_order_and_nothing_else(site, other_site, tee, add_product, db):
     first = guest_order(site, tee)
     second = guest_order(other_site, add_product("MUG"), email="other@example.com")
-    first_id, second_id = GUEST_LINK.fullmatch("http://x" + first).group(2), GUEST_LINK.fullmatch("http://x" + second).group(2)
+    first_id = GUEST_LINK.fullmatch("http://x" + first).group(2)
+    second_id = GUEST_LINK.fullmatch("http://x" + second).group(2)
     first_token = first.rpartition("/")[2]
 
     assert other_site.get(first).status_code == 200  # the link is the key: whoever has it
     assert site.get(f"/orders/{second_id}/guest/{first_token}").status_code == 404
     assert site.get(f"/orders/{first_id}/guest/{first_token[:-2]}xx").status_code == 404
-    assert site.post(f"/orders/{second_id}/guest/{first_token}/pay", {"card_number": "4242424242424242"}).status_code == 404
+    paid_with_another_token = site.post(f"/orders/{second_id}/guest/{first_token}/pay",
+                                        {"card_number": "4242424242424242"})
+    assert paid_with_another_token.status_code == 404
     other_site.shopper("intruder@example.com")
     assert other_site.get(f"/orders/{first_id}").status_code == 404
 

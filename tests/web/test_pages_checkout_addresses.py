@@ -6,7 +6,7 @@ import pytest
 
 from shop.addresses.model import MAX_ADDRESSES
 from tests.conftest import ADDRESS
-from tests.web.site_helpers import field_errors, other_site, shown_quote, site  # noqa: F401  (fixtures)
+from tests.web.site_helpers import field_errors, shown_quote
 
 WORK = {"name": "Ada at Work", "line1": "5 Engine Road", "line2": "Floor 3", "city": "London",
         "postal_code": "EC1A 1BB", "country": "GB"}

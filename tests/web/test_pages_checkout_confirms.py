@@ -8,7 +8,7 @@ import pytest
 
 from shop.cart.forms import MIXED_ADDRESS
 from tests.conftest import ADDRESS
-from tests.web.site_helpers import field_errors, shown_quote, site  # noqa: F401  (fixtures)
+from tests.web.site_helpers import field_errors, shown_quote
 
 PARIS = {"name": "Ada in Paris", "line1": "3 Rue de Rivoli", "city": "Paris", "postal_code": "75001", "country": "FR"}
 LONDON = {"name": "Ada in London", "line1": "5 Engine Road", "city": "London", "postal_code": "EC1A 1BB",

@@ -5,7 +5,7 @@ import re
 import pytest
 from bson import ObjectId
 
-from tests.web.site_helpers import csrf_app, csrf_token, field_errors, input_value, site  # noqa: F401  (fixtures)
+from tests.web.site_helpers import csrf_token, field_errors, input_value
 
 METHOD_FORM = {"name": "Standard", "countries": "us, ca", "price": "4.95", "currency": "USD", "free_over": "50",
                "active": "y"}
@@ -41,7 +41,8 @@ def test_an_admin_adds_a_shipping_method_typed_as_amounts(site, db):
 
     assert response.status_code == 302 and response.headers["Location"] == "/admin/shipping-methods"
     stored = db.shipping_methods.find_one()
-    assert (stored["countries"], stored["price"], stored["free_over"], stored["active"]) == (["US", "CA"], 495, 5000, True)
+    assert (stored["countries"], stored["price"], stored["free_over"], stored["active"]) == (
+        ["US", "CA"], 495, 5000, True)
     html = site.text("/admin/shipping-methods")
     assert "Standard is added." in html and "$4.95" in html and "$50.00" in html and "US, CA" in html
 
@@ -99,7 +100,8 @@ def test_an_admin_adds_a_tax_rate_and_a_second_for_the_country_is_refused_on_its
     assert added.status_code == 302 and db.tax_rates.find_one()["rate_bp"] == 1900
     assert "The tax rate of DE is added." in html and "19%" in html
     assert again.status_code == 422 and db.tax_rates.count_documents({}) == 1
-    assert field_errors(again.get_data(as_text=True), "country") == ["DE has a tax rate already: change that one instead."]
+    assert field_errors(again.get_data(as_text=True), "country") == [
+        "DE has a tax rate already: change that one instead."]
 
 
 @pytest.mark.parametrize("typed, field, message", [

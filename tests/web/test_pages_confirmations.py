@@ -5,9 +5,7 @@ import html as html_text
 import pytest
 
 from tests.conftest import ADDRESS, GOOD_CARD, Api, login_token
-from tests.web.site_helpers import (  # noqa: F401  (fixtures)
-    ADMIN_LOGIN, Site, csrf_app, csrf_token, field_errors, input_value, other_site, site,
-)
+from tests.web.site_helpers import ADMIN_LOGIN, Site, csrf_token, field_errors, input_value
 
 CARD = {"card_number": "4242424242424242", "exp_month": "12", "exp_year": "2099", "cvc": "123"}
 

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from tests.conftest import GOOD_CARD, add_guest_order, deliver_emails
-from tests.web.site_helpers import input_value, other_site, site  # noqa: F401  (fixtures)
+from tests.web.site_helpers import input_value
 
 GUEST_LINK = re.compile(r"http://[^/\s]+(/orders/[0-9a-f]{24}/guest/[A-Za-z0-9_-]+)")
 CLAIM_LINK = re.compile(r"http://[^/\s]+(/orders/claim/\S+)")

@@ -2,9 +2,8 @@
 product page shows them all, and the back office uploads, describes, reorders and deletes."""
 import re
 
-from tests.conftest import TEST_SETTINGS  # noqa: F401
 from tests.web.image_files import multipart, picture_bytes, uploaded
-from tests.web.site_helpers import csrf_app, csrf_token, field_errors, input_value, site  # noqa: F401  (fixtures)
+from tests.web.site_helpers import csrf_token, field_errors, input_value
 
 
 def card_images(html):
@@ -87,7 +86,8 @@ def test_a_bad_upload_shows_its_problem_next_to_the_field_and_keeps_the_alt(site
     assert "Send the image as a JPEG, PNG or WebP file." in not_an_image.get_data(as_text=True)
     assert input_value(not_an_image.get_data(as_text=True), "alt") == "A clock"
     assert no_alt.status_code == 422 and field_errors(no_alt.get_data(as_text=True), "alt")
-    assert field_errors(no_file.get_data(as_text=True), "file") == ["Choose an image file (JPEG, PNG or WebP) to upload."]
+    assert field_errors(no_file.get_data(as_text=True), "file") == [
+        "Choose an image file (JPEG, PNG or WebP) to upload."]
 
 
 def test_an_admin_edits_the_alt_text_and_moves_an_image(site, admin, add_product):

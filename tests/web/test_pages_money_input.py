@@ -12,7 +12,7 @@ import pytest
 
 from shop.money import AMBIGUOUS, NOT_A_PERCENT
 from tests.conftest import ADDRESS, GOOD_CARD, assert_error
-from tests.web.site_helpers import field_errors, input_value, other_site, site  # noqa: F401  (fixtures)
+from tests.web.site_helpers import field_errors, input_value
 from tests.web.test_csv import confirm, errors, row, to_csv, upload
 
 NEW_PRODUCT = {"sku": "LAMP-DESK", "name": "Brass Desk Lamp", "currency": "USD", "stock": "8", "active": "y"}

@@ -1,6 +1,7 @@
 """My orders and the order page: pay with the sandbox card, cancel; others' orders are 404."""
 import pytest
-from tests.web.site_helpers import field_errors, input_value, other_site, site  # noqa: F401  (fixtures)
+
+from tests.web.site_helpers import field_errors, input_value
 
 CARD = {"card_number": "4242 4242 4242 4242", "exp_month": "12", "exp_year": "2099", "cvc": "123"}
 

@@ -2,7 +2,6 @@
 import re
 
 import pytest
-from tests.web.site_helpers import other_site, site  # noqa: F401  (fixtures)
 
 from tests.conftest import deliver_emails
 

@@ -5,8 +5,6 @@ import re
 
 import pytest
 
-from tests.web.site_helpers import site  # noqa: F401  (fixture)
-
 PAGES = ["/", "/products", "/products/retro-clock", "/categories", "/cart", "/checkout", "/login"]
 INCLUDED, ADDED = "Prices include tax", "Prices are before tax: any tax due is added at checkout"
 

@@ -2,7 +2,6 @@
 import re
 
 import pytest
-from tests.web.site_helpers import site  # noqa: F401  (fixture)
 
 
 def test_home_shows_featured_products_in_stock_with_prices_from_minor_units(site, add_product):
@@ -155,7 +154,8 @@ def test_the_header_counts_the_units_in_the_cart(site, add_product, path):
     product = add_product("TEAPOT-CAST", name="Cast Iron Teapot")
     site.add_to_cart(product, 3)
 
-    assert '<span class="badge"><span class="visually-hidden">(</span>3<span class="visually-hidden"> items)</span></span>' in site.text(path)
+    assert ('<span class="badge"><span class="visually-hidden">(</span>3'
+            '<span class="visually-hidden"> items)</span></span>') in site.text(path)
 
 
 def test_an_unexpected_error_is_a_500_page_in_the_site_look_without_a_traceback(site, monkeypatch):

@@ -6,8 +6,6 @@ import re
 
 import pytest
 
-from tests.web.site_helpers import other_site, site  # noqa: F401  (fixtures)
-
 TEE = {"name": "Field Tee", "price": 2000,
        "options": [{"name": "Size", "values": ["S", "M", "L"]}, {"name": "Colour", "values": ["Sand", "Slate"]}],
        "variants": [
