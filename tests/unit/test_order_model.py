@@ -124,12 +124,6 @@ def test_the_order_says_which_steps_it_may_take_next(status):
     assert {target for target, allowed in steps.items() if allowed} == {t for s, t in ALLOWED if s == status}
 
 
-def test_the_transitions_table_is_exactly_the_contracts_state_machine():
-    table = {(source, target) for source, targets in model.TRANSITIONS.items() for target in targets}
-
-    assert table == ALLOWED
-
-
 def test_shoppers_may_cancel_only_placed_or_paid_orders():
     assert {status for status in STATUSES if an_order(status).can_cancel} == {"placed", "paid"}
 
