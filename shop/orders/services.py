@@ -123,13 +123,13 @@ def _cancel(repos, order, entry, now):
     """One conditional cancel from the status (and the refunds) `order` was read in; None if
     it moved on. Its units still held go back, and what is left of a payment is refunded."""
     actions = [RESTOCK, "email:cancelled"]
-    refund_payment = order.status == PAID and refunds.refundable(order) > 0
+    refund_payment = order.cancelling_refunds and refunds.refundable(order) > 0
     if refund_payment:
         actions.append(REFUND)
     cancelled = repos.orders.cancel_as_read(order, entry, now, actions, refund_payment=refund_payment)
     if cancelled is None:
         current = repos.orders.get(order.id)
-        if current and current.status not in model.SOURCES[CANCELLED]:
+        if current and not current.can_cancel:
             raise model.invalid_transition(current.status, CANCELLED)
         return None
     return run_actions(repos, cancelled, now)

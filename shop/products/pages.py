@@ -29,5 +29,5 @@ def product_page_context(product, variant_id=None, form=None, chosen=None):
     return {"product": product, "variant": variant, "form": form, "selected": selected,
             "images": for_variant(product.images, variant.id if variant else None),
             "asked_for_missing": variant is None and bool(chosen or variant_id or request.args.get("variant")),
-            "can_add": product.active and on_sale and (product.has_options or bool(variant and variant.stock > 0)),
+            "can_add": product.active and on_sale and (product.has_options or bool(variant and variant.in_stock)),
             "option_field": OPTION_FIELD}

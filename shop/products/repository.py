@@ -194,7 +194,7 @@ class ProductRepository:
         found, skip, batch = [], 0, limit * 3
         while len(found) < limit:
             docs = list(self.products.find({"active": True}, _READ, sort=SORTS["-created_at"], skip=skip, limit=batch))
-            found += [product for product in self._with_variants(docs) if product.stock > 0]
+            found += [product for product in self._with_variants(docs) if product.in_stock]
             if len(docs) < batch:
                 break
             skip += batch

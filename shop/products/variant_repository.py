@@ -172,9 +172,9 @@ class VariantRepository:
         another process's write makes this read again more than once."""
         with uninterrupted(self.variants):
             for attempt in range(MAX_ATTEMPTS):
-                if seen is None or seen.stock + delta < 0:
+                if seen is None or not seen.can_serve(-delta):
                     seen = self.get(variant_id)
-                    if seen is None or seen.stock + delta < 0:
+                    if seen is None or not seen.can_serve(-delta):
                         return seen, None
                 updated, movement = self.try_movement(seen, delta, fields, now)
                 if updated is not None:
