@@ -28,6 +28,9 @@ from tests import stores
 
 pytestmark = pytest.mark.slow
 TTL_MINUTES = 30
+# How long the worker leaves a crash's work before its repair takes it up (the default
+# REPAIR_AFTER_SECONDS): longer than the lease (60 seconds) the repair keeps on each order it worked on.
+REPAIR_AFTER = timedelta(seconds=120)
 GOOD, DECLINED = "4242424242424242", "4000000000000002"
 # Two products with one variant each, and one sold in two sizes (siblings whose stocks are apart).
 SIMPLE = ("RETRO-CLOCK", "STONE-MUG")
@@ -295,6 +298,10 @@ class CrashingShopMachine(ShopMachine):
             pass
         finally:
             self.faults.disarm()
+        # The repair runs when the shop's would: once the crash's work is REPAIR_AFTER old, when a
+        # lease an earlier repair took on the same order has lapsed. On a clock that stood still that
+        # lease held, and the work waited for a repair this machine never ran.
+        self.now += REPAIR_AFTER
         repair.repair(self.stores, self.now, 0)
         self._follow_the_store()
 
