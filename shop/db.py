@@ -18,6 +18,8 @@ from . import embedded
 # Any failure of the store, for the code above the repositories that must outlive one (a step
 # it leaves for the repair): what pymongo raises, named for what it means there.
 StoreError = pymongo.errors.PyMongoError
+# The errors that mean the store did not answer in time (a 503 `unavailable`, not a 500).
+STORE_UNAVAILABLE = (pymongo.errors.ConnectionFailure, pymongo.errors.ExecutionTimeout)
 
 # What an operation's deadline leaves of MONGO_TIMEOUT_SECONDS: pymongo looks for a server again
 # only every half second (MIN_HEARTBEAT_INTERVAL), so a wait for one ends up to that long after

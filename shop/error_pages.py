@@ -9,9 +9,9 @@ import uuid
 
 from flask import g, jsonify, make_response, render_template, request
 from marshmallow import ValidationError
-from pymongo.errors import ConnectionFailure, ExecutionTimeout
 from werkzeug.exceptions import HTTPException
 
+from .db import STORE_UNAVAILABLE
 from .errors import FORM_EXPIRED, ShopError
 
 log = logging.getLogger(__name__)
@@ -113,6 +113,6 @@ def register_error_handlers(app):
     app.register_error_handler(ShopError, _handle_shop_error)
     app.register_error_handler(ValidationError, _handle_validation_error)
     app.register_error_handler(HTTPException, _handle_http_exception)
-    app.register_error_handler(ConnectionFailure, _handle_database_unavailable)
-    app.register_error_handler(ExecutionTimeout, _handle_database_unavailable)
+    for unavailable in STORE_UNAVAILABLE:
+        app.register_error_handler(unavailable, _handle_database_unavailable)
     app.register_error_handler(Exception, _handle_unexpected)

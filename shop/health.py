@@ -2,9 +2,7 @@
 import logging
 
 from flask import Blueprint, jsonify
-from pymongo.errors import PyMongoError
-
-from .db import get_db, ping
+from .db import StoreError, get_db, ping
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
@@ -15,7 +13,7 @@ def healthz():
     """200 when the database answers a ping, 503 when it does not."""
     try:
         ping(get_db())
-    except PyMongoError as error:
+    except StoreError as error:
         log.warning("health check: database did not answer: %s", type(error).__name__)
         return jsonify({"status": "unavailable", "db": "unavailable"}), 503
     return jsonify({"status": "ok", "db": "ok"})
