@@ -1,6 +1,6 @@
 """`/api/v1/openapi.json`: the OpenAPI 3 document, generated from the views and their Marshmallow schemas.
 
-Each API view says what it takes and answers with `@operation` (as flask-smorest's
+Each API view says what it takes and answers with `@operation` (shop/operations.py, as flask-smorest's
 `@blp.arguments` / `@blp.response` do): its summary, who may call it, the schemas of its
 body, query args and answer, and the errors its rules add. `build_spec` walks the app's
 routes and reads what the views recorded, and apispec turns the same schema classes the
@@ -8,7 +8,6 @@ views load and dump into the document, so the contract and the code cannot drift
 (a test checks every API route is documented).
 """
 import re
-from dataclasses import dataclass
 from functools import cache
 
 from apispec import APISpec
@@ -20,49 +19,10 @@ from .clock import utcnow
 from .discounts.model import FIXED, PERCENT
 from .images.model import MAX_BYTES
 from .orders.model import DELIVERED, IDEMPOTENCY_KEY_PATTERN, SHIPPED
+from .operations import ADMIN, ANYONE, TOKEN_HOLDER, TOKEN_OPTIONAL
 from .pricing import BASIS_POINTS
 
 bp = Blueprint("openapi", __name__)
-
-# Who may call an operation: anyone; the holder of a bearer token; an admin's token; anyone,
-# a token widening what is shown.
-ANYONE, TOKEN_HOLDER, ADMIN, TOKEN_OPTIONAL = "anyone", "token", "admin", "optional"
-
-
-@dataclass(frozen=True)
-class Operation:
-    """What one API view takes and answers, as its `@operation` decorator says.
-
-    `body` is the JSON body's schema (`body_required=False`: a client may send none), or
-    `upload` the text fields of a multipart image upload; `args` the query's schema. The
-    answer is `answer` with `status`, or a page of them (`page`), or a bare list of them
-    that the document names `many`. `errors` are the statuses the view's own rules add to
-    the ones its shape implies (see `_error_statuses`). `idempotent` names what a retry with
-    the same Idempotency-Key returns again."""
-    summary: str
-    who: str = ANYONE
-    body: type = None
-    body_required: bool = True
-    upload: type = None
-    args: type = None
-    answer: type = None
-    status: int = 200
-    page: bool = False
-    many: str = None
-    errors: tuple = ()
-    idempotent: str = None
-
-
-def operation(summary, **details):
-    """Record on the view what the document says of it (see `Operation`)."""
-    recorded = Operation(summary, **details)
-
-    def record(view):
-        view.openapi_operation = recorded
-        return view
-
-    return record
-
 
 class ErrorBodySchema(Schema):
     code = fields.String(required=True)

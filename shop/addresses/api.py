@@ -5,7 +5,7 @@ from ..api import load_args, load_body, page_response
 from ..auth.guards import current_api_user, token_required
 from ..clock import utcnow
 from ..db import get_db
-from ..openapi import TOKEN_HOLDER, operation
+from ..operations import TOKEN_HOLDER, operation
 from . import services
 from .repository import AddressRepository
 from .schemas import LIST_TEXT, AddressCreateSchema, AddressListArgs, AddressUpdateSchema, SavedAddressSchema

@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, jsonify
 from ..api import load_body
 from ..clock import utcnow
 from ..db import get_db
-from ..openapi import TOKEN_HOLDER, operation
+from ..operations import TOKEN_HOLDER, operation
 from . import services
 from .guards import bearer_token, client_address, current_api_user, token_required
 from .repository import LoginFailures, TokenRepository, UserRepository

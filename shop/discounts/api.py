@@ -5,7 +5,7 @@ from ..api import load_args, load_body, page_response
 from ..auth.guards import admin_required
 from ..clock import utcnow
 from ..db import get_db
-from ..openapi import ADMIN, operation
+from ..operations import ADMIN, operation
 from . import services
 from .repository import DiscountCodeRepository
 from .schemas import DiscountCodeCreateSchema, DiscountCodeListArgs, DiscountCodeSchema, DiscountCodeUpdateSchema

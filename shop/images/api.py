@@ -7,7 +7,7 @@ from ..clock import utcnow
 from ..db import get_db
 from ..errors import InvalidInput
 from ..input_rules import upload_limit
-from ..openapi import ADMIN, operation
+from ..operations import ADMIN, operation
 from . import services
 from .model import FORM_OVERHEAD, MAX_BYTES
 from .repository import ImageRepository

@@ -14,7 +14,7 @@ from ..clock import utcnow
 from ..db import get_db
 from ..dumping import dumper
 from ..errors import InvalidInput, QuoteChanged
-from ..openapi import ADMIN, TOKEN_HOLDER, operation
+from ..operations import ADMIN, TOKEN_HOLDER, operation
 from . import lists, placing, refunding, services
 from .model import IDEMPOTENCY_KEY_PATTERN
 from .repositories import Repositories

@@ -9,7 +9,7 @@ from ..categories.repository import CategoryRepository
 from ..clock import utcnow
 from ..db import get_db
 from ..dumping import dumper
-from ..openapi import ADMIN, TOKEN_OPTIONAL, operation
+from ..operations import ADMIN, TOKEN_OPTIONAL, operation
 from . import services
 from .model import ProductQuery
 from .repository import LedgerRepository, ProductRepository

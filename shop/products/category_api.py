@@ -14,7 +14,7 @@ from ..categories.repository import CategoryRepository
 from ..categories.schemas import CategoryCreateSchema, CategorySchema, CategoryUpdateSchema
 from ..clock import utcnow
 from ..db import get_db
-from ..openapi import ADMIN, operation
+from ..operations import ADMIN, operation
 from .repository import ProductRepository
 
 api_bp = Blueprint("categories_api", __name__)

@@ -6,7 +6,7 @@ from ..auth.guards import admin_required, current_api_user, optional_api_user
 from ..clock import utcnow
 from ..db import get_db
 from ..errors import Forbidden
-from ..openapi import ADMIN, TOKEN_OPTIONAL, operation
+from ..operations import ADMIN, TOKEN_OPTIONAL, operation
 from . import services
 from .repository import ShippingMethodRepository
 from .schemas import (
