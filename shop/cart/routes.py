@@ -120,15 +120,15 @@ def _checkout_page(form, quote=None, status=200, cart=None):
         cart = services.view_cart(CartRepository(get_db()), ProductRepository(get_db()), cart_owner())
     saved = _saved_addresses(form)
     country = quote.shipping_address["country"] if quote is not None else _country(form, saved)
-    stores = Repositories.for_request()
-    methods = services.shipping_choices(stores, cart.currency, country)
+    repos = Repositories.for_request()
+    methods = services.shipping_choices(repos, cart.currency, country)
     form.shipping_method_id.choices = [(method.id, method.label()) for method in methods]
     if quote is not None:
         form.expected_total.data = str(quote.total)
         form.quoted.data = quote.fingerprint()
         form.shipping_method_id.data = quote.shipping["method_id"]
     return render_template("cart/checkout.html", form=form, cart=cart, quote=quote, methods=methods, saved=saved,
-                           country_first=not methods and not country and stores.shipping.has_active()), status
+                           country_first=not methods and not country and repos.shipping.has_active()), status
 
 
 def _country(form, saved):
@@ -210,9 +210,9 @@ def place_order():
             return _checkout_page(form, status=form.status())
         raise BadRequest("This checkout form is not valid; please start again from the cart.")
     customer = _customer(form)
-    stores = Repositories.for_request()
+    repos = Repositories.for_request()
     # Before the address: this form's order stands even if the saved address it named is gone.
-    earlier = services.placed_with(stores, customer, form.idempotency_key.data) if customer else None
+    earlier = services.placed_with(repos, customer, form.idempotency_key.data) if customer else None
     if earlier is not None:  # this form placed its order already (a second click, a reload)
         flash(f"Order {earlier.number} was already placed.", "success")
         return redirect(_order_page(earlier))
@@ -226,8 +226,8 @@ def place_order():
     placing = request.form.get("action") == "place" and terms.expected_total is not None and terms.quoted is not None
     try:
         if placing:
-            return redirect(_order_page(_place(stores, customer, form, terms)))
-        cart, quote = services.quote(stores, CartRepository(get_db()), customer, cart_owner(), terms, utcnow(),
+            return redirect(_order_page(_place(repos, customer, form, terms)))
+        cart, quote = services.quote(repos, CartRepository(get_db()), customer, cart_owner(), terms, utcnow(),
                                      current_app.config["PRICES_INCLUDE_TAX"])
     except QuoteChanged as changed:
         form.form_errors.append(QUOTE_CHANGED.format(_and(changed.changed)))
@@ -243,9 +243,9 @@ def _and(words):
     return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
 
 
-def _place(stores, customer, form, terms):
+def _place(repos, customer, form, terms):
     order, created = services.checkout(
-        stores, CartRepository(get_db()), customer, cart_owner(), terms, form.idempotency_key.data, utcnow(),
+        repos, CartRepository(get_db()), customer, cart_owner(), terms, form.idempotency_key.data, utcnow(),
         current_app.config["ORDER_PAYMENT_TTL_MINUTES"], current_app.config["PRICES_INCLUDE_TAX"],
     )
     if created and order.user_id is not None and form.save_address.data and terms.address_id is None:

@@ -63,42 +63,42 @@ def carry_over(carts, visitor_owner, shopper_owner, now):
         carts.add(shopper_owner, product_id, quantity, MAX_QUANTITY, now)
 
 
-def shipping_choices(stores, currency, country):
+def shipping_choices(repos, currency, country):
     """The shipping methods the checkout offers a cart in `currency` sent to `country`,
     cheapest first (none before the country is known, nor for an empty cart)."""
-    return stores.shipping.active_for(country, currency) if currency and country else []
+    return repos.shipping.active_for(country, currency) if currency and country else []
 
 
-def placed_with(stores, user, idempotency_key):
+def placed_with(repos, user, idempotency_key):
     """The order this checkout form (its idempotency key) placed already, or None."""
-    earlier, _ = stores.orders.by_key(user.id, idempotency_key)
+    earlier, _ = repos.orders.by_key(user.id, idempotency_key)
     if earlier is None or earlier.status not in VISIBLE:
         return None
     # Guests share user_id None: a guest's form finds only an order placed with its e-mail.
     return earlier if user.id is not None or earlier.customer_email == user.email else None
 
 
-def quote(stores, carts, user, owner, terms, now, prices_include_tax):
+def quote(repos, carts, user, owner, terms, now, prices_include_tax):
     """(cart, the quote of the order it would place with `terms`: an orders.placing.Checkout
     without items). The cart must be ready (422 naming the lines to change)."""
-    cart = view_cart(carts, stores.products, owner)
+    cart = view_cart(carts, repos.products, owner)
     cart.check_ready()
-    checkout = placing.Checkout(cart.order_items(), terms.shipping_address, _method(stores, cart, terms),
+    checkout = placing.Checkout(cart.order_items(), terms.shipping_address, _method(repos, cart, terms),
                                        terms.discount_code)
-    return cart, placing.quote_order(stores, user, checkout, now, prices_include_tax)
+    return cart, placing.quote_order(repos, user, checkout, now, prices_include_tax)
 
 
-def _method(stores, cart, terms):
+def _method(repos, cart, terms):
     """The method chosen, else the cheapest serving the address: the methods are listed only
     once the country is known, so its first quote is priced with that one (the page shows it
     chosen, and another may be chosen then)."""
     if terms.shipping_method_id is not None:
         return terms.shipping_method_id
-    methods = shipping_choices(stores, cart.currency, terms.shipping_address["country"])
+    methods = shipping_choices(repos, cart.currency, terms.shipping_address["country"])
     return methods[0].id if methods else None
 
 
-def checkout(stores, carts, user, owner, terms, idempotency_key, now, payment_ttl_minutes, prices_include_tax):
+def checkout(repos, carts, user, owner, terms, idempotency_key, now, payment_ttl_minutes, prices_include_tax):
     """Place the cart as an order, if its total is still the `terms.expected_total` the shopper
     was shown (else QuoteChanged, with the new quote). Returns (order, created).
 
@@ -106,14 +106,14 @@ def checkout(stores, carts, user, owner, terms, idempotency_key, now, payment_tt
     double click, a reload) returns the first order instead of placing another,
     also after the first one has emptied the cart.
     """
-    earlier = placed_with(stores, user, idempotency_key)
+    earlier = placed_with(repos, user, idempotency_key)
     if earlier is not None:
         return earlier, False
-    cart = view_cart(carts, stores.products, owner)
+    cart = view_cart(carts, repos.products, owner)
     cart.check_ready()
-    checkout = placing.Checkout(cart.order_items(), terms.shipping_address, _method(stores, cart, terms),
+    checkout = placing.Checkout(cart.order_items(), terms.shipping_address, _method(repos, cart, terms),
                                        terms.discount_code, terms.expected_total, quoted=terms.quoted)
-    order, created = placing.place_order(stores, user, checkout, idempotency_key, now, payment_ttl_minutes,
+    order, created = placing.place_order(repos, user, checkout, idempotency_key, now, payment_ttl_minutes,
                                          prices_include_tax=prices_include_tax)
     carts.remove_many(owner, [line.variant_id for line in order.items], now)
     return order, created
