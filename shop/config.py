@@ -1,6 +1,6 @@
 """Settings, read from the environment. No Flask and no I/O here.
 
-Every setting is listed in the README with its default.
+Every setting is listed with its default in docs/OPERATIONS.md, "Settings".
 """
 import os
 import sys

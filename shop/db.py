@@ -92,8 +92,9 @@ def close(app):
 
 
 def at_most(number):
-    """`<= number` on an integer field, as `< number + 1`: the same on MongoDB, and it
-    avoids the test server's `$lte` bug on compound indexes (README, "Server differences")."""
+    """`<= number` on an integer field, as `< number + 1`: the same on MongoDB, and it avoids
+    the test server's `$lte` bug on compound indexes (docs/TESTING.md, "Where the test server
+    differs from MongoDB")."""
     return {"$lt": number + 1}
 
 

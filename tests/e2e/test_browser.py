@@ -3,7 +3,7 @@
 A shopper registers, logs in, searches, adds to the cart, checks out and pays
 with the sandbox card; then the admin ships the order. The app is served by
 waitress on 127.0.0.1, with CSRF on, as it runs for real. Screenshots of the
-main pages go to docs/screenshots/ when UPDATE_SCREENSHOTS=1 (the README shows
+main pages go to docs/screenshots/ when UPDATE_SCREENSHOTS=1 (docs/SITE.md shows
 them), and to a temporary folder otherwise, so a test run leaves the tree clean.
 """
 import pytest

@@ -83,8 +83,8 @@ def test_the_leftover_units_go_to_the_largest_remainders_ties_to_the_earlier_lin
     assert spread(0, [5, 5]) == [0, 0]
 
 
-def test_the_readmes_worked_example():
-    """The example in the README's "Money and rounding" section, to the cent."""
+def test_the_api_references_worked_example():
+    """The worked example in docs/API.md's "Money" section, to the cent."""
     totals = price([(1999, 3), (500, 1)], Shipping("std", "Standard", 495, free_over=None), 2000,
                    Discount("TEN", "percent", 1000), prices_include_tax=True)
     assert totals.subtotal == 6497

@@ -68,8 +68,8 @@ def test_with_nothing_set_up_an_order_is_shipped_free_untaxed_and_its_total_is_i
     assert order["subtotal"] == order["total"] == 3998
 
 
-def test_the_readmes_worked_example_through_the_api(admin, shopper, add_product):
-    """3 x 19.99 and 1 x 5.00, TEN (10%), Standard 4.95, 20% included: the README's numbers."""
+def test_the_api_references_worked_example_through_the_api(admin, shopper, add_product):
+    """3 x 19.99 and 1 x 5.00, TEN (10%), Standard 4.95, 20% included: docs/API.md's worked example."""
     shirt, socks = add_product("SHIRT", price=1999), add_product("SOCKS", price=500)
     method = standard(admin)
     make(admin, "/tax-rates", {"country": "US", "rate_bp": 2000})

@@ -1,5 +1,5 @@
 """The HTML checkout: it shows the quote, carries its total, and places nothing when the
-total changed since (README "The HTML site")."""
+total changed since (docs/SITE.md)."""
 import html as html_text
 import re
 import secrets

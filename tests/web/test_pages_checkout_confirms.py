@@ -1,6 +1,6 @@
 """The HTML checkout places exactly the quote it showed, ships to the address it priced (a saved
 one or a typed one, never a mix), and offers the shipping methods of the country being priced
-(README "The HTML site")."""
+(docs/SITE.md)."""
 import html as html_text
 import re
 
